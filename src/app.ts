@@ -1,0 +1,45 @@
+/**
+ * The Hono app: request id, per-request db, error shape, route surfaces.
+ * Unknown paths fall through to static assets (the pod UI); what assets don't
+ * have gets the JSON 404.
+ */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { createDb } from "./db/client.ts";
+import { envSchema, type AppEnv } from "./env.ts";
+import { AppError, errorResponse, handleError } from "./errors.ts";
+import { adminTenantRoutes } from "./routes/admin-tenants.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { ingestRoutes } from "./routes/ingest/index.ts";
+import { podRoutes } from "./routes/pod/index.ts";
+import { psaRoutes } from "./routes/psa/index.ts";
+import { reconciliationRoutes } from "./routes/reconciliation.ts";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(async function checkEnv(c, next) {
+    const parsed = envSchema.safeParse(c.env);
+    if (!parsed.success) {
+      console.error("BAD_ENVIRONMENT", parsed.error.message);
+      throw new AppError("internal_error", "Server is misconfigured");
+    }
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+  app.onError(handleError);
+  app.route("/", healthRoutes);
+  app.route("/api/admin/tenants", adminTenantRoutes);
+  app.route("/api/v1", reconciliationRoutes);
+  app.route("/", ingestRoutes);
+  app.route("/", psaRoutes);
+  app.route("/", podRoutes);
+  app.notFound(async (c) => {
+    if (!c.req.path.startsWith("/api/") && (c.req.method === "GET" || c.req.method === "HEAD")) {
+      const asset = await c.env.ASSETS.fetch(c.req.raw);
+      if (asset.status !== 404) return asset;
+    }
+    return errorResponse(c, "not_found", `No route for ${c.req.method} ${c.req.path}`);
+  });
+  return app;
+}

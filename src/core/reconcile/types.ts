@@ -1,0 +1,194 @@
+/**
+ * Plain-data contract of the reconciliation engine.
+ *
+ * Everything here is serialisable data: the engine receives it from the
+ * services layer (which loads it from D1) and returns rows the API and the
+ * pod render. Quantities are exact decimal strings (never binary floats);
+ * money is integer minor units (cents) with an ISO-4217 currency code.
+ * Dates are UTC calendar dates `YYYY-MM-DD`; instants are ISO-8601 strings.
+ */
+
+/** An exact decimal number as a canonical string, e.g. "12", "0.5", "-3.25". */
+export type DecimalString = string;
+
+/** How often an agreement bills; unit prices are per cycle. */
+export type BillingCycle = "monthly" | "quarterly" | "semiannual" | "annual" | "none";
+
+/** ConnectWise `billCustomer` values; Autotask services are always `Billable`. */
+export type BillCustomer = "Billable" | "DoNotBill" | "NoCharge";
+
+export type ServiceCategory = "seat" | "consumption";
+
+export type SourceKind = "push" | "vendor-api" | "import" | "pull" | "seed";
+
+export const RECON_STATUSES = [
+  "match",
+  "increase",
+  "decrease",
+  "unmapped-account",
+  "unmapped-service",
+  "missing-line",
+  "no-usage",
+  "stale",
+  "suspect",
+  "flat-rate",
+] as const;
+export type ReconStatus = (typeof RECON_STATUSES)[number];
+
+export interface CompanyInput {
+  id: string;
+  name: string;
+}
+
+export interface AgreementInput {
+  id: string;
+  companyId: string;
+  name: string;
+  /** Agreement type name as the PSA shows it (e.g. "Managed Services"). */
+  type: string;
+  /** PSA status; only "active" counts. */
+  status: string;
+  cancelled: boolean;
+  billingCycle: BillingCycle;
+  startDate: string | null;
+  endDate: string | null;
+  /** Tagged flat-rate: shown for sanity, never proposed for change. */
+  flatRate: boolean;
+  currency: string;
+}
+
+export interface LineInput {
+  id: string;
+  agreementId: string;
+  /** PSA product identifier (ConnectWise product.identifier, Autotask serviceID). */
+  productKey: string;
+  productName: string;
+  quantity: DecimalString;
+  lessIncluded: DecimalString;
+  unitPriceMinor: number;
+  unitCostMinor: number;
+  currency: string;
+  billCustomer: BillCustomer;
+  effectiveDate: string | null;
+  cancelledDate: string | null;
+}
+
+export interface VendorAccountInput {
+  id: string;
+  integrationId: string;
+  externalId: string;
+  name: string;
+}
+
+export interface VendorServiceInput {
+  id: string;
+  integrationId: string;
+  externalId: string;
+  name: string;
+  category: ServiceCategory;
+}
+
+export interface AccountMappingInput {
+  accountId: string;
+  companyId: string;
+  /** Optional pin: usage of this account reconciles against this agreement only. */
+  agreementId: string | null;
+}
+
+export interface ServiceMappingInput {
+  serviceId: string;
+  productKey: string;
+}
+
+export interface UsageCountInput {
+  accountId: string;
+  serviceId: string;
+  /** Billing period `YYYY-MM`. */
+  period: string;
+  quantity: DecimalString;
+  costMinor: number | null;
+  costCurrency: string | null;
+  /** When the vendor observed the quantity (ISO-8601 instant). */
+  observedAt: string;
+  sourceKind: SourceKind;
+  sourceRef: string;
+}
+
+export interface ReconcileInput {
+  /** The clock, passed in: the engine never reads the time itself. */
+  now: Date;
+  /** A row whose newest count is older than this is `stale`. */
+  staleAfterHours: number;
+  companies: readonly CompanyInput[];
+  agreements: readonly AgreementInput[];
+  lines: readonly LineInput[];
+  accounts: readonly VendorAccountInput[];
+  services: readonly VendorServiceInput[];
+  accountMappings: readonly AccountMappingInput[];
+  serviceMappings: readonly ServiceMappingInput[];
+  counts: readonly UsageCountInput[];
+}
+
+export interface RowLine {
+  lineId: string;
+  quantity: DecimalString;
+  unitPriceMinor: number;
+}
+
+export interface RowSource {
+  accountId: string;
+  accountName: string;
+  serviceId: string;
+  serviceName: string;
+  integrationId: string;
+  quantity: DecimalString;
+  period: string;
+  observedAt: string;
+  sourceKind: SourceKind;
+  sourceRef: string;
+}
+
+export interface Proposal {
+  /** The line the change is written to (null for a missing line: a line must be added). */
+  targetLineId: string | null;
+  fromQuantity: DecimalString;
+  toQuantity: DecimalString;
+  /** Defaults to the 1st of next month (UTC). */
+  effectiveDate: string;
+  /** Money for the rest of the period when the date is mid-period; null on a period start. */
+  prorationMinor: number | null;
+  remainingDays: number;
+  periodDays: number;
+}
+
+export interface ReconRow {
+  /** Stable key of the row: agreement+product, or account+service for unmapped usage. */
+  key: string;
+  status: ReconStatus;
+  companyId: string | null;
+  companyName: string | null;
+  agreementId: string | null;
+  agreementName: string | null;
+  productKey: string | null;
+  productName: string | null;
+  psaQuantity: DecimalString;
+  vendorQuantity: DecimalString | null;
+  variance: DecimalString | null;
+  unitPriceMinor: number | null;
+  unitCostMinor: number | null;
+  /** Where the unit price came from: the target line, or an estimate from another line of the product. */
+  priceSource: "line" | "catalog-estimate" | null;
+  currency: string | null;
+  monthlyImpactMinor: number | null;
+  unitMarginMinor: number | null;
+  /** Margin as a percentage of price, one decimal ("42.5"); null when the price is 0. */
+  marginPct: string | null;
+  lines: RowLine[];
+  targetLineId: string | null;
+  sources: RowSource[];
+  /** Oldest observedAt among the sources (the figure is at least this fresh). */
+  asOf: string | null;
+  proposal: Proposal | null;
+  /** Human-readable explanations (why stale, why suspect, why no proposal). */
+  reasons: string[];
+}

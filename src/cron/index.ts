@@ -1,0 +1,23 @@
+/**
+ * Cron Triggers (UTC, wrangler.toml): each surface decides what a schedule
+ * means for it. Crons don't fire by themselves in `wrangler dev`; hit
+ * /cdn-cgi/handler/scheduled?cron=… to run one.
+ */
+import type { Env } from "../env.ts";
+import { runIngestCron } from "./ingest.ts";
+import { runPsaCron } from "./psa.ts";
+
+export const CRONS = {
+  /** Every 15 minutes: incremental PSA sync. */
+  quarterHour: "*/15 * * * *",
+  /** Nightly: full PSA sync; vendor pulls whose sync day is today. */
+  nightly: "0 3 * * *",
+} as const;
+
+export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const now = new Date(controller.scheduledTime);
+  const results = await Promise.allSettled([runPsaCron(controller.cron, now, env), runIngestCron(controller.cron, now, env)]);
+  for (const result of results) {
+    if (result.status === "rejected") console.error("cron failed", controller.cron, result.reason);
+  }
+}

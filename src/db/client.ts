@@ -1,0 +1,9 @@
+/** drizzle over the D1 binding; repositories take this `Db` as first argument. */
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "./schema.ts";
+
+export function createDb(d1: D1Database) {
+  return drizzle(d1, { schema });
+}
+
+export type Db = ReturnType<typeof createDb>;

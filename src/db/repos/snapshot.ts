@@ -1,0 +1,106 @@
+/**
+ * Loads everything the reconciliation engine needs for one tenant, as plain
+ * engine input. Every query is scoped by tenant_id.
+ */
+import { and, eq } from "drizzle-orm";
+import type {
+  AccountMappingInput,
+  AgreementInput,
+  BillCustomer,
+  BillingCycle,
+  CompanyInput,
+  LineInput,
+  ServiceCategory,
+  ServiceMappingInput,
+  SourceKind,
+  UsageCountInput,
+  VendorAccountInput,
+  VendorServiceInput,
+} from "../../core/reconcile/types.ts";
+import type { Db } from "../client.ts";
+import * as t from "../schema.ts";
+
+export interface TenantSnapshot {
+  companies: CompanyInput[];
+  agreements: AgreementInput[];
+  lines: LineInput[];
+  accounts: VendorAccountInput[];
+  services: VendorServiceInput[];
+  accountMappings: AccountMappingInput[];
+  serviceMappings: ServiceMappingInput[];
+  counts: UsageCountInput[];
+}
+
+export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<TenantSnapshot> {
+  const [companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts] = await db.batch([
+    db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(eq(t.psaCompanies.tenantId, tenantId)),
+    db.select().from(t.agreements).where(eq(t.agreements.tenantId, tenantId)),
+    db.select().from(t.agreementLines).where(eq(t.agreementLines.tenantId, tenantId)),
+    db.select().from(t.vendorAccounts).where(eq(t.vendorAccounts.tenantId, tenantId)),
+    db.select().from(t.vendorServices).where(eq(t.vendorServices.tenantId, tenantId)),
+    db.select().from(t.accountMappings).where(eq(t.accountMappings.tenantId, tenantId)),
+    db.select().from(t.serviceMappings).where(eq(t.serviceMappings.tenantId, tenantId)),
+    db.select().from(t.usageCounts).where(eq(t.usageCounts.tenantId, tenantId)),
+  ]);
+  return {
+    companies,
+    agreements: agreements.map((a) => ({
+      id: a.id,
+      companyId: a.companyId,
+      name: a.name,
+      type: a.type,
+      status: a.status,
+      cancelled: a.cancelled,
+      billingCycle: a.billingCycle as BillingCycle,
+      startDate: a.startDate,
+      endDate: a.endDate,
+      flatRate: a.flatRate,
+      currency: a.currency,
+    })),
+    lines: lines.map((l) => ({
+      id: l.id,
+      agreementId: l.agreementId,
+      productKey: l.productKey,
+      productName: l.productName,
+      quantity: l.quantity,
+      lessIncluded: l.lessIncluded,
+      unitPriceMinor: l.unitPriceMinor,
+      unitCostMinor: l.unitCostMinor,
+      currency: l.currency,
+      billCustomer: l.billCustomer as BillCustomer,
+      effectiveDate: l.effectiveDate,
+      cancelledDate: l.cancelledDate,
+    })),
+    accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
+    services: services.map((s) => ({
+      id: s.id,
+      integrationId: s.integrationId,
+      externalId: s.externalId,
+      name: s.name,
+      category: s.category as ServiceCategory,
+    })),
+    accountMappings: accountMappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
+    serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
+    counts: counts.map((u) => ({
+      accountId: u.accountId,
+      serviceId: u.serviceId,
+      period: u.period,
+      quantity: u.quantity,
+      costMinor: u.costMinor,
+      costCurrency: u.costCurrency,
+      observedAt: u.observedAt,
+      sourceKind: u.sourceKind as SourceKind,
+      sourceRef: u.sourceRef,
+    })),
+  };
+}
+
+export async function findAgreement(db: Db, tenantId: string, agreementId: string) {
+  // Scoped by tenant: another tenant's agreement is indistinguishable from a missing one.
+  const rows = await db
+    .select()
+    .from(t.agreements)
+    .where(and(eq(t.agreements.tenantId, tenantId), eq(t.agreements.id, agreementId)))
+    .limit(1);
+  return rows[0] ?? null;
+}

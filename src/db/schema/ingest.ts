@@ -1,0 +1,2 @@
+/** Tables of the usage-ingestion surface (migration 0003). */
+export {};

@@ -1,0 +1,2 @@
+/** Tables of the pod surface (migration 0005). */
+export {};

@@ -1,0 +1,52 @@
+/**
+ * Worker bindings and per-request variables, plus the zod check of string
+ * vars and secrets. Bindings (D1, queue, assets) only need to be present;
+ * secrets are validated so a missing OPERATOR_TOKEN or ENCRYPTION_KEY fails
+ * loudly instead of leaving an API open or a credential unencrypted.
+ */
+import { z } from "zod";
+import type { Db } from "./db/client.ts";
+import type { JobMessage } from "./jobs/messages.ts";
+
+export interface Env {
+  DB: D1Database;
+  ASSETS: Fetcher;
+  JOBS: Queue<JobMessage>;
+  OPERATOR_TOKEN: string;
+  /** 32 random bytes, base64: AES-256-GCM key for PSA/vendor credentials at rest. */
+  ENCRYPTION_KEY: string;
+  TRUEUP_ENV: string;
+  /** Dev/test only: "true" lets PSA/vendor origins be plain-http loopback (the simulators). */
+  ALLOW_INSECURE_ORIGINS?: string;
+}
+
+export const envSchema = z.object({
+  OPERATOR_TOKEN: z.string().min(16, "OPERATOR_TOKEN must be at least 16 characters"),
+  ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "ENCRYPTION_KEY must be 32 bytes, base64"),
+  TRUEUP_ENV: z.enum(["development", "test", "production"]).default("production"),
+  ALLOW_INSECURE_ORIGINS: z.enum(["true", "false"]).optional(),
+});
+
+/** Whether plain-http loopback origins (local simulators) may be used: never in production. */
+export function allowsInsecureOrigins(env: Env): boolean {
+  return env.ALLOW_INSECURE_ORIGINS === "true" && env.TRUEUP_ENV !== "production";
+}
+
+export interface TenantPrincipal {
+  tenantId: string;
+  /** How the caller authenticated: a tenant API key, a vendor integration key, or a pod session. */
+  via: "api-key" | "integration-key" | "pod-session";
+  /** Who acted, for the audit log ("api-key:tu_ab12…", "member:jsmith"). */
+  actor: string;
+  /** Set when `via` is integration-key: the integration the key belongs to. */
+  integrationId?: string;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    db: Db;
+    tenant: TenantPrincipal;
+  };
+};

@@ -1,0 +1,52 @@
+/**
+ * Queue consumer: routes each message to the surface that owns its kind and
+ * acks or retries it individually (one failure must not replay the batch).
+ * Retries back off exponentially; after max_retries Cloudflare moves the
+ * message to the dead-letter queue, whose consumer records it in D1 so it is
+ * never silently lost.
+ */
+import { createDb } from "../db/client.ts";
+import type { Env } from "../env.ts";
+import { handleIngestJob } from "./ingest.ts";
+import type { JobMessage } from "./messages.ts";
+import { handlePsaJob } from "./psa.ts";
+import { recordDeadLetter } from "./dead-letter.ts";
+
+export const DLQ_NAME = "trueup-jobs-dlq";
+
+export type JobOutcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+
+async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
+  if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);
+  if (message.kind.startsWith("psa.")) return handlePsaJob(message, env);
+  return { ok: false, retryable: false, error: `unknown job kind ${message.kind}` };
+}
+
+export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
+  if (batch.queue === DLQ_NAME) {
+    const db = createDb(env.DB);
+    for (const message of batch.messages) {
+      await recordDeadLetter(db, message.body, message.attempts);
+      message.ack();
+    }
+    return;
+  }
+  for (const message of batch.messages) {
+    let outcome: JobOutcome;
+    try {
+      outcome = await dispatch(message.body, env);
+    } catch (error) {
+      outcome = { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
+    }
+    if (outcome.ok) {
+      message.ack();
+    } else if (outcome.retryable) {
+      console.warn("job retry", message.body.kind, message.body.id, outcome.error);
+      message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+    } else {
+      console.error("job failed permanently", message.body.kind, message.body.id, outcome.error);
+      await recordDeadLetter(createDb(env.DB), message.body, message.attempts, outcome.error);
+      message.ack();
+    }
+  }
+}

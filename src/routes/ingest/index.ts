@@ -1,0 +1,5 @@
+/** Route surface: ingest. Mounted at "/" by app.ts; every route applies its own auth middleware. */
+import { Hono } from "hono";
+import type { AppEnv } from "../../env.ts";
+
+export const ingestRoutes = new Hono<AppEnv>();

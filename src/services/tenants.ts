@@ -1,0 +1,41 @@
+/**
+ * Tenant provisioning: a tenant row, its first API key (returned once, stored
+ * hashed) and the audit entry, written in one D1 batch.
+ */
+import type { Db } from "../db/client.ts";
+import { auditStatement } from "../db/repos/audit.ts";
+import { insertApiKeyStatement, insertTenantStatement } from "../db/repos/tenants.ts";
+import { generateApiKey, newId } from "./secrets.ts";
+
+export interface CreatedTenant {
+  tenantId: string;
+  name: string;
+  apiKey: string;
+}
+
+export async function createTenant(db: Db, name: string, now: Date): Promise<CreatedTenant> {
+  const tenantId = newId("tnt");
+  const key = await generateApiKey();
+  const at = now.toISOString();
+  await db.batch([
+    insertTenantStatement(db, { id: tenantId, name, createdAt: at }),
+    insertApiKeyStatement(db, {
+      id: newId("key"),
+      tenantId,
+      keyHash: key.hash,
+      keyPrefix: key.prefix,
+      label: "initial",
+      createdAt: at,
+    }),
+    auditStatement(db, {
+      tenantId,
+      at,
+      actor: "operator",
+      action: "tenant.created",
+      entityType: "tenant",
+      entityId: tenantId,
+      details: { name, keyPrefix: key.prefix },
+    }),
+  ]);
+  return { tenantId, name, apiKey: key.key };
+}

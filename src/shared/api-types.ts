@@ -1,0 +1,141 @@
+/**
+ * Types shared by the Worker API and the pod UI (the UI imports nothing else
+ * from src/). They describe JSON on the wire.
+ */
+export type {
+  DecimalString,
+  Proposal,
+  ReconRow,
+  ReconStatus,
+  RowLine,
+  RowSource,
+} from "../core/reconcile/types.ts";
+export { RECON_STATUSES } from "../core/reconcile/types.ts";
+
+import type { ReconRow } from "../core/reconcile/types.ts";
+
+/** Money totals per currency: under-billed (increase) and over-billed (decrease) per month. */
+export interface ReconTotals {
+  currency: string;
+  underBilledMonthlyMinor: number;
+  overBilledMonthlyMinor: number;
+}
+
+export interface ReconciliationResponse {
+  generatedAt: string;
+  totals: ReconTotals[];
+  counts: Record<string, number>;
+  rows: ReconRow[];
+}
+
+// ─── Decisions and write-back (POST/GET /api/v1/decisions) ──────────────────
+
+export const DECISION_ACTIONS = ["approve", "adjust", "dismiss", "revert"] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+export type WritebackState = "pending" | "applied" | "failed" | "not-required";
+
+/**
+ * `POST /api/v1/decisions` (tenant key or pod session), optional
+ * `Idempotency-Key` header → `202 {decision}`.
+ * - approve: write the row's proposal (or `quantity`) to `lineId` (default: the row's target line).
+ * - adjust: write `quantity` (required) to `lineId`.
+ * - dismiss: no write-back; the row stays dismissed for the billing cycle (`note` = reason).
+ * - revert: restore the quantity from before the applied decision `revertsDecisionId`.
+ */
+export interface DecisionRequest {
+  agreementId: string;
+  lineId?: string;
+  productKey?: string;
+  action: DecisionAction;
+  quantity?: string;
+  effectiveDate?: string;
+  note?: string;
+  revertsDecisionId?: string;
+}
+
+export interface DecisionView {
+  id: string;
+  agreementId: string;
+  lineId: string | null;
+  productKey: string;
+  action: DecisionAction;
+  actor: string;
+  oldQuantity: string | null;
+  newQuantity: string | null;
+  effectiveDate: string | null;
+  note: string | null;
+  revertsDecisionId: string | null;
+  writebackState: WritebackState;
+  /** The PSA's reason when write-back failed. */
+  writebackError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/v1/decisions/:id` → `{decision}`; `GET /api/v1/agreements/:id/decisions` → `{decisions}` (newest first). */
+export interface DecisionResponse {
+  decision: DecisionView;
+}
+export interface DecisionListResponse {
+  decisions: DecisionView[];
+}
+
+// ─── Mapping (GET/POST /api/v1/mappings/…) ───────────────────────────────────
+
+export interface CompanySuggestion {
+  companyId: string;
+  companyName: string;
+  /** 0–100. */
+  confidence: number;
+}
+
+export interface ProductSuggestion {
+  productKey: string;
+  productName: string;
+  confidence: number;
+}
+
+/** `GET /api/v1/mappings/unmapped[?companyId=]` */
+export interface UnmappedResponse {
+  accounts: Array<{
+    accountId: string;
+    integrationId: string;
+    integrationName: string;
+    externalId: string;
+    name: string;
+    suggestions: CompanySuggestion[];
+  }>;
+  /** Services used by mapped accounts but mapped to no PSA product (filter: accounts of `companyId`). */
+  services: Array<{
+    serviceId: string;
+    integrationId: string;
+    integrationName: string;
+    externalId: string;
+    name: string;
+    category: "seat" | "consumption";
+    suggestions: ProductSuggestion[];
+  }>;
+}
+
+/** `POST /api/v1/mappings/accounts` → 200; re-reconciles the affected agreements. */
+export interface MapAccountRequest {
+  accountId: string;
+  companyId: string;
+  agreementId?: string | null;
+}
+
+/** `POST /api/v1/mappings/services` → 201. */
+export interface MapServiceRequest {
+  serviceId: string;
+  productKey: string;
+}
+
+/** `GET /api/v1/products` → PSA products known from agreement lines, for mapping pickers. */
+export interface ProductListResponse {
+  products: Array<{ productKey: string; productName: string }>;
+}
+
+/** `GET /api/v1/companies` */
+export interface CompanyListResponse {
+  companies: Array<{ companyId: string; name: string; identifier: string | null }>;
+}
