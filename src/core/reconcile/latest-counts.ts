@@ -1,0 +1,97 @@
+/**
+ * Latest usage per (vendor account, service) and the "suspect" check.
+ *
+ * Vendors report a count per billing period and may re-report it; only the
+ * newest figure of the newest period reflects what the customer uses now.
+ */
+import { formatQuantity, isOne, parseQuantity, type Quantity } from "./quantity.ts";
+import type { ReconcileInput, RowSource, UsageCountInput, VendorAccountInput, VendorServiceInput } from "./types.ts";
+
+/** A latest count, with what rows need about it resolved once. */
+export interface LatestCount {
+  count: UsageCountInput;
+  quantity: Quantity;
+  /** NaN when observedAt can't be parsed (treated as infinitely old). */
+  observedMs: number;
+  source: RowSource;
+}
+
+interface Candidate {
+  count: UsageCountInput;
+  observedMs: number;
+}
+
+/** Greatest period, then greatest observedAt, then greatest sourceRef for determinism. */
+export function selectLatestCounts(input: ReconcileInput): LatestCount[] {
+  const accounts = new Map<string, VendorAccountInput>(input.accounts.map((a) => [a.id, a]));
+  const services = new Map<string, VendorServiceInput>(input.services.map((s) => [s.id, s]));
+  // accountId → serviceId → newest count (nested, so no key string per count).
+  const newest = new Map<string, Map<string, Candidate>>();
+  for (const count of input.counts) {
+    let byService = newest.get(count.accountId);
+    if (!byService) newest.set(count.accountId, (byService = new Map()));
+    const observedMs = Date.parse(count.observedAt);
+    const current = byService.get(count.serviceId);
+    if (!current || isNewer(count, observedMs, current.count, current.observedMs)) byService.set(count.serviceId, { count, observedMs });
+  }
+  // Map order is input order: rows sort their own sources and the output is sorted.
+  const latest: LatestCount[] = [];
+  for (const byService of newest.values()) {
+    for (const { count, observedMs } of byService.values()) {
+      const quantity = parseQuantity(count.quantity);
+      latest.push({ count, quantity, observedMs, source: toRowSource(count, formatQuantity(quantity), accounts, services) });
+    }
+  }
+  return latest;
+}
+
+function isNewer(a: UsageCountInput, aMs: number, b: UsageCountInput, bMs: number): boolean {
+  if (a.period !== b.period) return a.period > b.period;
+  const x = Number.isNaN(aMs) ? -Infinity : aMs;
+  const y = Number.isNaN(bMs) ? -Infinity : bMs;
+  if (x !== y) return x > y;
+  return a.sourceRef > b.sourceRef;
+}
+
+function toRowSource(
+  count: UsageCountInput,
+  quantity: string,
+  accounts: ReadonlyMap<string, VendorAccountInput>,
+  services: ReadonlyMap<string, VendorServiceInput>,
+): RowSource {
+  const account = accounts.get(count.accountId);
+  const service = services.get(count.serviceId);
+  return {
+    accountId: count.accountId,
+    accountName: account?.name ?? count.accountId,
+    serviceId: count.serviceId,
+    serviceName: service?.name ?? count.serviceId,
+    integrationId: account?.integrationId ?? service?.integrationId ?? "",
+    quantity,
+    period: count.period,
+    observedAt: count.observedAt,
+    sourceKind: count.sourceKind,
+    sourceRef: count.sourceRef,
+  };
+}
+
+/**
+ * Consumption services where ≥ 2 accounts report and every latest quantity is
+ * exactly 1: the signature of Pax8 resource groups that aren't linked to a
+ * subscription (each reports a placeholder 1). Seat services are never suspect.
+ */
+export function findSuspectServices(input: ReconcileInput, latest: readonly LatestCount[]): Map<string, number> {
+  const consumption = new Set(input.services.filter((s) => s.category === "consumption").map((s) => s.id));
+  const tally = new Map<string, { accounts: number; allOne: boolean }>();
+  for (const item of latest) {
+    const serviceId = item.count.serviceId;
+    if (!consumption.has(serviceId)) continue;
+    const entry = tally.get(serviceId) ?? { accounts: 0, allOne: true };
+    entry.accounts += 1;
+    entry.allOne &&= isOne(item.quantity);
+    tally.set(serviceId, entry);
+  }
+  const suspect = new Map<string, number>();
+  for (const [serviceId, entry] of tally) if (entry.accounts >= 2 && entry.allOne) suspect.set(serviceId, entry.accounts);
+  return suspect;
+}

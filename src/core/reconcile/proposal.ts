@@ -1,0 +1,102 @@
+/**
+ * Change proposals: the quantity to write to a PSA line (or the line to add),
+ * from when, and what the rest of the current billing period costs.
+ *
+ * proposeChange works on a finished row so the UI can re-propose when the
+ * user picks another line of the row or another effective date; the engine
+ * uses the same function for the default proposal, so both always agree.
+ */
+import { divideRounded, parseDecimal } from "../shared/decimal.ts";
+import { billingPeriodContaining, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
+import { err, ok, type Result } from "../shared/result.ts";
+import { addQuantities, formatQuantity, multiplyExact, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
+import type { BillingCycle, DecimalString, Proposal, ReconRow, ReconStatus, RowLine } from "./types.ts";
+
+export const PROPOSABLE_STATUSES: ReadonlySet<ReconStatus> = new Set<ReconStatus>(["increase", "decrease", "missing-line"]);
+
+export interface ProposeOptions {
+  now: Date;
+  /** The agreement's cycle (unit prices are per cycle; periods follow it). */
+  billingCycle: BillingCycle;
+  /** Another line of the row to write the change to (default: row.targetLineId). */
+  lineId?: string;
+  /** Strict `YYYY-MM-DD`, today or later (default: the 1st of next month, UTC). */
+  effectiveDate?: string;
+}
+
+export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Proposal, string> {
+  if (!PROPOSABLE_STATUSES.has(row.status) || row.variance === null) return err(`No change can be proposed for a ${row.status} row.`);
+  const line = selectLine(row, opts.lineId);
+  if (!line.ok) return line;
+  const effective = resolveEffectiveDate(opts);
+  if (!effective.ok) return effective;
+  const fromQuantity = line.value?.quantity ?? "0";
+  const change = parseQuantity(row.variance);
+  const to = addQuantities(parseQuantity(fromQuantity), change);
+  if (signOfQuantity(to) < 0) {
+    const where = line.value ? `line ${line.value.lineId}` : "the line";
+    return err(`The decrease of ${row.variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
+  }
+  const unitPriceMinor = line.value?.unitPriceMinor ?? row.unitPriceMinor;
+  const preview = prorate(effective.value, opts.billingCycle, change, unitPriceMinor);
+  return ok({
+    targetLineId: line.value?.lineId ?? null,
+    fromQuantity,
+    toQuantity: formatQuantity(to),
+    effectiveDate: effective.value,
+    prorationMinor: effective.value === preview.periodStart ? null : preview.prorationMinor,
+    remainingDays: preview.remainingDays,
+    periodDays: preview.periodDays,
+  });
+}
+
+function selectLine(row: ReconRow, lineId: string | undefined): Result<RowLine | null, string> {
+  const wanted = lineId ?? row.targetLineId;
+  if (wanted === null) return ok(null);
+  const line = row.lines.find((l) => l.lineId === wanted);
+  return line ? ok(line) : err(`Line ${wanted} is not one of this row's lines.`);
+}
+
+function resolveEffectiveDate(opts: ProposeOptions): Result<string, string> {
+  if (opts.effectiveDate === undefined) return ok(firstOfNextMonth(opts.now));
+  const parsed = parseIsoDate(opts.effectiveDate);
+  if (!parsed.ok) return parsed;
+  const today = toIsoDate(opts.now);
+  if (parsed.value < today) return err(`The effective date ${parsed.value} is before today (${today}).`);
+  return parsed;
+}
+
+export interface ProrationInput {
+  effectiveDate: string;
+  billingCycle: BillingCycle;
+  /** The quantity change (the row's variance). */
+  quantityChange: DecimalString;
+  unitPriceMinor: number | null;
+}
+
+export interface ProrationPreview {
+  /** remainingDays × change × unit price ÷ periodDays, rounded once; null without a price. */
+  prorationMinor: number | null;
+  remainingDays: number;
+  periodDays: number;
+  periodStart: string;
+  periodEnd: string;
+}
+
+/** The charge (or credit) for the rest of the billing period holding the effective date. */
+export function previewProration(input: ProrationInput): Result<ProrationPreview, string> {
+  const date = parseIsoDate(input.effectiveDate);
+  if (!date.ok) return date;
+  const change = parseDecimal(input.quantityChange);
+  if (!change.ok) return change;
+  return ok(prorate(date.value, input.billingCycle, parseQuantity(change.value), input.unitPriceMinor));
+}
+
+function prorate(effectiveDate: string, cycle: BillingCycle, change: Quantity, unitPriceMinor: number | null): ProrationPreview {
+  const period = billingPeriodContaining(effectiveDate, cycle);
+  const remainingDays = daysBetween(effectiveDate, period.end) + 1;
+  // Multiply everything first and divide once, so the only rounding is the last step.
+  const prorationMinor =
+    unitPriceMinor === null ? null : divideRounded(multiplyExact(multiplyExact(change, remainingDays), unitPriceMinor), period.days);
+  return { prorationMinor, remainingDays, periodDays: period.days, periodStart: period.start, periodEnd: period.end };
+}

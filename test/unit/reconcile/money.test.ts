@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import type { BillingCycle } from "../../../src/core/reconcile/types.ts";
+import { agreement, company, count, line, rowOf, run } from "./fixtures.ts";
+
+describe("monthly impact = variance × unit price ÷ months per cycle, rounded half away from zero", () => {
+  it.each<[BillingCycle, string, string, number, number]>([
+    ["monthly", "10", "12", 2200, 4400],
+    ["monthly", "10", "7", 2200, -6600],
+    ["monthly", "10", "10.5", 2201, 1101], // 1100.5 → 1101
+    ["monthly", "10", "9.5", 2201, -1101], // -1100.5 → -1101
+    ["quarterly", "3", "2", 2050, -683], // -683.33
+    ["quarterly", "3", "4", 2050, 683],
+    ["quarterly", "3", "1", 2050, -1367], // -1366.67
+    ["semiannual", "4", "3", 3, -1], // -0.5 → -1
+    ["semiannual", "4", "5", 3, 1], // 0.5 → 1
+    ["annual", "10", "13", 12000, 3000],
+    ["annual", "10", "11", 1000, 83], // 83.33
+    ["annual", "10", "11", 6, 1], // 0.5 → 1
+    ["annual", "10", "9", 6, -1], // -0.5 → -1
+    ["annual", "10", "9", 5, 0], // -0.4166 → 0 (never -0)
+  ])("%s: psa %s, vendor %s, price %d → %d", (billingCycle, psa, vendor, unitPriceMinor, impact) => {
+    const row = rowOf(
+      run({ agreements: [agreement({ billingCycle })], lines: [line({ quantity: psa, unitPriceMinor, unitCostMinor: 0 })], counts: [count({ quantity: vendor })] }),
+      "agr:a1:P1",
+    );
+    expect(Object.is(row.monthlyImpactMinor, impact)).toBe(true);
+  });
+
+  it("is 0 for a match and null without usage", () => {
+    expect(rowOf(run(), "agr:a1:P1").monthlyImpactMinor).toBe(0);
+    expect(rowOf(run({ counts: [] }), "agr:a1:P1").monthlyImpactMinor).toBeNull();
+  });
+});
+
+describe("unit margin and margin %", () => {
+  it.each<[number, number, number, string | null]>([
+    [2200, 1800, 400, "18.2"], // 18.18
+    [2000, 1150, 850, "42.5"],
+    [3, 2, 1, "33.3"],
+    [2000, 1999, 1, "0.1"], // 0.05 → 0.1
+    [2000, 2001, -1, "-0.1"], // -0.05 → -0.1
+    [1000, 1105, -105, "-10.5"],
+    [2000, 2000, 0, "0.0"],
+    [1000, 0, 1000, "100.0"],
+    [0, 500, -500, null],
+  ])("price %d, cost %d → margin %d, %s%%", (unitPriceMinor, unitCostMinor, margin, pct) => {
+    const row = rowOf(run({ lines: [line({ unitPriceMinor, unitCostMinor })] }), "agr:a1:P1");
+    expect([row.unitMarginMinor, row.marginPct]).toEqual([margin, pct]);
+  });
+});
+
+describe("price of a row", () => {
+  it("comes from the target line", () => {
+    const row = rowOf(
+      run({ lines: [line({ id: "L1", quantity: "2", unitPriceMinor: 1000 }), line({ id: "L2", quantity: "8", unitPriceMinor: 1500, unitCostMinor: 900, currency: "EUR" })] }),
+      "agr:a1:P1",
+    );
+    expect([row.unitPriceMinor, row.unitCostMinor, row.currency, row.priceSource]).toEqual([1500, 900, "EUR", "line"]);
+  });
+
+  it("is estimated from the tenant's line of the product with the smallest id for a missing line", () => {
+    const rows = run({
+      companies: [company(), company("c2", "Beta")],
+      agreements: [agreement(), agreement({ id: "a2", companyId: "c2", name: "Beta MSA" })],
+      lines: [
+        line({ id: "L7", agreementId: "a2", unitPriceMinor: 2500, unitCostMinor: 2000 }),
+        // Not counted (DoNotBill) but still the catalog's reference price: smallest id.
+        line({ id: "L3", agreementId: "a2", billCustomer: "DoNotBill", unitPriceMinor: 1900, unitCostMinor: 1000, currency: "CAD", productName: "M365 BP" }),
+      ],
+    });
+    const row = rowOf(rows, "agr:a1:P1");
+    expect(row).toMatchObject({
+      status: "missing-line",
+      priceSource: "catalog-estimate",
+      unitPriceMinor: 1900,
+      unitCostMinor: 1000,
+      currency: "CAD",
+      productName: "M365 BP",
+      monthlyImpactMinor: 19000,
+      unitMarginMinor: 900,
+      marginPct: "47.4",
+    });
+    expect(row.reasons).toEqual(["No line of this product on the agreement: the unit price is estimated from line L3 of the same product."]);
+  });
+
+  it("is unknown when no line of the product exists anywhere", () => {
+    const row = rowOf(run({ lines: [] }), "agr:a1:P1");
+    expect(row).toMatchObject({
+      status: "missing-line",
+      priceSource: null,
+      unitPriceMinor: null,
+      unitCostMinor: null,
+      currency: null,
+      productName: null,
+      monthlyImpactMinor: null,
+      unitMarginMinor: null,
+      marginPct: null,
+    });
+    expect(row.proposal).toMatchObject({ fromQuantity: "0", toQuantity: "10", prorationMinor: null });
+    expect(row.reasons).toEqual(["No unit price is known for this product, so the money impact can't be computed."]);
+  });
+});
