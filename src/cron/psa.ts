@@ -1,4 +1,15 @@
-/** Scheduled work of the PSA surface (incremental and full syncs). */
+/**
+ * Scheduled work of the PSA surface: every 15 minutes an incremental sync of
+ * every connected PSA (ConnectWise may not call back on addition changes and
+ * Autotask has no contract webhooks), nightly a full sync; both also recover
+ * lost messages (services/psa/maintenance.ts).
+ */
+import { createDb } from "../db/client.ts";
 import type { Env } from "../env.ts";
+import { runPsaMaintenance } from "../services/psa/maintenance.ts";
 
-export async function runPsaCron(_cron: string, _now: Date, _env: Env): Promise<void> {}
+const NIGHTLY = "0 3 * * *";
+
+export async function runPsaCron(cron: string, now: Date, env: Env): Promise<void> {
+  await runPsaMaintenance(env, createDb(env.DB), cron === NIGHTLY ? "full" : "incremental", now);
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs the PSA simulators in Node (for `npm run dev` and the benches):
+ * ConnectWise on 127.0.0.1:8788 and Autotask on 127.0.0.1:8789, seeded with
+ * the demo tenant's PSA side. Callbacks and webhooks are real HTTP POSTs to
+ * the Worker. Control surface: http://127.0.0.1:8788/_sim/… (see
+ * test/sim/connectwise/control.ts).
+ *
+ * Run: node scripts/sim-server.ts [--cw-port 8788] [--at-port 8789] [--seed demo|none]
+ *
+ * Also exports startLocalStack() — simulators + a throwaway `wrangler dev`
+ * with its own D1 state — for the benchmarks in bench/.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve, type ServerType } from "@hono/node-server";
+import { createAutotaskSim } from "../test/sim/autotask/app.ts";
+import { createConnectWiseSim } from "../test/sim/connectwise/app.ts";
+import { seedDemo } from "../test/sim/connectwise/datasets.ts";
+import { ROOT, runWrangler, startWrangler } from "./wrangler.ts";
+
+export interface SimServers {
+  cw: ReturnType<typeof createConnectWiseSim>;
+  at: ReturnType<typeof createAutotaskSim>;
+  cwOrigin: string;
+  atOrigin: string;
+  close: () => Promise<void>;
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve({ server, port: info.port }));
+  });
+}
+
+function close(server: ServerType): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Starts both simulators (port 0 = any free port). */
+export async function startSimulators(options: { cwPort?: number; atPort?: number; seed?: "demo" | "none" } = {}): Promise<SimServers> {
+  let cwOrigin = "";
+  let atOrigin = "";
+  // The apps are created after the ports are known, so their origins (in key_url, zone url, Link) are right.
+  let cwFetch: (req: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
+  let atFetch: (req: Request) => Response | Promise<Response> = () => new Response("starting", { status: 503 });
+  const cwServer = await listen((req) => cwFetch(req), options.cwPort ?? 8788);
+  const atServer = await listen((req) => atFetch(req), options.atPort ?? 8789);
+  cwOrigin = `http://127.0.0.1:${cwServer.port}`;
+  atOrigin = `http://127.0.0.1:${atServer.port}`;
+  const cw = createConnectWiseSim({ origin: cwOrigin });
+  const at = createAutotaskSim({ origin: atOrigin });
+  cwFetch = cw.fetch;
+  atFetch = at.fetch;
+  if ((options.seed ?? "demo") === "demo") seedDemo(cw.state, new Date());
+  return { cw, at, cwOrigin, atOrigin, close: async () => void (await Promise.all([close(cwServer.server), close(atServer.server)])) };
+}
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+
+// ─── A throwaway local stack for the benches ────────────────────────────────
+// Its own D1 state directory and free ports, so a running `npm run dev` is
+// left alone; everything is stopped and removed by `stop()`.
+
+export interface LocalStack {
+  base: string;
+  /** The simulators run in a child process, so their work does not skew the bench's own timings. */
+  cwOrigin: string;
+  atOrigin: string;
+  operatorToken: string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function startSimulatorProcess(cwPort: number, atPort: number): Promise<{ cwOrigin: string; atOrigin: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--cw-port", String(cwPort), "--at-port", String(atPort), "--seed", "none"], { stdio: "ignore" });
+  const cwOrigin = `http://127.0.0.1:${cwPort}`;
+  const deadline = Date.now() + 20_000;
+  while (!(await fetch(`${cwOrigin}/login/companyinfo/northwind`).then((r) => r.ok).catch(() => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error("the simulators did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const close = async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
+  };
+  return { cwOrigin, atOrigin: `http://127.0.0.1:${atPort}`, close };
+}
+
+export async function startLocalStack(name: string): Promise<LocalStack> {
+  const persist = path.join(ROOT, ".wrangler", `${name}-state`);
+  rmSync(persist, { recursive: true, force: true });
+  mkdirSync(persist, { recursive: true });
+  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  const [cwPort, atPort, port, inspector] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const sims = await startSimulatorProcess(cwPort, atPort);
+  const operatorToken = "bench-operator-token-0123456789";
+  const vars = [`OPERATOR_TOKEN:${operatorToken}`, "ENCRYPTION_KEY:YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
+  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--show-interactive-dev-session=false", "--live-reload=false"];
+  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
+  let log = "";
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log}`);
+    if (await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    cwOrigin: sims.cwOrigin,
+    atOrigin: sims.atOrigin,
+    operatorToken,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await sims.close();
+      rmSync(persist, { recursive: true, force: true });
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sims = await startSimulators({ cwPort: Number(flag("--cw-port") ?? 8788), atPort: Number(flag("--at-port") ?? 8789), seed: flag("--seed") === "none" ? "none" : "demo" });
+  console.log(`ConnectWise simulator on ${sims.cwOrigin} (control: ${sims.cwOrigin}/_sim/…)`);
+  console.log(`Autotask simulator on ${sims.atOrigin} (control: ${sims.atOrigin}/_sim/…)`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void sims.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,98 @@
+/**
+ * Write-back planning: from the quantity the PSA holds *now* (re-read before
+ * every attempt) and the decision's target, what to send — or nothing, when
+ * the PSA already holds the target (a previous attempt was applied and then
+ * answered 500 or timed out: exactly once). Also how to treat a PSA failure.
+ * Pure; the clock is passed in.
+ *
+ * - ConnectWise: PATCH the addition with JSON Patch `replace /quantity`
+ *   (psa-and-vendor-apis.md §2.3), plus `replace /effectiveDate` when the
+ *   user chose a date and the agreement prorates (prorateFlag).
+ * - Autotask: a ContractServiceAdjustment with unitChange = target − current
+ *   units of the period holding the effective date (§3.3); units are whole.
+ */
+import Big from "big.js";
+import type { DecimalString } from "../reconcile/types.ts";
+import { compareDecimal, subDecimal } from "../shared/decimal.ts";
+
+export interface JsonPatchOp {
+  op: "replace";
+  path: string;
+  value: number | string;
+}
+
+export type WritePlan =
+  | { kind: "noop" }
+  | { kind: "cw-patch"; operations: JsonPatchOp[] }
+  | { kind: "at-adjust"; unitChange: number; effectiveDate: string }
+  | { kind: "refuse"; reason: string };
+
+export interface CwPlanInput {
+  current: DecimalString;
+  target: DecimalString;
+  /** Only a date the user chose; approvals without one apply immediately (Gradient practice, §7.1). */
+  chosenEffectiveDate: string | null;
+  allowsEffectiveDate: boolean;
+}
+
+export function planConnectWiseWrite(input: CwPlanInput): WritePlan {
+  if (compareDecimal(input.target, "0") < 0) return { kind: "refuse", reason: `Target quantity ${input.target} is negative.` };
+  if (compareDecimal(input.current, input.target) === 0) return { kind: "noop" };
+  const operations: JsonPatchOp[] = [{ op: "replace", path: "/quantity", value: Number(input.target) }];
+  if (input.chosenEffectiveDate && input.allowsEffectiveDate) {
+    operations.push({ op: "replace", path: "/effectiveDate", value: `${input.chosenEffectiveDate}T00:00:00Z` });
+  }
+  return { kind: "cw-patch", operations };
+}
+
+export interface AtPlanInput {
+  /** Units of the ContractServiceUnits period holding the effective date. */
+  current: DecimalString;
+  target: DecimalString;
+  effectiveDate: string;
+}
+
+export function planAutotaskWrite(input: AtPlanInput): WritePlan {
+  if (compareDecimal(input.target, "0") < 0) return { kind: "refuse", reason: `Target quantity ${input.target} is negative.` };
+  const change = new Big(subDecimal(input.target, input.current));
+  if (!change.eq(change.round(0))) return { kind: "refuse", reason: `Autotask units are whole numbers; cannot change ${input.current} to ${input.target}.` };
+  const unitChange = change.toNumber();
+  if (unitChange === 0) return { kind: "noop" };
+  return { kind: "at-adjust", unitChange, effectiveDate: input.effectiveDate };
+}
+
+export type FailureClass = "throttled" | "transient" | "rejected";
+
+/** 429 waits for Retry-After; 408, 5xx and network failures (status 0) may have been applied; other 4xx are final. */
+export function classifyPsaStatus(status: number): FailureClass {
+  if (status === 429) return "throttled";
+  if (status === 0 || status === 408 || status >= 500) return "transient";
+  return "rejected";
+}
+
+/** Retry-After as seconds: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: Date): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** The PSA's own words from an error body (ConnectWise `message`/`errors[].message`, Autotask `errors[]`). */
+export function describePsaError(status: number, body: unknown): string {
+  const parts: string[] = [];
+  if (body && typeof body === "object") {
+    const record = body as { message?: unknown; errors?: unknown };
+    if (typeof record.message === "string") parts.push(record.message);
+    if (Array.isArray(record.errors)) {
+      for (const e of record.errors) {
+        if (typeof e === "string") parts.push(e);
+        else if (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string") parts.push((e as { message: string }).message);
+      }
+    }
+  } else if (typeof body === "string" && body.trim()) {
+    parts.push(body.trim().slice(0, 300));
+  }
+  return `HTTP ${status}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
+}

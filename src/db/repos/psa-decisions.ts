@@ -1,0 +1,95 @@
+/**
+ * Decisions (approve / adjust / dismiss / revert) and their write-back
+ * attempts. The decisions table is the write-back outbox: a `pending` row is
+ * work to do until it is `applied` or `failed`; state changes are
+ * conditional on the row still being pending, so a redelivered job cannot
+ * move a finished decision.
+ */
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { decisions, psaWritebackAttempts } from "../schema.ts";
+
+export type DecisionRow = typeof decisions.$inferSelect;
+export type NewDecisionRow = typeof decisions.$inferInsert;
+export type AttemptRow = typeof psaWritebackAttempts.$inferSelect;
+
+export function insertDecisionStatement(db: Db, row: NewDecisionRow) {
+  return db.insert(decisions).values(row);
+}
+
+export async function findDecision(db: Db, tenantId: string, id: string): Promise<DecisionRow | null> {
+  const rows = await db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.id, id)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function findDecisionByIdempotencyKey(db: Db, tenantId: string, key: string): Promise<DecisionRow | null> {
+  const rows = await db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.idempotencyKey, key)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function listAgreementDecisions(db: Db, tenantId: string, agreementId: string): Promise<DecisionRow[]> {
+  return db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.agreementId, agreementId)))
+    .orderBy(desc(decisions.createdAt), desc(decisions.id));
+}
+
+export interface DecisionOutcome {
+  writebackState: "applied" | "failed";
+  writebackError: string | null;
+  oldQuantity?: string | null;
+  at: string;
+}
+
+/** Finishes a pending decision; a no-op when it is no longer pending. */
+export function finishDecisionStatement(db: Db, tenantId: string, id: string, outcome: DecisionOutcome) {
+  const set: Partial<NewDecisionRow> = { writebackState: outcome.writebackState, writebackError: outcome.writebackError, updatedAt: outcome.at };
+  if (outcome.oldQuantity !== undefined) set.oldQuantity = outcome.oldQuantity;
+  return db
+    .update(decisions)
+    .set(set)
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.id, id), eq(decisions.writebackState, "pending")));
+}
+
+/** Pending decisions not touched since `before` (their job was lost or dead-lettered). */
+export async function listStalePendingDecisions(db: Db, tenantId: string, before: string, limit = 50): Promise<DecisionRow[]> {
+  return db
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.writebackState, "pending"), lt(decisions.updatedAt, before)))
+    .orderBy(asc(decisions.updatedAt))
+    .limit(limit);
+}
+
+/** Marks a pending decision as looked at now (the stale sweep uses updated_at). */
+export function touchDecisionStatement(db: Db, tenantId: string, id: string, at: string) {
+  return db
+    .update(decisions)
+    .set({ updatedAt: at })
+    .where(and(eq(decisions.tenantId, tenantId), eq(decisions.id, id), eq(decisions.writebackState, "pending")));
+}
+
+export async function listAttempts(db: Db, tenantId: string, decisionId: string): Promise<AttemptRow[]> {
+  return db
+    .select()
+    .from(psaWritebackAttempts)
+    .where(and(eq(psaWritebackAttempts.tenantId, tenantId), eq(psaWritebackAttempts.decisionId, decisionId)))
+    .orderBy(asc(psaWritebackAttempts.attempt));
+}
+
+export type NewAttempt = Omit<typeof psaWritebackAttempts.$inferInsert, "attempt">;
+
+/** Appends an attempt numbered after the existing ones (one statement, so numbering cannot collide silently). */
+export function insertAttemptStatement(db: Db, row: NewAttempt) {
+  const next = sql<number>`(SELECT COALESCE(MAX(attempt), 0) + 1 FROM psa_writeback_attempts WHERE tenant_id = ${row.tenantId} AND decision_id = ${row.decisionId})`;
+  return db.insert(psaWritebackAttempts).values({ ...row, attempt: next });
+}

@@ -1,0 +1,84 @@
+/**
+ * PSA connections (psa_integrations). Every query is scoped by tenant except
+ * two, and they say why: a webhook delivery finds its tenant *through* the
+ * integration id in its URL, and the cron walks all tenants one by one.
+ */
+import { and, asc, eq, ne } from "drizzle-orm";
+import type { Db } from "../client.ts";
+import { psaIntegrations } from "../schema.ts";
+
+export type PsaIntegration = typeof psaIntegrations.$inferSelect;
+export type NewPsaIntegration = typeof psaIntegrations.$inferInsert;
+
+export function insertIntegrationStatement(db: Db, row: NewPsaIntegration) {
+  return db.insert(psaIntegrations).values(row);
+}
+
+export async function findIntegration(db: Db, tenantId: string, id: string): Promise<PsaIntegration | null> {
+  const rows = await db
+    .select()
+    .from(psaIntegrations)
+    .where(and(eq(psaIntegrations.tenantId, tenantId), eq(psaIntegrations.id, id)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Webhook routing: the unguessable integration id in the URL is how a delivery finds its tenant. */
+export async function findIntegrationForDelivery(db: Db, id: string, kind: string): Promise<PsaIntegration | null> {
+  const cached = deliveryCache.get(`${kind}:${id}`);
+  if (cached && cached.until > Date.now()) return cached.row;
+  const rows = await db
+    .select()
+    .from(psaIntegrations)
+    .where(and(eq(psaIntegrations.id, id), eq(psaIntegrations.kind, kind), ne(psaIntegrations.status, "disconnected")))
+    .limit(1);
+  const row = rows[0] ?? null;
+  if (row) {
+    if (deliveryCache.size > 1000) deliveryCache.clear();
+    deliveryCache.set(`${kind}:${id}`, { row, until: Date.now() + DELIVERY_CACHE_MS });
+  }
+  return row;
+}
+
+/**
+ * Webhook bursts hit the same integration: its row is kept per isolate for a
+ * few seconds. A disconnect or deactivation is seen by intake at most that
+ * late; the queue consumer re-reads the row before doing any work.
+ */
+const DELIVERY_CACHE_MS = 10_000;
+const deliveryCache = new Map<string, { row: PsaIntegration; until: number }>();
+
+/** Drops a cached delivery row after this isolate changed the integration. */
+export function forgetDeliveryIntegration(kind: string, id: string): void {
+  deliveryCache.delete(`${kind}:${id}`);
+}
+
+/** The tenant's connected (active or polling-only) integration of a kind. */
+export async function findConnectedIntegration(db: Db, tenantId: string, kind: string): Promise<PsaIntegration | null> {
+  const rows = await db
+    .select()
+    .from(psaIntegrations)
+    .where(and(eq(psaIntegrations.tenantId, tenantId), eq(psaIntegrations.kind, kind), ne(psaIntegrations.status, "disconnected")))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function listIntegrations(db: Db, tenantId: string): Promise<PsaIntegration[]> {
+  return db.select().from(psaIntegrations).where(eq(psaIntegrations.tenantId, tenantId)).orderBy(asc(psaIntegrations.createdAt));
+}
+
+/** Cron only: every connected integration of every tenant, processed tenant by tenant. */
+export async function listConnectedIntegrationsAllTenants(db: Db): Promise<PsaIntegration[]> {
+  return db
+    .select()
+    .from(psaIntegrations)
+    .where(ne(psaIntegrations.status, "disconnected"))
+    .orderBy(asc(psaIntegrations.tenantId), asc(psaIntegrations.id));
+}
+
+export function updateIntegrationStatement(db: Db, tenantId: string, id: string, patch: Partial<NewPsaIntegration>) {
+  return db
+    .update(psaIntegrations)
+    .set({ ...patch, updatedAt: patch.updatedAt ?? new Date().toISOString() })
+    .where(and(eq(psaIntegrations.tenantId, tenantId), eq(psaIntegrations.id, id)));
+}

@@ -1,0 +1,100 @@
+/**
+ * Resolves what a decision writes: the line, the target quantity and the
+ * effective date, from the request and — for an approval without a quantity
+ * — the reconciliation engine's proposal for the row (core/reconcile
+ * proposeChange, the same function the engine uses). Rules:
+ * - approve: `quantity` or the proposal's toQuantity; the line is `lineId`
+ *   or the row's target line (a missing line cannot be written: 409);
+ * - adjust: `quantity` is required; same line rule;
+ * - revert: the quantity the PSA held before the applied decision
+ *   `revertsDecisionId`, on that decision's line;
+ * - dismiss: nothing is written.
+ * Effective date: ConnectWise applies immediately unless a date is chosen
+ * (null = immediately); Autotask defaults to the 1st of next month.
+ */
+import { proposeChange } from "../../core/reconcile/engine.ts";
+import type { ReconRow } from "../../core/reconcile/types.ts";
+import { firstOfNextMonth, parseIsoDate, toIsoDate } from "../../core/shared/dates.ts";
+import { compareDecimal, parseDecimal } from "../../core/shared/decimal.ts";
+import type { Db } from "../../db/client.ts";
+import { findDecision } from "../../db/repos/psa-decisions.ts";
+import { findLine } from "../../db/repos/psa-records.ts";
+import type { agreements } from "../../db/schema.ts";
+import { AppError } from "../../errors.ts";
+import type { DecisionRequest } from "../../shared/api-types.ts";
+import { getReconciliation } from "../reconciliation.ts";
+
+type Agreement = typeof agreements.$inferSelect;
+type Line = NonNullable<Awaited<ReturnType<typeof findLine>>>;
+
+export interface ResolvedTarget {
+  line: Line | null;
+  productKey: string;
+  newQuantity: string | null;
+  effectiveDate: string | null;
+  row: ReconRow | null;
+}
+
+async function lineOf(db: Db, tenantId: string, agreementId: string, lineId: string): Promise<Line> {
+  const line = await findLine(db, tenantId, lineId);
+  if (!line || line.agreementId !== agreementId) throw new AppError("validation_failed", "body.lineId: not a line of this agreement");
+  return line;
+}
+
+function quantityOf(text: string): string {
+  const parsed = parseDecimal(text);
+  if (!parsed.ok) throw new AppError("validation_failed", `body.quantity: ${parsed.error}`);
+  if (compareDecimal(parsed.value, "0") < 0) throw new AppError("validation_failed", "body.quantity: must not be negative");
+  return parsed.value;
+}
+
+function effectiveDateOf(req: DecisionRequest, agreement: Agreement, now: Date): string | null {
+  if (req.effectiveDate !== undefined) {
+    const parsed = parseIsoDate(req.effectiveDate);
+    if (!parsed.ok) throw new AppError("validation_failed", `body.effectiveDate: ${parsed.error}`);
+    if (parsed.value < toIsoDate(now)) throw new AppError("validation_failed", "body.effectiveDate: must not be in the past");
+    return parsed.value;
+  }
+  return agreement.psa === "autotask" ? firstOfNextMonth(now) : null;
+}
+
+async function rowOf(db: Db, tenantId: string, agreementId: string, productKey: string, now: Date): Promise<ReconRow | null> {
+  const recon = await getReconciliation(db, tenantId, now, { agreementId });
+  return recon.rows.find((r) => r.productKey === productKey) ?? null;
+}
+
+export async function resolveTarget(db: Db, tenantId: string, req: DecisionRequest, agreement: Agreement, now: Date): Promise<ResolvedTarget> {
+  if (req.action === "revert") return resolveRevert(db, tenantId, req, agreement, now);
+  const given = req.lineId ? await lineOf(db, tenantId, agreement.id, req.lineId) : null;
+  if (given && req.productKey !== undefined && req.productKey !== given.productKey) {
+    throw new AppError("validation_failed", `body.productKey: line ${given.id} is product ${given.productKey}`);
+  }
+  const productKey = given?.productKey ?? req.productKey;
+  if (!productKey) throw new AppError("validation_failed", "body.productKey: required when lineId is not given");
+  const row = await rowOf(db, tenantId, agreement.id, productKey, now);
+  if (req.action === "dismiss") return { line: given, productKey, newQuantity: null, effectiveDate: null, row };
+  let quantity = req.quantity === undefined ? null : quantityOf(req.quantity);
+  let lineId = given?.id ?? row?.targetLineId ?? null;
+  if (req.action === "adjust" && quantity === null) throw new AppError("validation_failed", "body.quantity: required for adjust");
+  if (quantity === null) {
+    if (!row) throw new AppError("conflict", `No reconciliation row for ${productKey} on this agreement`);
+    const proposal = proposeChange(row, { now, billingCycle: agreement.billingCycle as Parameters<typeof proposeChange>[1]["billingCycle"], lineId: given?.id, effectiveDate: req.effectiveDate });
+    if (!proposal.ok) throw new AppError("conflict", proposal.error);
+    quantity = proposal.value.toQuantity;
+    lineId = proposal.value.targetLineId;
+  }
+  if (!lineId) throw new AppError("conflict", "The row has no PSA line to write to: add the line in the PSA first");
+  const line = given ?? (await lineOf(db, tenantId, agreement.id, lineId));
+  return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, agreement, now), row };
+}
+
+async function resolveRevert(db: Db, tenantId: string, req: DecisionRequest, agreement: Agreement, now: Date): Promise<ResolvedTarget> {
+  if (!req.revertsDecisionId) throw new AppError("validation_failed", "body.revertsDecisionId: required for revert");
+  const reverted = await findDecision(db, tenantId, req.revertsDecisionId);
+  if (!reverted || reverted.agreementId !== agreement.id) throw new AppError("validation_failed", "body.revertsDecisionId: not a decision of this agreement");
+  if (reverted.writebackState !== "applied" || !reverted.lineId || reverted.oldQuantity === null) {
+    throw new AppError("conflict", "Only an applied write-back can be reverted");
+  }
+  const line = await lineOf(db, tenantId, agreement.id, reverted.lineId);
+  return { line, productKey: line.productKey, newQuantity: reverted.oldQuantity, effectiveDate: effectiveDateOf(req, agreement, now), row: null };
+}

@@ -1,0 +1,124 @@
+/**
+ * Decisions API: record a decision and its audit row in one batch and queue
+ * its write-back (`psa.writeback`); dismissals need none. An Idempotency-Key
+ * makes a resubmitted decision return the first one (a different body with
+ * the same key is a 409). The audit row keeps who, when, old and new
+ * quantity, and the vendor counts behind the decision.
+ */
+import type { Db } from "../../db/client.ts";
+import { auditStatement } from "../../db/repos/audit.ts";
+import { type DecisionRow, findDecision, findDecisionByIdempotencyKey, insertDecisionStatement, listAgreementDecisions } from "../../db/repos/psa-decisions.ts";
+import { findConnectedIntegration } from "../../db/repos/psa-integrations.ts";
+import { findAgreement } from "../../db/repos/snapshot.ts";
+import type { Env, TenantPrincipal } from "../../env.ts";
+import { AppError } from "../../errors.ts";
+import type { DecisionAction, DecisionRequest, DecisionView, WritebackState } from "../../shared/api-types.ts";
+import { newId } from "../secrets.ts";
+import { resolveTarget } from "./decision-target.ts";
+import { enqueueJob } from "./jobs.ts";
+
+export function toDecisionView(row: DecisionRow): DecisionView {
+  return {
+    id: row.id,
+    agreementId: row.agreementId,
+    lineId: row.lineId,
+    productKey: row.productKey,
+    action: row.action as DecisionAction,
+    actor: row.actor,
+    oldQuantity: row.oldQuantity,
+    newQuantity: row.newQuantity,
+    effectiveDate: row.effectiveDate,
+    note: row.note,
+    revertsDecisionId: row.revertsDecisionId,
+    writebackState: row.writebackState as WritebackState,
+    writebackError: row.writebackError,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function sameRequest(row: DecisionRow, req: DecisionRequest): boolean {
+  return (
+    row.agreementId === req.agreementId &&
+    row.action === req.action &&
+    (req.lineId === undefined || row.lineId === req.lineId) &&
+    (req.quantity === undefined || row.newQuantity === req.quantity) &&
+    (req.revertsDecisionId ?? null) === row.revertsDecisionId
+  );
+}
+
+async function replayed(db: Db, tenantId: string, key: string | null, req: DecisionRequest): Promise<DecisionRow | null> {
+  if (!key) return null;
+  const existing = await findDecisionByIdempotencyKey(db, tenantId, key);
+  if (existing && !sameRequest(existing, req)) throw new AppError("conflict", "Idempotency-Key was already used for a different decision");
+  return existing;
+}
+
+export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req: DecisionRequest, idempotencyKey: string | null, now: Date): Promise<DecisionRow> {
+  const earlier = await replayed(db, who.tenantId, idempotencyKey, req);
+  if (earlier) return earlier;
+  const agreement = await findAgreement(db, who.tenantId, req.agreementId);
+  if (!agreement) throw new AppError("not_found", "Agreement not found");
+  const target = await resolveTarget(db, who.tenantId, req, agreement, now);
+  const writes = req.action !== "dismiss";
+  if (writes && !(await findConnectedIntegration(db, who.tenantId, agreement.psa))) {
+    throw new AppError("conflict", `The agreement comes from "${agreement.psa}", which has no connected PSA to write back to`);
+  }
+  const at = now.toISOString();
+  const row: DecisionRow = {
+    id: newId("dec"),
+    tenantId: who.tenantId,
+    agreementId: agreement.id,
+    lineId: target.line?.id ?? null,
+    productKey: target.productKey,
+    action: req.action,
+    actor: who.actor,
+    oldQuantity: target.line?.quantity ?? null,
+    newQuantity: target.newQuantity,
+    effectiveDate: target.effectiveDate,
+    note: req.note ?? null,
+    revertsDecisionId: req.revertsDecisionId ?? null,
+    writebackState: writes ? "pending" : "not-required",
+    writebackError: null,
+    idempotencyKey,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const evidence = target.row
+    ? { status: target.row.status, psaQuantity: target.row.psaQuantity, vendorQuantity: target.row.vendorQuantity, sources: target.row.sources, proposal: target.row.proposal }
+    : null;
+  try {
+    await db.batch([
+      insertDecisionStatement(db, row),
+      auditStatement(db, {
+        tenantId: who.tenantId,
+        at,
+        actor: who.actor,
+        action: `decision.${req.action}`,
+        entityType: "decision",
+        entityId: row.id,
+        details: { agreementId: row.agreementId, lineId: row.lineId, productKey: row.productKey, old: row.oldQuantity, new: row.newQuantity, effectiveDate: row.effectiveDate, note: row.note, revertsDecisionId: row.revertsDecisionId, evidence },
+      }),
+    ]);
+  } catch (error) {
+    // Two requests with one Idempotency-Key raced: the loser answers with the winner's decision.
+    const winner = idempotencyKey ? await findDecisionByIdempotencyKey(db, who.tenantId, idempotencyKey) : null;
+    if (winner) return winner;
+    throw error;
+  }
+  // A lost enqueue is recovered by the cron's sweep of stale pending decisions.
+  if (writes) await enqueueJob(env, { kind: "psa.writeback", id: row.id, tenantId: row.tenantId, decisionId: row.id }).catch((e: unknown) => console.error("enqueue failed", e));
+  return row;
+}
+
+export async function getDecision(db: Db, tenantId: string, id: string): Promise<DecisionRow> {
+  const row = await findDecision(db, tenantId, id);
+  if (!row) throw new AppError("not_found", "Decision not found");
+  return row;
+}
+
+export async function listDecisions(db: Db, tenantId: string, agreementId: string): Promise<DecisionRow[]> {
+  const agreement = await findAgreement(db, tenantId, agreementId);
+  if (!agreement) throw new AppError("not_found", "Agreement not found");
+  return listAgreementDecisions(db, tenantId, agreementId);
+}

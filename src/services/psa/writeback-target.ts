@@ -1,0 +1,93 @@
+/**
+ * The PSA side of one write-back: read the line's quantity as the PSA holds
+ * it now, plan the write from it, send it, and re-sync the agreement after.
+ * - ConnectWise: GET/PATCH /finance/agreements/{id}/additions/{id} (§2.3).
+ * - Autotask: the units of the ContractServiceUnits period holding the
+ *   effective date, then a ContractServiceAdjustment (§3.3). Reading the
+ *   period of the effective date (not today's) is what makes a retry after
+ *   an applied-then-500 adjustment see the change and not add it twice.
+ */
+import { atContractServiceUnitSchema } from "../../core/psa/at-records.ts";
+import { unitsOn } from "../../core/psa/at-map.ts";
+import { toDecimal } from "../../core/psa/psa-numbers.ts";
+import { planAutotaskWrite, planConnectWiseWrite, type WritePlan } from "../../core/psa/writeback-plan.ts";
+import type { DecimalString } from "../../core/reconcile/types.ts";
+import { firstOfNextMonth } from "../../core/shared/dates.ts";
+import type { Db } from "../../db/client.ts";
+import type { DecisionRow } from "../../db/repos/psa-decisions.ts";
+import { findAgreementState, runGroupedBatches, type SyncStamp } from "../../db/repos/psa-records.ts";
+import type { agreementLines, agreements } from "../../db/schema.ts";
+import type { PsaConnection } from "./connection.ts";
+import { PsaHttpError, type PsaResult } from "./http.ts";
+import { syncAtContracts } from "./sync-at.ts";
+import { readCwAgreement } from "./sync-cw.ts";
+
+export interface WriteTarget {
+  /** The PSA's quantity now; null when the line no longer exists there. */
+  read(): Promise<DecimalString | null>;
+  plan(current: DecimalString): WritePlan;
+  send(plan: WritePlan): Promise<{ request: unknown; result: PsaResult }>;
+  resync(stamp: SyncStamp): Promise<void>;
+}
+
+type Agreement = typeof agreements.$inferSelect;
+type Line = typeof agreementLines.$inferSelect;
+
+function decimalOrThrow(value: unknown, field: string): DecimalString {
+  const parsed = toDecimal(value, field);
+  if (!parsed.ok) throw new PsaHttpError(502, value, null, `The PSA returned an unreadable ${field}: ${parsed.error}`);
+  return parsed.value;
+}
+
+export async function openWriteTarget(db: Db, conn: PsaConnection, decision: DecisionRow, agreement: Agreement, line: Line, now: Date): Promise<WriteTarget> {
+  const target = decision.newQuantity ?? "0";
+  if (conn.kind === "connectwise") {
+    const client = conn.client;
+    const state = await findAgreementState(db, decision.tenantId, agreement.id);
+    return {
+      async read() {
+        const addition = await client.getAddition(agreement.psaId, line.psaId);
+        return addition ? decimalOrThrow(addition.quantity, "quantity") : null;
+      },
+      plan: (current) => planConnectWiseWrite({ current, target, chosenEffectiveDate: decision.effectiveDate, allowsEffectiveDate: state?.allowsEffectiveDate ?? false }),
+      async send(plan) {
+        if (plan.kind !== "cw-patch") throw new Error(`cannot send a ${plan.kind} plan to ConnectWise`);
+        return { request: plan.operations, result: await client.patchAddition(agreement.psaId, line.psaId, plan.operations) };
+      },
+      async resync(stamp) {
+        const read = await readCwAgreement(db, client, stamp, agreement.psaId, true);
+        await runGroupedBatches(db, [read.statements]);
+      },
+    };
+  }
+  const client = conn.client;
+  const effectiveDate = decision.effectiveDate ?? firstOfNextMonth(now);
+  const contractId = Number(agreement.psaId);
+  const serviceId = Number(line.productKey);
+  return {
+    async read() {
+      const units = await client.query(
+        "ContractServiceUnits",
+        [
+          { op: "eq", field: "contractID", value: contractId },
+          { op: "lte", field: "startDate", value: `${effectiveDate}T23:59:59Z` },
+          { op: "gte", field: "endDate", value: `${effectiveDate}T00:00:00Z` },
+        ],
+        atContractServiceUnitSchema,
+      );
+      const unit = unitsOn(units, Number(line.psaId), serviceId, effectiveDate);
+      if (!unit) throw new PsaHttpError(409, null, null, `Autotask has no ContractServiceUnits period holding ${effectiveDate} for contract service ${line.psaId}`);
+      return decimalOrThrow(unit.units, "units");
+    },
+    plan: (current) => planAutotaskWrite({ current, target, effectiveDate }),
+    async send(plan) {
+      if (plan.kind !== "at-adjust") throw new Error(`cannot send a ${plan.kind} plan to Autotask`);
+      const body = { contractID: contractId, serviceID: serviceId, unitChange: plan.unitChange, effectiveDate: `${plan.effectiveDate}T00:00:00Z` };
+      const itemId = await client.create("ContractServiceAdjustments", body);
+      return { request: body, result: { status: 200, headers: new Headers(), json: { itemId } } };
+    },
+    async resync(stamp) {
+      await syncAtContracts(db, client, stamp, [{ op: "eq", field: "id", value: contractId }]);
+    },
+  };
+}

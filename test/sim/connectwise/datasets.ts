@@ -1,0 +1,42 @@
+/**
+ * Datasets for the ConnectWise simulator: the demo tenant's PSA side (built
+ * from the same rows as src/db/seed/demo-tenant.ts) and a synthetic tenant
+ * for the sync benchmark (companies × agreements × lines).
+ */
+import { demoConnectWiseData } from "../../../src/db/seed/demo-psa.ts";
+import type { CwSimState } from "./state.ts";
+
+export function seedDemo(state: CwSimState, now: Date) {
+  const data = demoConnectWiseData(now);
+  for (const c of data.companies) state.addCompany(c);
+  for (const a of data.agreements) state.addAgreement(a);
+  for (const l of data.additions) state.addAddition(l);
+  return { companies: data.companies.length, agreements: data.agreements.length, additions: data.additions.length };
+}
+
+const PRODUCTS = [
+  ["M365-BP", "Microsoft 365 Business Premium", 26, 22],
+  ["M365-E3", "Microsoft 365 E3", 42, 36],
+  ["EXO-P1", "Exchange Online (Plan 1)", 5, 4],
+  ["EDR-S1", "SentinelOne Complete EDR", 6, 3.5],
+  ["BKP-SAAS", "Datto SaaS Protection for M365", 3, 1.8],
+  ["FW-MGMT", "Managed Firewall", 99, 25],
+  ["AZURE-CONS", "Azure Consumption (per USD)", 1.15, 1],
+] as const;
+
+export function seedBench(state: CwSimState, companies: number, agreementsPerCompany: number, linesPerAgreement: number) {
+  let agreementId = 10_000;
+  let additionId = 500_000;
+  for (let c = 1; c <= companies; c++) {
+    state.addCompany({ id: c, identifier: `CUST${c}`, name: `Customer ${String(c).padStart(4, "0")}` });
+    for (let a = 0; a < agreementsPerCompany; a++) {
+      const id = agreementId++;
+      state.addAgreement({ id, companyId: c, name: `Customer ${c} — Agreement ${a + 1}` });
+      for (let l = 0; l < linesPerAgreement; l++) {
+        const [identifier, description, price, cost] = PRODUCTS[(c + a + l) % PRODUCTS.length] ?? PRODUCTS[0];
+        state.addAddition({ id: additionId++, agreementId: id, identifier, description, quantity: 1 + ((c * 7 + a * 3 + l) % 40), unitPrice: price, unitCost: cost });
+      }
+    }
+  }
+  return { companies, agreements: companies * agreementsPerCompany, additions: companies * agreementsPerCompany * linesPerAgreement };
+}

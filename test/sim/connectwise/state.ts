@@ -1,0 +1,157 @@
+/**
+ * In-memory ConnectWise data for the simulator, kept in the published record
+ * shapes (API 2025.8, psa-and-vendor-apis.md §2.4–§2.5): companies,
+ * agreements, additions, callback registrations and their signing keys, and
+ * a record of the callbacks delivered. Mutations made "in the PSA" notify the
+ * registered Agreement callbacks (callbacks.ts).
+ */
+
+export interface CwRef {
+  id: number;
+  identifier?: string;
+  name?: string;
+}
+
+export interface SimAgreement {
+  id: number;
+  name: string;
+  type: { id: number; name: string };
+  company: { id: number; identifier: string; name: string };
+  agreementStatus: string;
+  cancelledFlag: boolean;
+  billingCycle: { id: number; name: string };
+  startDate: string;
+  endDate: string | null;
+  noEndingDateFlag: boolean;
+  prorateFlag: boolean;
+  currency: { id: number; currencyCode: string };
+  _info: { lastUpdated: string };
+}
+
+export interface SimAddition {
+  id: number;
+  agreementId: number;
+  product: { id: number; identifier: string; description: string };
+  quantity: number;
+  lessIncluded: number;
+  unitPrice: number;
+  unitCost: number;
+  billCustomer: "Billable" | "DoNotBill" | "NoCharge";
+  effectiveDate: string;
+  cancelledDate: string | null;
+  description: string;
+  _info: { lastUpdated: string };
+}
+
+export interface SimCallback {
+  id: number;
+  url: string;
+  objectId: number;
+  type: string;
+  level: string;
+  description: string;
+  inactiveFlag: boolean;
+  isSelfSuppressedFlag: boolean;
+  memberId: string;
+  /** Not part of the entry: the key served at key_url, and its id in the URL. */
+  signingKey: string;
+  keyId: string;
+}
+
+export interface Delivery {
+  messageId: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  status: number;
+}
+
+const CYCLES: Record<string, number> = { Monthly: 1, Quarterly: 2, "Semi-Annual": 3, Annual: 4, None: 5 };
+
+export class CwSimState {
+  companies = new Map<number, { id: number; identifier: string; name: string }>();
+  agreements = new Map<number, SimAgreement>();
+  additions = new Map<number, SimAddition>();
+  callbacks = new Map<number, SimCallback>();
+  deliveries: Delivery[] = [];
+  private nextId = 900_000;
+  readonly now: () => Date;
+
+  constructor(now: () => Date) {
+    this.now = now;
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  stamp(): string {
+    return this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  reset(): void {
+    this.companies.clear();
+    this.agreements.clear();
+    this.additions.clear();
+    this.callbacks.clear();
+    this.deliveries = [];
+  }
+
+  addCompany(c: { id?: number; identifier: string; name: string }) {
+    const company = { id: c.id ?? this.id(), identifier: c.identifier, name: c.name };
+    this.companies.set(company.id, company);
+    return company;
+  }
+
+  addAgreement(a: { id?: number; companyId: number; name: string; typeName?: string; billingCycle?: string; status?: string; cancelled?: boolean; prorate?: boolean; startDate?: string; currency?: string }): SimAgreement {
+    const company = this.companies.get(a.companyId);
+    if (!company) throw new Error(`no company ${a.companyId}`);
+    const cycle = a.billingCycle ?? "Monthly";
+    const agreement: SimAgreement = {
+      id: a.id ?? this.id(),
+      name: a.name,
+      type: { id: 1, name: a.typeName ?? "Managed Services" },
+      company: { ...company },
+      agreementStatus: a.status ?? (a.cancelled ? "Cancelled" : "Active"),
+      cancelledFlag: a.cancelled ?? false,
+      billingCycle: { id: CYCLES[cycle] ?? 1, name: cycle },
+      startDate: `${a.startDate ?? "2025-01-01"}T00:00:00Z`,
+      endDate: null,
+      noEndingDateFlag: true,
+      prorateFlag: a.prorate ?? false,
+      currency: { id: 1, currencyCode: a.currency ?? "USD" },
+      _info: { lastUpdated: this.stamp() },
+    };
+    this.agreements.set(agreement.id, agreement);
+    return agreement;
+  }
+
+  addAddition(a: { id?: number; agreementId: number; identifier: string; description: string; quantity: number; unitPrice: number; unitCost: number; billCustomer?: SimAddition["billCustomer"]; effectiveDate?: string }): SimAddition {
+    if (!this.agreements.has(a.agreementId)) throw new Error(`no agreement ${a.agreementId}`);
+    const addition: SimAddition = {
+      id: a.id ?? this.id(),
+      agreementId: a.agreementId,
+      product: { id: 1, identifier: a.identifier, description: a.description },
+      quantity: a.quantity,
+      lessIncluded: 0,
+      unitPrice: a.unitPrice,
+      unitCost: a.unitCost,
+      billCustomer: a.billCustomer ?? "Billable",
+      effectiveDate: `${a.effectiveDate ?? "2025-01-01"}T00:00:00Z`,
+      cancelledDate: null,
+      description: a.description,
+      _info: { lastUpdated: this.stamp() },
+    };
+    this.additions.set(addition.id, addition);
+    return addition;
+  }
+
+  additionsOf(agreementId: number): SimAddition[] {
+    return [...this.additions.values()].filter((a) => a.agreementId === agreementId).sort((a, b) => a.id - b.id);
+  }
+
+  findAddition(agreementId: number, additionId: number): SimAddition | null {
+    const addition = this.additions.get(additionId);
+    return addition && addition.agreementId === agreementId ? addition : null;
+  }
+}

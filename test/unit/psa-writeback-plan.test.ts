@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { classifyPsaStatus, describePsaError, parseRetryAfter, planAutotaskWrite, planConnectWiseWrite } from "../../src/core/psa/writeback-plan.ts";
+
+describe("ConnectWise plan", () => {
+  it("does nothing when the PSA already holds the target (applied, then 500)", () => {
+    expect(planConnectWiseWrite({ current: "44", target: "44.0", chosenEffectiveDate: null, allowsEffectiveDate: true })).toEqual({ kind: "noop" });
+  });
+
+  it("replaces /quantity, and the effective date only when chosen on a prorating agreement", () => {
+    expect(planConnectWiseWrite({ current: "40", target: "44", chosenEffectiveDate: null, allowsEffectiveDate: true })).toEqual({ kind: "cw-patch", operations: [{ op: "replace", path: "/quantity", value: 44 }] });
+    expect(planConnectWiseWrite({ current: "40", target: "44", chosenEffectiveDate: "2026-12-01", allowsEffectiveDate: false })).toEqual({ kind: "cw-patch", operations: [{ op: "replace", path: "/quantity", value: 44 }] });
+    expect(planConnectWiseWrite({ current: "40", target: "1843.27", chosenEffectiveDate: "2026-12-01", allowsEffectiveDate: true })).toEqual({
+      kind: "cw-patch",
+      operations: [
+        { op: "replace", path: "/quantity", value: 1843.27 },
+        { op: "replace", path: "/effectiveDate", value: "2026-12-01T00:00:00Z" },
+      ],
+    });
+  });
+
+  it("refuses a negative target", () => {
+    expect(planConnectWiseWrite({ current: "4", target: "-1", chosenEffectiveDate: null, allowsEffectiveDate: false }).kind).toBe("refuse");
+  });
+});
+
+describe("Autotask plan", () => {
+  it.each([
+    ["12", "15", { kind: "at-adjust", unitChange: 3, effectiveDate: "2026-12-01" }],
+    ["15", "12", { kind: "at-adjust", unitChange: -3, effectiveDate: "2026-12-01" }],
+    ["15", "15", { kind: "noop" }],
+    ["11", "11.5", { kind: "refuse", reason: "Autotask units are whole numbers; cannot change 11 to 11.5." }],
+  ])("%s → %s", (current, target, plan) => {
+    expect(planAutotaskWrite({ current, target, effectiveDate: "2026-12-01" })).toEqual(plan);
+  });
+});
+
+describe("failures", () => {
+  it.each([
+    [429, "throttled"],
+    [500, "transient"],
+    [502, "transient"],
+    [503, "transient"],
+    [408, "transient"],
+    [0, "transient"],
+    [400, "rejected"],
+    [401, "rejected"],
+    [403, "rejected"],
+    [404, "rejected"],
+    [409, "rejected"],
+    [302, "rejected"],
+  ])("HTTP %i is %s", (status, kind) => {
+    expect(classifyPsaStatus(status)).toBe(kind);
+  });
+
+  it("reads Retry-After as seconds or an HTTP date", () => {
+    const now = new Date("2026-11-22T10:00:00Z");
+    expect(parseRetryAfter("30", now)).toBe(30);
+    expect(parseRetryAfter("Sun, 22 Nov 2026 10:01:00 GMT", now)).toBe(60);
+    expect(parseRetryAfter("Sun, 22 Nov 2026 09:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeNull();
+    expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  it("quotes the PSA's own error text", () => {
+    expect(describePsaError(400, { code: "InvalidObject", message: "Addition is locked", errors: [{ message: "quantity: locked" }] })).toBe("HTTP 400: Addition is locked; quantity: locked");
+    expect(describePsaError(500, { errors: ["Object reference not set"] })).toBe("HTTP 500: Object reference not set");
+    expect(describePsaError(502, null)).toBe("HTTP 502");
+  });
+});
