@@ -2,9 +2,11 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: pure unit tests in Node (fast, no workerd start-up) and
+// Three projects: pure unit tests in Node (fast, no workerd start-up),
 // integration tests inside workerd with a real local D1 (migrations applied
-// by the setup file). Storage is isolated per test file.
+// by the setup file; storage isolated per test file), and browser tests of
+// the pod (Chromium via playwright-core against `wrangler dev --local`,
+// started by test/browser/global-setup.ts on a free port).
 export default defineConfig({
   test: {
     projects: [
@@ -34,6 +36,19 @@ export default defineConfig({
           name: "workers",
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          // After the unit and workers projects: the load-time budget is measured on an otherwise idle machine.
+          sequence: { groupOrder: 1 },
+          globalSetup: ["./test/browser/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,7 +1,14 @@
-/** Pod session tokens (`tp_…`), issued to a verified PSA member. Not implemented yet. */
+/**
+ * Pod session tokens (`tp_…`), issued to a ConnectWise member verified with
+ * ConnectWise or to a signed-in tenant user (services/pod/sign-in.ts). Looked
+ * up by SHA-256; expired, revoked and refresh sessions resolve to nothing.
+ */
 import type { Context } from "hono";
+import { findActivePodSession } from "../../db/repos/pod-sessions.ts";
 import type { AppEnv, TenantPrincipal } from "../../env.ts";
+import { sha256Hex } from "../../services/secrets.ts";
 
-export async function resolvePodSession(_c: Context<AppEnv>, _token: string): Promise<TenantPrincipal | null> {
-  return null;
+export async function resolvePodSession(c: Context<AppEnv>, token: string): Promise<TenantPrincipal | null> {
+  const session = await findActivePodSession(c.get("db"), await sha256Hex(token), ["member", "user"], new Date().toISOString());
+  return session ? { tenantId: session.tenantId, via: "pod-session", actor: session.actor } : null;
 }

@@ -1,0 +1,82 @@
+/**
+ * Signing in to the pod. A ConnectWise member is verified with ConnectWise
+ * (connectwise-member.ts); a standalone user with a PBKDF2 password. Both
+ * reserve a sign-in attempt first (core/pod/login-limit.ts) and get a `tp_`
+ * bearer token; the standalone user also gets a `tpr_` refresh token for a
+ * same-site cookie. Failures say nothing about which part was wrong.
+ */
+import { isOverLimit, MEMBER_LOGIN_LIMIT, retryAfterSeconds, USER_LOGIN_LIMIT, windowCutoff, type LoginLimit } from "../../core/pod/login-limit.ts";
+import type { MemberAuth } from "../../core/pod/member-auth.ts";
+import type { OriginPolicy } from "../../core/pod/origins.ts";
+import type { Db } from "../../db/client.ts";
+import { findPsaIntegrationForPod } from "../../db/repos/pod-context.ts";
+import { clearLoginAttempts, reserveLoginAttempt } from "../../db/repos/pod-login-attempts.ts";
+import { findActivePodSession } from "../../db/repos/pod-sessions.ts";
+import { findTenantUserByEmail } from "../../db/repos/pod-users.ts";
+import { findTenant } from "../../db/repos/tenants.ts";
+import { AppError } from "../../errors.ts";
+import { newId, sha256Hex } from "../secrets.ts";
+import { verifyConnectWiseMember } from "./connectwise-member.ts";
+import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
+import { issueSession, type IssuedToken } from "./sessions.ts";
+import type { PodSessionResponse } from "./wire-types.ts";
+
+const DENIED = "Sign-in failed";
+
+async function reserveAttempt(db: Db, tenantId: string, subject: string, limit: LoginLimit, now: Date): Promise<void> {
+  const reserved = await reserveLoginAttempt(db, tenantId, subject, now.toISOString(), windowCutoff(now, limit), newId("pla"));
+  if (isOverLimit(reserved.attempts, limit)) {
+    const retryAfter = retryAfterSeconds(reserved.windowStartedAt, now, limit);
+    throw new AppError("rate_limited", `Too many sign-in attempts; try again in ${retryAfter} seconds`, { "Retry-After": String(retryAfter) });
+  }
+}
+
+export async function signInMember(db: Db, policy: OriginPolicy, integrationId: string, auth: MemberAuth, now: Date): Promise<PodSessionResponse> {
+  const integration = await findPsaIntegrationForPod(db, integrationId);
+  if (!integration || integration.kind !== "connectwise" || integration.status === "disconnected") {
+    throw new AppError("unauthorized", DENIED);
+  }
+  const subject = `member:${integration.id}:${auth.memberid.toLowerCase()}`;
+  await reserveAttempt(db, integration.tenantId, subject, MEMBER_LOGIN_LIMIT, now);
+  const check = await verifyConnectWiseMember(integration, auth, policy);
+  if (!check.ok) {
+    console.warn("POD_MEMBER_DENIED", integration.id, check.reason, check.detail);
+    if (check.reason === "unavailable") throw new AppError("service_unavailable", "ConnectWise could not verify the member; try again");
+    throw new AppError("unauthorized", DENIED);
+  }
+  await clearLoginAttempts(db, integration.tenantId, subject);
+  const actor = `member:${check.identifier}`;
+  const issued = await issueSession(db, { tenantId: integration.tenantId, kind: "member", actor, integrationId: integration.id }, now);
+  return { ...issued, actor };
+}
+
+export interface UserSignIn {
+  session: PodSessionResponse;
+  refresh: IssuedToken;
+}
+
+export async function signInUser(db: Db, tenantId: string, email: string, password: string, now: Date): Promise<UserSignIn> {
+  const normalized = email.trim().toLowerCase();
+  if (!(await findTenant(db, tenantId))) {
+    await verifyPassword(password, DUMMY_PASSWORD_HASH); // same cost as a wrong password
+    throw new AppError("unauthorized", DENIED);
+  }
+  const subject = `user:${normalized}`;
+  await reserveAttempt(db, tenantId, subject, USER_LOGIN_LIMIT, now);
+  const user = await findTenantUserByEmail(db, tenantId, normalized);
+  const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !valid || user.disabledAt !== null) throw new AppError("unauthorized", DENIED);
+  await clearLoginAttempts(db, tenantId, subject);
+  const actor = `user:${user.email}`;
+  const session = await issueSession(db, { tenantId, kind: "user", actor, userId: user.id }, now);
+  const refresh = await issueSession(db, { tenantId, kind: "refresh", actor, userId: user.id }, now);
+  return { session: { ...session, actor }, refresh };
+}
+
+/** A new bearer token from the standalone view's refresh cookie, for the tenant the page is for. */
+export async function refreshUserSession(db: Db, tenantId: string, refreshToken: string, now: Date): Promise<PodSessionResponse> {
+  const found = await findActivePodSession(db, await sha256Hex(refreshToken), ["refresh"], now.toISOString());
+  if (!found || found.tenantId !== tenantId) throw new AppError("unauthorized", "No valid session; sign in again");
+  const session = await issueSession(db, { tenantId, kind: "user", actor: found.actor, userId: found.userId }, now);
+  return { ...session, actor: found.actor };
+}

@@ -1,0 +1,121 @@
+/**
+ * Browser tests' global setup: a fresh local D1 (own persist dir) with the
+ * migrations, the demo tenant, a ConnectWise integration whose web origin is
+ * the fake PSA's http://localhost:P and a standalone user; the fake PSA; and
+ * `wrangler dev --local` on a free port serving a private copy of the built
+ * UI (`npm run test:browser` / `npm test` build it first; the copy keeps a
+ * concurrent `vite build`, which empties dist/ui, from pulling the assets
+ * away mid-run). Everything is stopped after.
+ */
+import { type ChildProcess } from "node:child_process";
+import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { buildDemoTenant, DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
+import { seedStatements, upsertStatement } from "../../src/db/seed/seed-sql.ts";
+import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
+import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
+
+export const USER = { email: "tech@northwind.test", password: "correct horse battery" };
+const PERSIST = path.join(ROOT, ".wrangler", "browser-test-state");
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pod: { baseUrl: string; psaPort: number; integrationId: string; apiKey: string; user: { email: string; password: string } };
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+/** Same format as src/services/pod/passwords.ts (PBKDF2-SHA256, 100,000 iterations). */
+function passwordHash(password: string): string {
+  const salt = randomBytes(16);
+  const hash = pbkdf2Sync(password, salt, 100_000, 32, "sha256");
+  return `pbkdf2-sha256$100000$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
+function seed(psaPort: number): void {
+  const keyHash = createHash("sha256").update(DEMO_API_KEY).digest("hex");
+  const statements = seedStatements(buildDemoTenant(new Date(), keyHash));
+  statements.push(
+    upsertStatement("psa_integrations", {
+      id: "psi_browser",
+      tenant_id: "tnt_demo",
+      kind: "connectwise",
+      status: "active",
+      api_base_url: `http://127.0.0.1:${psaPort}${API_PATH}`,
+      site_origin: `http://localhost:${psaPort}`,
+      web_origins: JSON.stringify([`http://localhost:${psaPort}`]),
+      login_company_id: CW_COMPANY,
+      client_id: CW_CLIENT_ID,
+      credentials: "v1.unused.unused",
+    }),
+    upsertStatement("tenant_users", { id: "usr_browser", tenant_id: "tnt_demo", email: USER.email, display_name: "Tess Tech", password_hash: passwordHash(USER.password), created_by: "test" }),
+  );
+  const file = path.join(PERSIST, "seed.sql");
+  writeFileSync(file, `${statements.join("\n")}\n`);
+  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", PERSIST]);
+  runWrangler(["d1", "execute", "DB", "--local", "--persist-to", PERSIST, `--file=${file}`]);
+}
+
+async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`wrangler dev did not answer within 60 s:\n${output()}`);
+}
+
+const t0 = Date.now();
+const step = (what: string) => console.log(`[browser setup] ${what} after ${Date.now() - t0} ms`);
+
+export default async function setup(project: TestProject) {
+  rmSync(PERSIST, { recursive: true, force: true });
+  mkdirSync(PERSIST, { recursive: true });
+  const psa = await startFakePsa();
+  seed(psa.port);
+  const ui = path.join(PERSIST, "ui");
+  if (!existsSync(path.join(ROOT, "dist", "ui", "index.html"))) throw new Error("dist/ui is not built: run `npm run build:ui` first");
+  cpSync(path.join(ROOT, "dist", "ui"), ui, { recursive: true });
+  step("migrated and seeded");
+  const [port, inspector] = [await freePort(), await freePort()];
+  const vars = ["OPERATOR_TOKEN:browser-test-operator-token", "ENCRYPTION_KEY:YnJvd3Nlci10ZXN0LWVuY3J5cHRpb24ta2V5LTMyYnk=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
+  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", ui, "--show-interactive-dev-session=false", "--live-reload=false"];
+  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
+  let log = "";
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, child, () => log);
+  await fetch(`${baseUrl}/pod/connectwise/psi_browser`); // warm up the isolate and the asset router
+  step(`wrangler dev ready on ${baseUrl}`);
+  project.provide("pod", { baseUrl, psaPort: psa.port, integrationId: "psi_browser", apiKey: DEMO_API_KEY, user: USER });
+
+  return async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await new Promise((resolve) => psa.server.close(resolve));
+    rmSync(PERSIST, { recursive: true, force: true });
+    step("stopped");
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The inline panels under a row: dismiss with a reason, revert, and the line
+ * note (approve/adjust is approve-panel.tsx). Focus moves into a panel when
+ * it opens and back to the row's button when it closes.
+ */
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { DecisionView, ReconRow } from "../../src/shared/api-types.ts";
+import { formatInstant, formatQuantity } from "../lib/format.ts";
+import type { ViewStore } from "../state/view-store.ts";
+
+export interface PanelProps {
+  row: ReconRow;
+  store: ViewStore;
+  close: () => void;
+}
+
+/** Moves focus into the panel when it opens; Escape closes it. */
+export function usePanelFocus(close: () => void) {
+  const ref = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+  }, []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === "Escape") close();
+  };
+  return { ref, onKeyDown };
+}
+
+const REASONS = ["Billed on another agreement", "Vendor count is wrong", "Agreed exception with the customer", "Other"];
+
+export function DismissPanel({ row, store, close }: PanelProps) {
+  const [reason, setReason] = useState("");
+  const [detail, setDetail] = useState("");
+  const focus = usePanelFocus(close);
+  const note = [reason, detail.trim()].filter(Boolean).join(": ");
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!reason || row.agreementId === null || row.productKey === null) return;
+    close();
+    void store.decide(row.key, { agreementId: row.agreementId, productKey: row.productKey, action: "dismiss", note });
+  };
+  return (
+    <form class="panel" ref={focus.ref} onKeyDown={focus.onKeyDown} onSubmit={submit} aria-label="Dismiss">
+      <div class="fields">
+        <label>
+          Reason
+          <select value={reason} onChange={(e) => setReason(e.currentTarget.value)} required>
+            <option value="">Choose…</option>
+            {REASONS.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Details
+          <input value={detail} maxLength={500} size={28} onInput={(e) => setDetail(e.currentTarget.value)} />
+        </label>
+      </div>
+      <p class="small muted">Stays dismissed for this billing cycle.</p>
+      <div class="buttons">
+        <button class="btn primary" type="submit" disabled={!reason}>
+          Dismiss
+        </button>
+        <button class="btn" type="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function RevertPanel({ row, store, close, decision }: PanelProps & { decision: DecisionView }) {
+  const focus = usePanelFocus(close);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    close();
+    void store.decide(row.key, {
+      agreementId: decision.agreementId,
+      productKey: decision.productKey,
+      ...(decision.lineId ? { lineId: decision.lineId } : {}),
+      action: "revert",
+      revertsDecisionId: decision.id,
+    });
+  };
+  return (
+    <form class="panel" ref={focus.ref} onKeyDown={focus.onKeyDown} onSubmit={submit} aria-label="Revert">
+      <p>
+        Put the PSA line back to <b>{formatQuantity(decision.oldQuantity ?? "0")}</b> (changed to {formatQuantity(decision.newQuantity ?? "0")} by{" "}
+        {decision.actor} on {formatInstant(decision.createdAt)})?
+      </p>
+      <div class="buttons">
+        <button class="btn primary" type="submit">
+          Revert
+        </button>
+        <button class="btn" type="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function NotePanel({ row, store, close }: PanelProps) {
+  const key = `${row.agreementId}|${row.productKey}`;
+  const existing = store.notes.value[key];
+  const [text, setText] = useState(existing?.note ?? "");
+  const [error, setError] = useState<string | null>(null);
+  const focus = usePanelFocus(close);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (row.agreementId === null || row.productKey === null) return;
+    try {
+      await store.saveNote(row.agreementId, row.productKey, text);
+      close();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form class="panel" ref={focus.ref} onKeyDown={focus.onKeyDown} onSubmit={submit} aria-label="Line note">
+      <label>
+        Line note
+        <textarea value={text} maxLength={2000} onInput={(e) => setText(e.currentTarget.value)} />
+      </label>
+      {existing && (
+        <p class="small muted">
+          Last saved by {existing.updatedBy}, {formatInstant(existing.updatedAt)}
+        </p>
+      )}
+      {error && <p class="err">{error}</p>}
+      <div class="buttons">
+        <button class="btn primary" type="submit">
+          Save note
+        </button>
+        <button class="btn" type="button" onClick={close}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,161 @@
+/**
+ * The reconciliation table: one row per reconciled line — status badge,
+ * product, PSA and vendor quantity (sources on hover/focus), variance, monthly
+ * money, margin — and the row's actions with their write-back state. Fixed
+ * column widths so the skeleton and the data occupy the same space.
+ */
+import { useRef, useState } from "preact/hooks";
+import type { DecisionView, ReconRow } from "../../src/shared/api-types.ts";
+import { decisionState, isRevertable, lineKey, type RowDecisionState } from "../lib/decisions.ts";
+import { formatDay, formatMoney, formatPercent, formatQuantity, formatVariance } from "../lib/format.ts";
+import { inferCycle } from "../lib/proration.ts";
+import { isProposable, rowTitle, STATUS_META } from "../lib/rows.ts";
+import type { ViewStore } from "../state/view-store.ts";
+import { Badge, SkeletonRows, VendorFigure } from "./bits.tsx";
+import { MapServicePanel } from "./mapping.tsx";
+import { ApprovePanel } from "./approve-panel.tsx";
+import { DismissPanel, NotePanel, RevertPanel } from "./panels.tsx";
+
+type PanelKind = "approve" | "adjust" | "dismiss" | "note" | "map" | "revert";
+
+export function rowDecision(row: ReconRow, latest: Map<string, DecisionView>, now: Date): RowDecisionState {
+  if (row.agreementId === null || row.productKey === null) return { kind: "none" };
+  return decisionState(latest.get(lineKey(row.agreementId, row.productKey)), now, inferCycle(row.proposal?.periodDays ?? 30));
+}
+
+function Money({ row }: { row: ReconRow }) {
+  if (row.monthlyImpactMinor === null || row.currency === null) return <span class="muted">—</span>;
+  const tone = row.monthlyImpactMinor > 0 ? "up" : row.monthlyImpactMinor < 0 ? "down" : "";
+  return (
+    <span class={tone} title={row.priceSource === "catalog-estimate" ? "Priced from another line of this product (estimate)" : undefined}>
+      {formatMoney(row.monthlyImpactMinor, row.currency, undefined, true)}
+      {row.priceSource === "catalog-estimate" ? "*" : ""}
+    </span>
+  );
+}
+
+function Margin({ row }: { row: ReconRow }) {
+  if (row.marginPct === null) return <span class="muted">—</span>;
+  const unit = row.unitMarginMinor !== null && row.currency ? `${formatMoney(row.unitMarginMinor, row.currency)} per unit` : undefined;
+  return <span title={unit}>{formatPercent(row.marginPct)}</span>;
+}
+
+function StateLine({ state, action }: { state: RowDecisionState; action: ViewStore["actions"]["value"][string] | undefined }) {
+  if (action) return <span class={`wb ${action.phase}`}>{action.message}</span>;
+  if (state.kind === "none") return null;
+  const d = state.decision;
+  const text = {
+    pending: "Writing to the PSA…",
+    applied: d.action === "revert" ? "Reverted" : `Applied ${formatQuantity(d.newQuantity ?? "0")} from ${d.effectiveDate ? formatDay(d.effectiveDate) : "now"}`,
+    failed: `Write-back failed: ${d.writebackError ?? "unknown reason"}`,
+    dismissed: `Dismissed: ${d.note ?? "no reason"}`,
+  }[state.kind];
+  return <span class={`wb ${state.kind === "dismissed" ? "" : state.kind}`}>{text}</span>;
+}
+
+function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore; latest: Map<string, DecisionView>; now: Date }) {
+  const [panel, setPanel] = useState<PanelKind | null>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const action = store.actions.value[row.key];
+  const state = rowDecision(row, latest, now);
+  const busy = action?.phase === "submitting" || action?.phase === "pending" || state.kind === "pending";
+  const canDecide = isProposable(row) && !busy && (state.kind === "none" || state.kind === "failed");
+  const canNote = row.agreementId !== null && row.productKey !== null;
+  const revertable = state.kind === "applied" && isRevertable(state.decision) && !busy;
+  const note = canNote ? store.notes.value[lineKey(row.agreementId as string, row.productKey as string)] : undefined;
+  const panelId = `panel-${row.key.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const open = (kind: PanelKind) => (e: Event) => {
+    opener.current = e.currentTarget as HTMLElement;
+    setPanel(panel === kind ? null : kind);
+  };
+  const close = () => {
+    setPanel(null);
+    requestAnimationFrame(() => opener.current?.isConnected && opener.current.focus());
+  };
+  const button = (kind: PanelKind, label: string, primary = false) => (
+    <button class={`btn${primary ? " primary" : ""}`} aria-expanded={panel === kind} aria-controls={panelId} onClick={open(kind)} data-action={kind}>
+      {label}
+    </button>
+  );
+  const title = rowTitle(row);
+  const meta = STATUS_META[row.status];
+  return (
+    <>
+      <tr class={meta.group === 0 ? "hot" : ""} data-row={row.key} data-status={row.status}>
+        <td class="c-status">
+          <Badge status={row.status} />
+        </td>
+        <td class="c-prod">
+          <div class="prod">{title}</div>
+          {row.reasons.length > 0 && meta.group !== 0 && <div class="why">{row.reasons[0]}</div>}
+          {note && <div class="why">Note: {note.note}</div>}
+        </td>
+        <td class="c-q num" data-label="PSA">{formatQuantity(row.psaQuantity)}</td>
+        <td class="c-q num" data-label="Vendor">
+          <VendorFigure row={row} now={now} />
+        </td>
+        <td class="c-var num" data-label="Variance">{formatVariance(row.variance)}</td>
+        <td class="c-money num" data-label="Per month">
+          <Money row={row} />
+        </td>
+        <td class="c-margin num" data-label="Margin">
+          <Margin row={row} />
+        </td>
+        <td class="c-acts">
+          <div class="acts" role="group" aria-label={`Actions for ${title}`}>
+            <StateLine state={state} action={action} />
+            {canDecide && button("approve", state.kind === "failed" ? "Retry" : "Approve", true)}
+            {canDecide && button("adjust", "Adjust")}
+            {canDecide && button("dismiss", "Dismiss")}
+            {revertable && button("revert", "Revert")}
+            {row.status === "unmapped-service" && button("map", "Map", true)}
+            {canNote && button("note", note ? "Edit note" : "Note")}
+          </div>
+        </td>
+      </tr>
+      {panel && (
+        <tr class="panel-row">
+          <td colSpan={8} id={panelId}>
+            {(panel === "approve" || panel === "adjust") && <ApprovePanel row={row} store={store} close={close} adjust={panel === "adjust"} />}
+            {panel === "dismiss" && <DismissPanel row={row} store={store} close={close} />}
+            {panel === "note" && <NotePanel row={row} store={store} close={close} />}
+            {panel === "map" && <MapServicePanel row={row} store={store} close={close} />}
+            {panel === "revert" && state.kind === "applied" && <RevertPanel row={row} store={store} close={close} decision={state.decision} />}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+export function RowsTable({ rows, store, latest, now, label, loading }: { rows: ReconRow[]; store: ViewStore; latest: Map<string, DecisionView>; now: Date; label: string; loading?: boolean }) {
+  return (
+    <table class="rows" aria-label={label} aria-busy={loading ? "true" : "false"}>
+      <colgroup>
+        <col class="col-status" />
+        <col />
+        <col class="col-q" />
+        <col class="col-q" />
+        <col class="col-var" />
+        <col class="col-money" />
+        <col class="col-margin" />
+        <col class="col-acts" />
+      </colgroup>
+      <thead>
+        <tr>
+          <th scope="col">Status</th>
+          <th scope="col">Product</th>
+          <th scope="col" class="num">PSA</th>
+          <th scope="col" class="num">Vendor</th>
+          <th scope="col" class="num">Variance</th>
+          <th scope="col" class="num">Per month</th>
+          <th scope="col" class="num">Margin</th>
+          <th scope="col">
+            <span class="sr">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>{loading ? <SkeletonRows count={6} /> : rows.map((row) => <RowItem key={row.key} row={row} store={store} latest={latest} now={now} />)}</tbody>
+    </table>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * A row's decision state from the agreement's decisions (newest first, from
+ * GET /api/v1/agreements/:id/decisions): the latest decision on the row's
+ * product says whether a change is pending, applied (revertable), failed, or
+ * whether the row was dismissed — dismissals hold for the billing cycle they
+ * were made in (the calendar month for monthly agreements; the cycle is read
+ * from the row's proposal period, see proration.ts).
+ */
+import type { DecisionView } from "../../src/shared/api-types.ts";
+import { billingPeriod, type Cycle } from "./proration.ts";
+
+export type RowDecisionState =
+  | { kind: "none" }
+  | { kind: "pending" | "applied" | "failed" | "dismissed"; decision: DecisionView };
+
+export const lineKey = (agreementId: string, productKey: string) => `${agreementId}|${productKey}`;
+
+/** Latest decision per agreement line (agreement × product), from decisions newest first as the API answers. */
+export function latestByLine(decisions: readonly DecisionView[]): Map<string, DecisionView> {
+  const latest = new Map<string, DecisionView>();
+  for (const d of decisions) {
+    const key = lineKey(d.agreementId, d.productKey);
+    if (!latest.has(key)) latest.set(key, d);
+  }
+  return latest;
+}
+
+export function decisionState(latest: DecisionView | undefined, now: Date, cycle: Cycle): RowDecisionState {
+  if (!latest) return { kind: "none" };
+  if (latest.action === "dismiss") {
+    const today = now.toISOString().slice(0, 10);
+    const made = latest.createdAt.slice(0, 10);
+    return billingPeriod(made, cycle).start === billingPeriod(today, cycle).start ? { kind: "dismissed", decision: latest } : { kind: "none" };
+  }
+  if (latest.action === "revert" && latest.writebackState !== "pending" && latest.writebackState !== "failed") return { kind: "none" };
+  if (latest.writebackState === "pending") return { kind: "pending", decision: latest };
+  if (latest.writebackState === "failed") return { kind: "failed", decision: latest };
+  return { kind: "applied", decision: latest };
+}
+
+/** An applied approve/adjust can be reverted. */
+export function isRevertable(decision: DecisionView): boolean {
+  return (decision.action === "approve" || decision.action === "adjust") && decision.writebackState === "applied";
+}
+
+/** 16 random bytes as hex: an Idempotency-Key (works outside secure contexts, unlike randomUUID). */
+export function newIdempotencyKey(): string {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,194 @@
+/**
+ * State of one pod view (an agreement, or all agreements of a company) in
+ * signals: the reconciliation, the decisions behind each row, line notes,
+ * unmapped usage, and each row's action in flight. Decisions are posted with
+ * an Idempotency-Key and polled (GET /api/v1/decisions/:id) until the PSA
+ * write-back is applied or failed; then the view reloads without a page reload.
+ */
+import { batch, signal } from "@preact/signals";
+import type {
+  CompanyListResponse,
+  DecisionListResponse,
+  DecisionRequest,
+  DecisionResponse,
+  DecisionView,
+  ProductListResponse,
+  ReconciliationResponse,
+  UnmappedResponse,
+} from "../../src/shared/api-types.ts";
+import { lineKey as noteKey, newIdempotencyKey } from "../lib/decisions.ts";
+import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse } from "../lib/pod-types.ts";
+import type { Api } from "./api.ts";
+
+export interface RowAction {
+  phase: "submitting" | "pending" | "applied" | "failed";
+  message: string;
+}
+
+export type LoadState = "loading" | "ready" | "error";
+
+const POLL_START_MS = 500;
+const POLL_MAX_MS = 4_000;
+const POLL_GIVE_UP_MS = 120_000;
+
+
+export function agreementIdsOf(ctx: PodContextResponse): string[] {
+  return ctx.kind === "agreement" ? [ctx.agreement.id] : ctx.agreements.filter((a) => !a.cancelled).map((a) => a.id);
+}
+
+export function createViewStore(api: Api, ctx: PodContextResponse) {
+  const data = signal<ReconciliationResponse | null>(null);
+  const state = signal<LoadState>("loading");
+  const error = signal<string | null>(null);
+  const refreshFailed = signal<string | null>(null);
+  const decisions = signal<DecisionView[] | null>(null);
+  const notes = signal<Record<string, LineNoteView>>({});
+  const unmapped = signal<UnmappedResponse | null>(null);
+  const actions = signal<Record<string, RowAction>>({});
+  const agreementIds = agreementIdsOf(ctx);
+  const reconPath = ctx.kind === "agreement" ? `/api/v1/agreements/${encodeURIComponent(ctx.agreement.id)}/reconciliation` : `/api/v1/reconciliation?companyId=${encodeURIComponent(ctx.company.id)}`;
+
+  async function loadDecisions(): Promise<void> {
+    try {
+      const lists = await Promise.all(agreementIds.map((id) => api.get<DecisionListResponse>(`/api/v1/agreements/${encodeURIComponent(id)}/decisions`)));
+      decisions.value = lists.flatMap((l) => l.decisions).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    } catch {
+      decisions.value = null; // not available: rows still show, actions still work
+    }
+  }
+
+  async function loadNotes(): Promise<void> {
+    try {
+      const lists = await Promise.all(agreementIds.map((id) => api.get<LineNoteListResponse>(`/api/v1/agreements/${encodeURIComponent(id)}/notes`)));
+      notes.value = Object.fromEntries(lists.flatMap((l) => l.notes).map((n) => [noteKey(n.agreementId, n.productKey), n]));
+    } catch {
+      notes.value = {};
+    }
+  }
+
+  async function loadUnmapped(): Promise<void> {
+    try {
+      unmapped.value = await api.get<UnmappedResponse>(`/api/v1/mappings/unmapped?companyId=${encodeURIComponent(ctx.company.id)}`);
+    } catch {
+      unmapped.value = null;
+    }
+  }
+
+  let inFlight: Promise<void> | null = null;
+  let again = false;
+
+  /** Reloads everything; calls while a load runs coalesce into one more load after it. */
+  function load(): Promise<void> {
+    if (inFlight) {
+      again = true;
+      return inFlight;
+    }
+    inFlight = loadOnce().finally(() => {
+      inFlight = null;
+      if (again) {
+        again = false;
+        void load();
+      }
+    });
+    return inFlight;
+  }
+
+  async function loadOnce(): Promise<void> {
+    if (!data.value) state.value = "loading";
+    // Rows and the decisions behind their buttons first; notes and unmapped usage
+    // after, so they do not compete with the rows for the Worker on first paint.
+    const decided = loadDecisions();
+    let side: Promise<unknown> = decided;
+    try {
+      const [recon] = await Promise.all([api.get<ReconciliationResponse>(reconPath), decided]);
+      side = Promise.all([loadNotes(), loadUnmapped()]);
+      batch(() => {
+        data.value = recon;
+        state.value = "ready";
+        error.value = null;
+        refreshFailed.value = null;
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (data.value) refreshFailed.value = message;
+      else batch(() => ((state.value = "error"), (error.value = message)));
+    }
+    await side;
+  }
+
+  function setAction(rowKey: string, action: RowAction | null): void {
+    const next = { ...actions.value };
+    if (action) next[rowKey] = action;
+    else delete next[rowKey];
+    actions.value = next;
+  }
+
+  async function poll(rowKey: string, id: string): Promise<void> {
+    const started = Date.now();
+    for (let wait = POLL_START_MS; Date.now() - started < POLL_GIVE_UP_MS; wait = Math.min(wait * 2, POLL_MAX_MS)) {
+      await new Promise((r) => setTimeout(r, wait));
+      let decision: DecisionView;
+      try {
+        decision = (await api.get<DecisionResponse>(`/api/v1/decisions/${encodeURIComponent(id)}`)).decision;
+      } catch {
+        continue;
+      }
+      if (decision.writebackState === "pending") continue;
+      const failed = decision.writebackState === "failed";
+      setAction(rowKey, { phase: failed ? "failed" : "applied", message: failed ? (decision.writebackError ?? "The PSA refused the change") : doneMessage(decision) });
+      await load();
+      return;
+    }
+    setAction(rowKey, { phase: "failed", message: "No answer from the PSA yet; check again later" });
+  }
+
+  /** Posts a decision for a row and follows its write-back. */
+  async function decide(rowKey: string, request: DecisionRequest): Promise<void> {
+    setAction(rowKey, { phase: "submitting", message: "Sending…" });
+    try {
+      const { decision } = await api.send<DecisionResponse>("POST", "/api/v1/decisions", request, { "Idempotency-Key": newIdempotencyKey() });
+      if (decision.writebackState === "pending") {
+        setAction(rowKey, { phase: "pending", message: "Writing to the PSA…" });
+        await poll(rowKey, decision.id);
+      } else {
+        const failed = decision.writebackState === "failed";
+        setAction(rowKey, { phase: failed ? "failed" : "applied", message: failed ? (decision.writebackError ?? "Failed") : doneMessage(decision) });
+        await load();
+      }
+    } catch (e) {
+      setAction(rowKey, { phase: "failed", message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  async function saveNote(agreementId: string, productKey: string, text: string): Promise<void> {
+    const path = `/api/v1/agreements/${encodeURIComponent(agreementId)}/notes/${encodeURIComponent(productKey)}`;
+    const { note } = await api.send<LineNoteResponse>("PUT", path, { note: text });
+    const next = { ...notes.value };
+    if (note) next[noteKey(agreementId, productKey)] = note;
+    else delete next[noteKey(agreementId, productKey)];
+    notes.value = next;
+  }
+
+  async function mapService(serviceId: string, productKey: string): Promise<void> {
+    await api.send("POST", "/api/v1/mappings/services", { serviceId, productKey });
+    await load();
+  }
+
+  async function mapAccount(accountId: string, companyId: string): Promise<void> {
+    await api.send("POST", "/api/v1/mappings/accounts", { accountId, companyId });
+    await load();
+  }
+
+  const products = () => api.get<ProductListResponse>("/api/v1/products");
+  const companies = () => api.get<CompanyListResponse>("/api/v1/companies");
+
+  return { ctx, data, state, error, refreshFailed, decisions, notes, unmapped, actions, load, decide, saveNote, mapService, mapAccount, products, companies };
+}
+
+function doneMessage(d: DecisionView): string {
+  if (d.action === "dismiss") return "Dismissed for this billing cycle";
+  if (d.action === "revert") return `Reverted to ${d.newQuantity ?? "the previous quantity"}`;
+  return d.writebackState === "not-required" ? "Recorded" : `Applied: ${d.newQuantity ?? ""} from ${d.effectiveDate ?? "now"}`;
+}
+
+export type ViewStore = ReturnType<typeof createViewStore>;
