@@ -1,4 +1,9 @@
-/** Scheduled work of the usage-ingestion surface (vendor pulls). */
+/** Scheduled work of the usage-ingestion surface: nightly, queue the day's vendor pulls and auto-matching. */
 import type { Env } from "../env.ts";
+import { queueScheduledIngest } from "../services/ingest/schedule.ts";
+import { CRONS } from "./index.ts";
 
-export async function runIngestCron(_cron: string, _now: Date, _env: Env): Promise<void> {}
+export async function runIngestCron(cron: string, now: Date, env: Env): Promise<void> {
+  if (cron !== CRONS.nightly) return;
+  await queueScheduledIngest(env, now);
+}

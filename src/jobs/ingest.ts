@@ -1,8 +1,28 @@
-/** Background jobs of the usage-ingestion surface (`ingest.*`). */
+/**
+ * Background jobs of the usage-ingestion surface (`ingest.*`):
+ * - `ingest.pull`    one Pax8/Liongard pull run (src/services/ingest/pulls.ts)
+ * - `ingest.automap` auto-match a tenant's unmapped vendor accounts
+ * Both are idempotent under redelivery: a run is claimed once; auto-matching
+ * never replaces a mapping.
+ */
+import { createDb } from "../db/client.ts";
 import type { Env } from "../env.ts";
+import { autoMapAccounts } from "../services/ingest/auto-map.ts";
+import { executePullRun, PULL_JOB, type PullJob } from "../services/ingest/pulls.ts";
+import { AUTOMAP_JOB } from "../services/ingest/schedule.ts";
 import type { JobOutcome } from "./index.ts";
 import type { JobMessage } from "./messages.ts";
 
-export async function handleIngestJob(message: JobMessage, _env: Env): Promise<JobOutcome> {
+export async function handleIngestJob(message: JobMessage, env: Env): Promise<JobOutcome> {
+  if (message.kind === PULL_JOB) {
+    if (typeof message.runId !== "string" || typeof message.integrationId !== "string") {
+      return { ok: false, retryable: false, error: "ingest.pull needs runId and integrationId" };
+    }
+    return executePullRun(message as PullJob, env);
+  }
+  if (message.kind === AUTOMAP_JOB) {
+    await autoMapAccounts(createDb(env.DB), message.tenantId, new Date());
+    return { ok: true };
+  }
   return { ok: false, retryable: false, error: `unknown ingest job ${message.kind}` };
 }

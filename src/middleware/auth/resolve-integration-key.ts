@@ -1,7 +1,19 @@
-/** Vendor integration keys (`ti_…`), issued per usage integration. Not implemented yet. */
+/**
+ * Vendor integration keys (`ti_…`), issued per "batch" integration by
+ * POST /api/v1/integrations and accepted where a route allows them (the batch
+ * usage API). Looked up by SHA-256 only; a revoked key or a disconnected
+ * integration no longer resolves.
+ */
 import type { Context } from "hono";
+import { findActiveKeyByHash } from "../../db/repos/ingest-integrations.ts";
 import type { AppEnv, TenantPrincipal } from "../../env.ts";
+import { sha256Hex } from "../../services/secrets.ts";
 
-export async function resolveIntegrationKey(_c: Context<AppEnv>, _token: string): Promise<TenantPrincipal | null> {
-  return null;
+const KEY_PATTERN = /^ti_[0-9A-Za-z]{40}$/;
+
+export async function resolveIntegrationKey(c: Context<AppEnv>, token: string): Promise<TenantPrincipal | null> {
+  if (!KEY_PATTERN.test(token)) return null;
+  const key = await findActiveKeyByHash(c.get("db"), "integration", await sha256Hex(token));
+  if (!key) return null;
+  return { tenantId: key.tenantId, via: "integration-key", actor: `integration-key:${key.keyPrefix}`, integrationId: key.integrationId };
 }

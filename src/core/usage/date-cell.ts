@@ -1,0 +1,56 @@
+/**
+ * Dates as vendor exports write them. Partner Center files use US order
+ * without zero padding (`10/3/2020`, and `2/1/2019 0:00` in usage files, per
+ * Microsoft's recon-file docs); other exports use ISO dates. The order of
+ * day and month is never guessed per cell: it is a per-profile setting
+ * (`MDY` default, `DMY`, or `YMD` for ISO-only files), and a day/month that
+ * cannot exist is rejected.
+ */
+import { formatIsoDate, parseDateParts } from "../shared/dates.ts";
+import { err, ok, type Result } from "../shared/result.ts";
+
+export type DateOrder = "MDY" | "DMY" | "YMD";
+
+const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const SLASH_PATTERN = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$/;
+
+/**
+ * The calendar date (`YYYY-MM-DD`) of a cell. A time part is allowed and
+ * ignored: Partner Center stamps charge starts 0:00 and ends 23:59 of the
+ * same calendar day, and an offset would not move a billing date.
+ */
+export function parseDateCell(cell: string, order: DateOrder = "MDY"): Result<string, string> {
+  const text = cell.trim().replace(/^'/, "");
+  const iso = ISO_PATTERN.exec(text);
+  if (iso) return checked(Number(iso[1]), Number(iso[2]), Number(iso[3]), text);
+  const slash = order === "YMD" ? null : SLASH_PATTERN.exec(text);
+  if (slash) {
+    const first = Number(slash[1]);
+    const second = Number(slash[2]);
+    const year = Number(slash[3]);
+    return order === "MDY" ? checked(year, first, second, text) : checked(year, second, first, text);
+  }
+  const expected = order === "YMD" ? "YYYY-MM-DD" : order === "MDY" ? "M/D/YYYY or YYYY-MM-DD" : "D/M/YYYY or YYYY-MM-DD";
+  return err(`not a date (${expected}): "${cell}"`);
+}
+
+function checked(year: number, month: number, day: number, text: string): Result<string, string> {
+  const date = formatIsoDate({ year, month, day });
+  return parseDateParts(date) ? ok(date) : err(`no such date: "${text}"`);
+}
+
+/** The billing period `YYYY-MM` of a `YYYY-MM-DD` date. */
+export function periodOfDate(date: string): string {
+  return date.slice(0, 7);
+}
+
+const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function isPeriod(text: string): boolean {
+  return PERIOD_PATTERN.test(text);
+}
+
+/** The period of an instant, in UTC. */
+export function periodOfInstant(instant: Date): string {
+  return instant.toISOString().slice(0, 7);
+}

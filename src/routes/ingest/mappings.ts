@@ -1,0 +1,74 @@
+/**
+ * Mapping endpoints (wire types in src/shared/api-types.ts): unmapped items
+ * with suggestions, manual mappings (override wins, audited), accepting
+ * suggestions, auto-match on demand, and the PSA pickers (companies, products).
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../env.ts";
+import { requireTenant } from "../../middleware/auth/index.ts";
+import { autoMapAccounts } from "../../services/ingest/auto-map.ts";
+import { acceptSuggestions, listUnmapped, mapAccount, mapService, unmapAccount, unmapService } from "../../services/ingest/mapping.ts";
+import { listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
+import type { CompanyListResponse, ProductListResponse } from "../../shared/api-types.ts";
+import { readJson, readQuery } from "../parse.ts";
+
+const ref = z.string().trim().min(1, "must not be empty").max(200);
+const mapAccountSchema = z.strictObject({ accountId: ref, companyId: ref, agreementId: ref.nullable().optional() });
+const mapServiceSchema = z.strictObject({ serviceId: ref, productKey: ref });
+const acceptSchema = z
+  .strictObject({
+    accounts: z.array(z.strictObject({ accountId: ref, companyId: ref })).max(500).default([]),
+    services: z.array(z.strictObject({ serviceId: ref, productKey: ref })).max(500).default([]),
+  })
+  .refine((b) => b.accounts.length + b.services.length > 0, "accept at least one suggestion");
+
+export const mappingRoutes = new Hono<AppEnv>()
+  .get("/api/v1/mappings/unmapped", requireTenant(), async (c) => {
+    const query = readQuery(c, z.strictObject({ companyId: ref.optional() }));
+    return c.json(await listUnmapped(c.get("db"), c.get("tenant").tenantId, query.companyId));
+  })
+  .get("/api/v1/mappings", requireTenant(), async (c) => {
+    const { tenantId } = c.get("tenant");
+    const [accounts, services] = await Promise.all([listAccountMappings(c.get("db"), tenantId), listServiceMappings(c.get("db"), tenantId)]);
+    return c.json({
+      accounts: accounts.map((r) => ({ ...pick(r.mapping), accountName: r.accountName, integrationId: r.integrationId, integrationName: r.integrationName })),
+      services: services.map((r) => ({ serviceId: r.mapping.serviceId, serviceName: r.serviceName, productKey: r.mapping.productKey, createdBy: r.mapping.createdBy, createdAt: r.mapping.createdAt })),
+    });
+  })
+  .post("/api/v1/mappings/accounts", requireTenant(), async (c) => {
+    const body = await readJson(c, mapAccountSchema);
+    return c.json({ mapping: await mapAccount(c.get("db"), c.get("tenant"), body, new Date()) }, 200);
+  })
+  .delete("/api/v1/mappings/accounts/:accountId", requireTenant(), async (c) => {
+    await unmapAccount(c.get("db"), c.get("tenant"), c.req.param("accountId"), new Date());
+    return c.body(null, 204);
+  })
+  .post("/api/v1/mappings/services", requireTenant(), async (c) => {
+    const body = await readJson(c, mapServiceSchema);
+    const { created, ...mapping } = await mapService(c.get("db"), c.get("tenant"), body, new Date());
+    return c.json({ mapping, created }, 201);
+  })
+  .delete("/api/v1/mappings/services/:serviceId/:productKey", requireTenant(), async (c) => {
+    await unmapService(c.get("db"), c.get("tenant"), c.req.param("serviceId"), c.req.param("productKey"), new Date());
+    return c.body(null, 204);
+  })
+  .post("/api/v1/mappings/suggestions/accept", requireTenant(), async (c) => {
+    const body = await readJson(c, acceptSchema);
+    return c.json(await acceptSuggestions(c.get("db"), c.get("tenant"), body, new Date()));
+  })
+  .post("/api/v1/mappings/auto-match", requireTenant(), async (c) => {
+    return c.json(await autoMapAccounts(c.get("db"), c.get("tenant").tenantId, new Date()));
+  })
+  .get("/api/v1/products", requireTenant(), async (c) => {
+    const products = await listProducts(c.get("db"), c.get("tenant").tenantId);
+    return c.json({ products } satisfies ProductListResponse);
+  })
+  .get("/api/v1/companies", requireTenant(), async (c) => {
+    const rows = await listCompanies(c.get("db"), c.get("tenant").tenantId);
+    return c.json({ companies: rows.map((r) => ({ companyId: r.id, name: r.name, identifier: r.identifier })) } satisfies CompanyListResponse);
+  });
+
+function pick(m: { accountId: string; companyId: string; agreementId: string | null; method: string; confidence: number | null; createdBy: string; createdAt: string }) {
+  return { accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId, method: m.method, confidence: m.confidence, createdBy: m.createdBy, createdAt: m.createdAt };
+}

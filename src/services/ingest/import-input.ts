@@ -1,0 +1,44 @@
+/** Inputs of the import endpoints (zod, parsed at the HTTP boundary): the query of POST /api/v1/imports and saved CSV profiles. */
+import { z } from "zod";
+import { isPeriod } from "../../core/usage/date-cell.ts";
+
+export const IMPORT_PROFILES = ["partner-center-invoice", "partner-center-usage", "csv"] as const;
+export type ImportProfileName = (typeof IMPORT_PROFILES)[number];
+
+const dateOrder = z.enum(["MDY", "DMY", "YMD"], { error: "must be MDY, DMY or YMD" });
+
+export const importQuerySchema = z.strictObject({
+  profile: z.enum(IMPORT_PROFILES, { error: `must be one of ${IMPORT_PROFILES.join(", ")}` }),
+  profileId: z.string().min(1).max(100).optional(),
+  integrationId: z.string().min(1).max(100).optional(),
+  period: z.string().refine(isPeriod, "must be YYYY-MM").optional(),
+  groupBy: z.string().regex(/^(subscription|resourceGroup|tag:[^\s]{1,100})$/, "must be subscription, resourceGroup or tag:<name>").optional(),
+  measure: z.enum(["cost", "quantity"]).optional(),
+  dateOrder: dateOrder.optional(),
+});
+export type ImportQuery = z.infer<typeof importQuerySchema>;
+
+const column = z.string().trim().min(1, "must not be empty").max(200);
+
+export const importProfileSchema = z.strictObject({
+  name: z.string().trim().min(1, "must not be empty").max(200),
+  integrationId: z.string().min(1).max(100).optional(),
+  columns: z.strictObject({
+    accountId: column,
+    accountName: column.optional(),
+    serviceId: column.optional(),
+    serviceName: column,
+    quantity: column,
+    cost: column.optional(),
+    currency: column.optional(),
+    period: column.optional(),
+    date: column.optional(),
+  }),
+  category: z.enum(["seat", "consumption"]).default("seat"),
+  unit: z.string().trim().min(1).max(50).optional(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, "must be an ISO 4217 code").optional(),
+  aggregate: z.boolean().default(false),
+  dateOrder: dateOrder.default("MDY"),
+  delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+});
+export type ImportProfileInput = z.infer<typeof importProfileSchema>;

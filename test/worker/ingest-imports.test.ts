@@ -1,0 +1,217 @@
+import { Buffer } from "node:buffer";
+import { beforeAll, describe, expect, it } from "vitest";
+import usageCsv from "../fixtures/ingest/pc-daily-usage.csv?raw";
+import invoiceCsv from "../fixtures/ingest/pc-invoice-recon.csv?raw";
+import keeperCsv from "../fixtures/ingest/keeper-seats.csv?raw";
+import { AZURE_PLAN_SKIP } from "../../src/core/usage/partner-center-invoice.ts";
+import { authed, call, createTenant, type ErrorBody, json, rows } from "../fixtures/ingest/worker-helpers.ts";
+
+interface ImportView {
+  importId: string;
+  status: string;
+  integrationId: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsSkipped: number;
+  countsStaged: number;
+  countsApplied: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  rejected: Array<{ line: number; reason: string }>;
+  skipped: Record<string, number>;
+}
+
+interface LedgerRow {
+  account_external_id: string;
+  account_name: string;
+  service_external_id: string;
+  period: string;
+  quantity: string;
+  cost_minor: number | null;
+  source_ref: string;
+  line_count: number;
+}
+
+let tenant: { tenantId: string; apiKey: string };
+
+beforeAll(async () => {
+  tenant = await createTenant("Import MSP");
+});
+
+/** Streams `bytes` in chunks of `chunk` bytes, like a slow upload. */
+function streamOf(bytes: Uint8Array, chunk: number): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + chunk));
+      at += chunk;
+    },
+  });
+}
+
+function upload(query: string, body: Uint8Array | string, contentType = "text/csv", chunk = 0): Promise<Response> {
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+  const init = { method: "POST", headers: { authorization: `Bearer ${tenant.apiKey}`, "content-type": contentType }, body: chunk > 0 ? streamOf(bytes, chunk) : bytes, duplex: "half" };
+  return call(`/api/v1/imports?${query}`, init as RequestInit);
+}
+
+async function ledger(importId: string): Promise<LedgerRow[]> {
+  return rows<LedgerRow>(
+    "SELECT account_external_id, account_name, service_external_id, period, quantity, cost_minor, source_ref, line_count FROM ingest_count_log WHERE tenant_id = ? AND source_id = ? ORDER BY account_name, service_external_id, period",
+    tenant.tenantId, importId,
+  );
+}
+
+async function gzip(parts: string[]): Promise<Uint8Array> {
+  const members = await Promise.all(parts.map(async (p) => new Uint8Array(await new Response(new Blob([p]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer())));
+  return new Uint8Array(Buffer.concat(members));
+}
+
+const A = "3f2a9c4e-1b7d-4e2a-9c1f-5a6b7c8d9e01";
+const B = "8b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+const AS = "6f1e2d3c-aaaa-4bbb-8ccc-111111111111";
+const BS = "7a2b3c4d-dddd-4eee-8fff-222222222222";
+
+describe("profile partner-center-invoice", () => {
+  it("nets NCE charge lines to the seats in force at period end, with cost, skipping Azure plan lines", async () => {
+    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice", invoiceCsv), 201);
+    expect(view).toMatchObject({ status: "live", rowsRead: 13, rowsAccepted: 12, rowsSkipped: 1, rowsRejected: 0, countsStaged: 4, countsApplied: 4, skipped: { [AZURE_PLAN_SKIP]: 1 } });
+    expect(view.integrationId).toBe(`int_pc_${tenant.tenantId}`);
+    const id = view.importId;
+    expect(await ledger(id)).toEqual([
+      { account_external_id: A, account_name: "Contoso, Ltd.", service_external_id: "CFQ7TTC0LCHC:0002", period: "2026-06", quantity: "15", cost_minor: 29133, source_ref: `import:${id}:L2-L5`, line_count: 4 },
+      { account_external_id: A, account_name: "Contoso, Ltd.", service_external_id: "CFQ7TTC0LH16:0001", period: "2026-06", quantity: "0", cost_minor: 1633, source_ref: `import:${id}:L6-L7`, line_count: 2 },
+      { account_external_id: B, account_name: "Fabrikam", service_external_id: "CFQ7TTC0LCHC:0002", period: "2026-06", quantity: "6", cost_minor: 7536, source_ref: `import:${id}:L8-L14`, line_count: 4 },
+      { account_external_id: B, account_name: "Fabrikam", service_external_id: "CFQ7TTC0LDPB:0001", period: "2026-06", quantity: "0", cost_minor: 3667, source_ref: `import:${id}:L12-L13`, line_count: 2 },
+    ]);
+    const live = await rows<{ source_ref: string; quantity: string }>("SELECT source_ref, quantity FROM usage_counts WHERE tenant_id = ? AND source_ref LIKE ? ORDER BY source_ref", tenant.tenantId, `import:${id}:%`);
+    expect(live.map((r) => r.quantity).sort()).toEqual(["0", "0", "15", "6"]);
+    const [account] = await rows<{ description: string }>("SELECT description FROM vendor_accounts WHERE tenant_id = ? AND external_id = ?", tenant.tenantId, A);
+    expect(account?.description).toBe("contoso.onmicrosoft.com");
+  });
+
+  it("gives the same counts when the upload arrives in 7-byte chunks", async () => {
+    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice", invoiceCsv, "text/csv", 7), 201);
+    expect((await ledger(view.importId)).map((r) => [r.quantity, r.cost_minor])).toEqual([["15", 29133], ["0", 1633], ["6", 7536], ["0", 3667]]);
+  });
+});
+
+describe("profile partner-center-usage", () => {
+  it.each([
+    ["subscription (default)", "", [[A, AS, "2026-06", "4.66875018", 467], [B, BS, "2026-05", "0.18", 18], [B, BS, "2026-06", "0.9", 90]]],
+    ["resource group", "&groupBy=resourceGroup", [[A, `${AS}/rg:rg-dev`, "2026-06", "4.50000018", 450], [A, `${AS}/rg:rg-prod`, "2026-06", "0.16875", 17], [B, `${BS}/rg:rg-web`, "2026-05", "0.18", 18], [B, `${BS}/rg:rg-web`, "2026-06", "0.9", 90]]],
+    ["a tag", "&groupBy=tag:env", [[A, `${AS}/tag:env=(untagged)`, "2026-06", "4.5", 450], [A, `${AS}/tag:env=dev`, "2026-06", "0.00000018", 0], [A, `${AS}/tag:env=prod`, "2026-06", "0.16875", 17], [B, `${BS}/tag:env=prod`, "2026-05", "0.18", 18], [B, `${BS}/tag:env=prod`, "2026-06", "0.9", 90]]],
+    ["raw quantity", "&measure=quantity", [[A, AS, "2026-06", "103.750004", 467], [B, BS, "2026-05", "4", 18], [B, BS, "2026-06", "20", 90]]],
+  ])("sums exactly per customer × %s × period, cost rounded once", async (_label, query, expected) => {
+    const { import: view } = await json<{ import: ImportView }>(await upload(`profile=partner-center-usage${query}`, usageCsv), 201);
+    expect(view).toMatchObject({ status: "live", rowsRead: 7, rowsAccepted: 7 });
+    const got = (await ledger(view.importId)).map((r) => [r.account_external_id, r.service_external_id, r.period, r.quantity, r.cost_minor]);
+    expect(got.sort()).toEqual([...expected].sort());
+  });
+
+  it("reads multi-member gzip (.csv.gz)", async () => {
+    const half = usageCsv.indexOf("\r\n", usageCsv.length / 2) + 2;
+    const body = await gzip([usageCsv.slice(0, half), usageCsv.slice(half)]);
+    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-usage", body, "application/gzip", 100), 201);
+    expect(view).toMatchObject({ rowsRead: 7, bytesRead: body.length });
+    expect((await ledger(view.importId)).map((r) => r.quantity).sort()).toEqual(["0.18", "0.9", "4.66875018"]);
+  });
+
+  it("answers 400 naming the missing columns", async () => {
+    const broken = usageCsv.replace("BillingPreTaxTotal", "PreTax").replace("BillingCurrency", "Curr");
+    const error = (await json<ErrorBody>(await upload("profile=partner-center-usage", broken), 400)).error;
+    expect(error.message).toBe("CSV header is missing column(s): BillingPreTaxTotal, BillingCurrency (profile partner-center-usage)");
+    const [failed] = await rows<{ status: string; error: string }>("SELECT status, error FROM ingest_imports WHERE tenant_id = ? ORDER BY created_at DESC LIMIT 1", tenant.tenantId);
+    expect(failed).toMatchObject({ status: "failed" });
+  });
+
+  it("rejects bad rows with their line numbers and imports nothing", async () => {
+    const lines = usageCsv.split("\r\n");
+    // The record on lines 5–6 spans two physical lines (a quoted newline); break the records on lines 7 and 9.
+    const bad = lines.map((l, i) => (i === 5 ? l.replace(",0.45,USD", ",abc,USD") : i === 7 ? l.replace(",0.18,USD", ",,USD") : l)).join("\r\n");
+    const before = await rows("SELECT id FROM usage_counts WHERE tenant_id = ?", tenant.tenantId);
+    const error = (await json<ErrorBody>(await upload("profile=partner-center-usage", bad), 400)).error;
+    expect(error.message).toMatch(/^2 row\(s\) rejected, nothing imported — line 7: BillingPreTaxTotal: not a decimal: "abc"; line 9: BillingPreTaxTotal: not a decimal: ""/);
+    const importId = /imports\/(imp_\w+)/.exec(error.message)?.[1] as string;
+    const { import: view } = await json<{ import: ImportView }>(await authed(tenant.apiKey, `/api/v1/imports/${importId}`), 200);
+    expect(view).toMatchObject({ status: "failed", rowsRead: 7, rowsAccepted: 5, rowsRejected: 2 });
+    expect(view.rejected).toEqual([
+      { line: 7, reason: 'BillingPreTaxTotal: not a decimal: "abc"' },
+      { line: 9, reason: 'BillingPreTaxTotal: not a decimal: ""' },
+    ]);
+    expect(await ledger(importId)).toEqual([]);
+    expect(await rows("SELECT id FROM usage_counts WHERE tenant_id = ?", tenant.tenantId)).toEqual(before);
+  });
+});
+
+describe("profile csv (saved column profile)", () => {
+  let profileId: string;
+
+  it("creates a profile bound to its own integration; names are unique", async () => {
+    const body = { name: "Keeper seats", columns: { accountId: "Customer ID", accountName: "Customer", serviceName: "Product", quantity: "Seats", cost: "Cost", date: "Report Date" }, currency: "usd", aggregate: true };
+    const created = await json<{ profile: { profileId: string; integrationId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
+    profileId = created.profile.profileId;
+    expect((await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body)).status).toBe(409);
+  });
+
+  it.each([
+    ["a UTF-8 CSV", (): string | Uint8Array => keeperCsv, "text/csv"],
+    ["an Excel 'Unicode text' file (UTF-16LE, tab-separated)", (): string | Uint8Array => Buffer.from(`\uFEFF${keeperCsv.replace(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/g, "\t").replace(/"/g, "")}`, "utf16le"), "text/plain"],
+  ])("aggregates rows per account × service from %s", async (_label, body, type) => {
+    const { import: view } = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${profileId}`, body(), type), 201);
+    const got = (await ledger(view.importId)).map((r) => [r.account_name, r.service_external_id, r.period, r.quantity, r.cost_minor]);
+    expect(got).toEqual([
+      ["Contoso, Ltd.", "BreachWatch", "2026-06", "1", 125],
+      ["Contoso, Ltd.", "Keeper Business", "2026-06", "2", 750],
+      ["Fabrikam", "Keeper Business", "2026-06", "1", 375],
+    ]);
+  });
+
+  it("without aggregate, a second row for the same key is rejected naming the first", async () => {
+    const body = { name: "Keeper strict", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats" }, aggregate: false };
+    const created = await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${created.profile.profileId}&period=2026-06`, keeperCsv), 400)).error;
+    expect(error.message).toContain('line 3: same account, service and period as line 2 (enable "aggregate" to sum such rows)');
+  });
+});
+
+describe("request checks", () => {
+  it.each([
+    ["an unknown profile", "profile=excel", "text/csv", 400, "query.profile"],
+    ["csv without profileId", "profile=csv", "text/csv", 400, "query.profileId"],
+    ["a bad period", "profile=partner-center-usage&period=2026-6", "text/csv", 400, "query.period"],
+    ["JSON", "profile=partner-center-usage", "application/json", 415, "Content-Type"],
+  ])("rejects %s", async (_label, query, type, status, text) => {
+    expect((await json<ErrorBody>(await upload(query, usageCsv, type), status)).error.message).toContain(text);
+  });
+
+  it("answers 400 for a file that is not CSV (an unclosed quote), importing nothing", async () => {
+    const broken = `${usageCsv.split("\r\n")[0]}\r\n"unclosed,1,2\r\n`;
+    const error = (await json<ErrorBody>(await upload("profile=partner-center-usage", broken), 400)).error;
+    expect(error).toMatchObject({ code: "bad_request", message: expect.stringMatching(/^record starting on line 2: CSV Quote Not Closed.*; nothing imported$/) });
+  });
+
+  it("fails an import left processing without progress (its request died), so nothing waits on it", async () => {
+    const old = new Date(Date.now() - 11 * 60_000).toISOString();
+    await rows(
+      "INSERT INTO ingest_imports (id, tenant_id, integration_id, profile, status, actor, created_at, updated_at) VALUES ('imp_stale', ?, ?, 'partner-center-usage', 'processing', 'test', ?, ?) RETURNING id",
+      tenant.tenantId, `int_pc_${tenant.tenantId}`, old, old,
+    );
+    const { import: view } = await json<{ import: ImportView & { error: string } }>(await authed(tenant.apiKey, "/api/v1/imports/imp_stale"), 200);
+    expect(view).toMatchObject({ status: "failed", error: expect.stringContaining("interrupted") });
+  });
+
+  it("hides imports from other tenants", async () => {
+    const other = await createTenant("Other importer");
+    expect((await authed(other.apiKey, "/api/v1/imports/imp_stale")).status).toBe(404);
+    expect((await json<{ imports: unknown[] }>(await authed(other.apiKey, "/api/v1/imports"), 200)).imports).toEqual([]);
+  });
+
+  it("lists imports newest first", async () => {
+    const { imports } = await json<{ imports: ImportView[] }>(await authed(tenant.apiKey, "/api/v1/imports"), 200);
+    expect(imports.length).toBeGreaterThan(5);
+    expect(new Set(imports.map((i) => i.status))).toEqual(new Set(["live", "failed"]));
+  });
+});
