@@ -12,6 +12,8 @@ export interface Env {
   DB: D1Database;
   ASSETS: Fetcher;
   JOBS: Queue<JobMessage>;
+  /** Per-integration limit of the Gradient-compatible vendor API (wrangler.toml [[ratelimits]]). */
+  VENDOR_API_RATE_LIMITER?: RateLimit;
   OPERATOR_TOKEN: string;
   /** 32 random bytes, base64: AES-256-GCM key for PSA/vendor credentials at rest. */
   ENCRYPTION_KEY: string;

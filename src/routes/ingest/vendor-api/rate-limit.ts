@@ -10,10 +10,6 @@ import { AppError } from "../../../errors.ts";
 
 export const RATE_LIMIT = { limit: 1_000, periodSeconds: 10 } as const;
 
-interface RateLimiter {
-  limit(options: { key: string }): Promise<{ success: boolean }>;
-}
-
 const windows = new Map<string, { start: number; count: number }>();
 
 function allowLocally(key: string, now: number): boolean {
@@ -28,7 +24,7 @@ function allowLocally(key: string, now: number): boolean {
 }
 
 export async function checkRateLimit(env: Env, key: string): Promise<void> {
-  const limiter = (env as Env & { VENDOR_API_RATE_LIMITER?: RateLimiter }).VENDOR_API_RATE_LIMITER;
+  const limiter = env.VENDOR_API_RATE_LIMITER;
   const allowed = limiter ? (await limiter.limit({ key })).success : allowLocally(key, Date.now());
   if (!allowed) {
     throw new AppError("rate_limited", "ThrottlerException: Too Many Requests", { "Retry-After": String(RATE_LIMIT.periodSeconds) });
