@@ -3,6 +3,8 @@
  * recognisable in logs and scanners) and only their SHA-256 is stored.
  * Comparison of secrets is constant-time.
  */
+import { fromBase64, toBase64 } from "../core/shared/base64.ts";
+
 const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** A random base62 string of `length` characters (rejection sampling keeps it unbiased). */
@@ -58,16 +60,6 @@ async function importEncryptionKey(base64Key: string): Promise<CryptoKey> {
   const raw = Uint8Array.from(atob(base64Key), (ch) => ch.charCodeAt(0));
   if (raw.byteLength !== 32) throw new Error("ENCRYPTION_KEY must be 32 bytes, base64-encoded");
   return crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += String.fromCharCode(b);
-  return btoa(out);
-}
-
-function fromBase64(value: string): Uint8Array {
-  return Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
 }
 
 /** Encrypts a secret for storage; `context` (e.g. the tenant id) is bound as additional data. */

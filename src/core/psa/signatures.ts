@@ -12,6 +12,7 @@
  *
  * Comparison goes through `crypto.subtle.verify`, which is constant-time.
  */
+import { toBase64 } from "../shared/base64.ts";
 const encoder = new TextEncoder();
 
 export type Bytes = Uint8Array<ArrayBuffer>;
@@ -22,11 +23,7 @@ export function utf8(text: string): Bytes {
   return encoder.encode(text) as Bytes;
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += String.fromCharCode(b);
-  return btoa(out);
-}
+export { toBase64 };
 
 /** Strict Base64 of exactly `length` bytes, or null (never throws on garbage). */
 export function decodeBase64(text: string, length: number): Bytes | null {

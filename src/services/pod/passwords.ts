@@ -4,18 +4,10 @@
  * (base64). 100,000 iterations is the most Workers' WebCrypto accepts for
  * PBKDF2; the count is stored so it can be raised later without a migration.
  */
+import { fromBase64, toBase64 } from "../../core/shared/base64.ts";
+
 const ALGORITHM = "pbkdf2-sha256";
 export const PBKDF2_ITERATIONS = 100_000;
-
-function toBase64(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += String.fromCharCode(b);
-  return btoa(out);
-}
-
-function fromBase64(value: string): Uint8Array {
-  return Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
-}
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(password), "PBKDF2", false, ["deriveBits"]);
