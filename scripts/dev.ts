@@ -4,54 +4,28 @@
  * the demo bootstrap through the real API — idempotently on every run: the
  * demo tenant's previous ConnectWise connection is disconnected, it is
  * connected to the (fresh) simulator, and a full sync brings its agreements
- * in. Editing a quantity in the simulator reaches Trueup through a signed
- * callback. Creates .dev.vars from the example on a fresh clone.
+ * in (scripts/demo-bootstrap.ts). Then the demo host page (a ConnectWise-like
+ * agreement screen framing the pod) is served at http://localhost:8787/demo
+ * (which redirects to the simulator's origin). Editing a quantity in the
+ * simulator reaches Trueup through a signed callback. Creates .dev.vars from
+ * the example on a fresh clone.
  */
 import { copyFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { DEMO_API_KEY } from "../src/db/seed/demo-tenant.ts";
-import { SIM_CW_DEFAULTS } from "../test/sim/connectwise/app.ts";
+import { bootstrapDemo, waitFor } from "./demo-bootstrap.ts";
 import { startSimulators } from "./sim-server.ts";
 import { ROOT, startWrangler } from "./wrangler.ts";
 
 const PORT = 8787;
 const base = `http://127.0.0.1:${PORT}`;
-const auth = { authorization: `Bearer ${DEMO_API_KEY}`, "content-type": "application/json" };
+// The demo host (on the simulator's http://127.0.0.1:8788) frames the pod from another site, as ConnectWise does.
+const podOrigin = `http://localhost:${PORT}`;
 
 const devVars = path.join(ROOT, ".dev.vars");
 if (!existsSync(devVars)) {
   copyFileSync(path.join(ROOT, ".dev.vars.example"), devVars);
   console.log("Created .dev.vars from .dev.vars.example (local-only secrets).");
-}
-
-async function api<T>(method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${route}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function bootstrapDemo(site: string): Promise<void> {
-  const { integrations } = await api<{ integrations: Array<{ id: string; kind: string; status: string }> }>("GET", "/api/v1/psa/integrations");
-  for (const old of integrations.filter((i) => i.kind === "connectwise" && i.status !== "disconnected")) {
-    await api("DELETE", `/api/v1/psa/integrations/${old.id}`);
-  }
-  const connected = await api<{ integrationId: string; syncRunId: string }>("POST", "/api/v1/psa/connectwise", {
-    site,
-    companyId: SIM_CW_DEFAULTS.companyId,
-    publicKey: SIM_CW_DEFAULTS.publicKey,
-    privateKey: SIM_CW_DEFAULTS.privateKey,
-    clientId: SIM_CW_DEFAULTS.clientId,
-  });
-  await waitFor(async () => (await api<{ run: { state: string } }>("GET", `/api/v1/psa/sync-runs/${connected.syncRunId}`)).run.state === "done", "the demo's first sync");
 }
 
 const sims = await startSimulators({ cwPort: 8788, atPort: 8789 });
@@ -67,12 +41,14 @@ child.on("exit", (code) => {
 
 await waitFor(async () => (await fetch(`${base}/healthz`)).ok, "wrangler dev");
 try {
-  await bootstrapDemo(sims.cwOrigin);
+  const { integrationId } = await bootstrapDemo({ base, apiKey: DEMO_API_KEY, site: sims.cwOrigin });
+  sims.demo.configure({ podOrigin, integrationId });
 } catch (error) {
   console.error(`Demo bootstrap failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 console.log(`
 Trueup is running on ${base}
+  Demo (a ConnectWise agreement screen with the Trueup pod):  ${podOrigin}/demo
   Health:          curl ${base}/healthz
   Reconciliation:  curl -H "Authorization: Bearer ${DEMO_API_KEY}" ${base}/api/v1/reconciliation
   Demo tenant key: ${DEMO_API_KEY}

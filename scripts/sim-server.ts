@@ -5,6 +5,11 @@
  * the Worker. Control surface: http://127.0.0.1:8788/_sim/… (see
  * test/sim/connectwise/control.ts).
  *
+ * The ConnectWise simulator's origin also serves the demo host page (a
+ * ConnectWise-like agreement screen framing the pod; scripts/demo-host.ts) at
+ * /demo once `demo.configure()` is called with the pod's origin and the
+ * demo integration's id (scripts/dev.ts does it after the bootstrap).
+ *
  * Run: node scripts/sim-server.ts [--cw-port 8788] [--at-port 8789] [--seed demo|none]
  *
  * Also exports startLocalStack() — simulators + a throwaway `wrangler dev`
@@ -19,6 +24,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { createAutotaskSim } from "../test/sim/autotask/app.ts";
 import { createConnectWiseSim } from "../test/sim/connectwise/app.ts";
 import { seedDemo } from "../test/sim/connectwise/datasets.ts";
+import { createDemoHost, type DemoHost } from "./demo-host.ts";
 import { ROOT, runWrangler, startWrangler } from "./wrangler.ts";
 
 export interface SimServers {
@@ -26,6 +32,8 @@ export interface SimServers {
   at: ReturnType<typeof createAutotaskSim>;
   cwOrigin: string;
   atOrigin: string;
+  /** The demo host page on the ConnectWise origin (answers 503 until configured). */
+  demo: DemoHost;
   close: () => Promise<void>;
 }
 
@@ -39,8 +47,8 @@ function close(server: ServerType): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Starts both simulators (port 0 = any free port). */
-export async function startSimulators(options: { cwPort?: number; atPort?: number; seed?: "demo" | "none" } = {}): Promise<SimServers> {
+/** Starts both simulators (port 0 = any free port); `uiDir` is the built UI the demo host page is served from (default dist/ui). */
+export async function startSimulators(options: { cwPort?: number; atPort?: number; seed?: "demo" | "none"; uiDir?: string } = {}): Promise<SimServers> {
   let cwOrigin = "";
   let atOrigin = "";
   // The apps are created after the ports are known, so their origins (in key_url, zone url, Link) are right.
@@ -52,10 +60,11 @@ export async function startSimulators(options: { cwPort?: number; atPort?: numbe
   atOrigin = `http://127.0.0.1:${atServer.port}`;
   const cw = createConnectWiseSim({ origin: cwOrigin });
   const at = createAutotaskSim({ origin: atOrigin });
-  cwFetch = cw.fetch;
+  const demo = createDemoHost({ uiDir: options.uiDir ?? path.join(ROOT, "dist", "ui"), siteOrigin: cwOrigin });
+  cwFetch = async (req) => (await demo.handle(req)) ?? cw.fetch(req);
   atFetch = at.fetch;
   if ((options.seed ?? "demo") === "demo") seedDemo(cw.state, new Date());
-  return { cw, at, cwOrigin, atOrigin, close: async () => void (await Promise.all([close(cwServer.server), close(atServer.server)])) };
+  return { cw, at, cwOrigin, atOrigin, demo, close: async () => void (await Promise.all([close(cwServer.server), close(atServer.server)])) };
 }
 
 function flag(name: string): string | undefined {

@@ -9,6 +9,7 @@ import { createDb } from "./db/client.ts";
 import { envSchema, type AppEnv } from "./env.ts";
 import { AppError, errorResponse, handleError } from "./errors.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
+import { demoRoutes } from "./routes/demo/index.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { ingestRoutes } from "./routes/ingest/index.ts";
 import { podRoutes } from "./routes/pod/index.ts";
@@ -34,6 +35,7 @@ export function createApp() {
   app.route("/", ingestRoutes);
   app.route("/", psaRoutes);
   app.route("/", podRoutes);
+  app.route("/", demoRoutes);
   app.notFound(async (c) => {
     if (!c.req.path.startsWith("/api/") && (c.req.method === "GET" || c.req.method === "HEAD")) {
       const asset = await c.env.ASSETS.fetch(c.req.raw);

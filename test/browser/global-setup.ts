@@ -5,7 +5,9 @@
  * `wrangler dev --local` on a free port serving a private copy of the built
  * UI (`npm run test:browser` / `npm test` build it first; the copy keeps a
  * concurrent `vite build`, which empties dist/ui, from pulling the assets
- * away mid-run). Everything is stopped after.
+ * away mid-run). Next to it, the demo stack as `npm run dev` runs it
+ * (demo-setup.ts: simulators, demo host page, bootstrap), for the demo-*
+ * tests. Everything is stopped after.
  */
 import { type ChildProcess } from "node:child_process";
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
@@ -16,6 +18,7 @@ import type { TestProject } from "vitest/node";
 import { buildDemoTenant, DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements, upsertStatement } from "../../src/db/seed/seed-sql.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
+import { startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
 import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
 
 export const USER = { email: "tech@northwind.test", password: "correct horse battery" };
@@ -24,6 +27,7 @@ const PERSIST = path.join(ROOT, ".wrangler", "browser-test-state");
 declare module "vitest" {
   export interface ProvidedContext {
     pod: { baseUrl: string; psaPort: number; integrationId: string; apiKey: string; user: { email: string; password: string } };
+    demo: DemoStackInfo;
   }
 }
 
@@ -95,6 +99,9 @@ export default async function setup(project: TestProject) {
   if (!existsSync(path.join(ROOT, "dist", "ui", "index.html"))) throw new Error("dist/ui is not built: run `npm run build:ui` first");
   cpSync(path.join(ROOT, "dist", "ui"), ui, { recursive: true });
   step("migrated and seeded");
+  // Started now, awaited after the phase-1 Worker is up: the two wrangler starts overlap.
+  const demoStarting = startDemoStack(ui);
+  demoStarting.catch(() => undefined); // awaited below; avoids an unhandled rejection while the other stack starts
   const [port, inspector] = [await freePort(), await freePort()];
   const vars = ["OPERATOR_TOKEN:browser-test-operator-token", "ENCRYPTION_KEY:YnJvd3Nlci10ZXN0LWVuY3J5cHRpb24ta2V5LTMyYnk=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
   const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", ui, "--show-interactive-dev-session=false", "--live-reload=false"];
@@ -104,17 +111,32 @@ export default async function setup(project: TestProject) {
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealth(baseUrl, child, () => log);
-  await fetch(`${baseUrl}/pod/connectwise/psi_browser`); // warm up the isolate and the asset router
-  step(`wrangler dev ready on ${baseUrl}`);
-  project.provide("pod", { baseUrl, psaPort: psa.port, integrationId: "psi_browser", apiKey: DEMO_API_KEY, user: USER });
-
-  return async () => {
+  const stopPod = async () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
     if (child.exitCode === null) child.kill("SIGKILL");
     await new Promise((resolve) => psa.server.close(resolve));
+  };
+  let demo: Awaited<typeof demoStarting>;
+  try {
+    await waitForHealth(baseUrl, child, () => log);
+    await fetch(`${baseUrl}/pod/connectwise/psi_browser`); // warm up the isolate and the asset router
+    step(`wrangler dev ready on ${baseUrl}`);
+    demo = await demoStarting;
+    step(`demo stack ready: host ${demo.info.cwOrigin}/demo, pod ${demo.info.podOrigin}`);
+  } catch (error) {
+    // Neither stack may outlive a failed setup.
+    await stopPod();
+    await demoStarting.then((d) => d.stop(), () => undefined);
+    throw error;
+  }
+  project.provide("pod", { baseUrl, psaPort: psa.port, integrationId: "psi_browser", apiKey: DEMO_API_KEY, user: USER });
+  project.provide("demo", demo.info);
+
+  return async () => {
+    await stopPod();
+    await demo.stop();
     rmSync(PERSIST, { recursive: true, force: true });
     step("stopped");
   };

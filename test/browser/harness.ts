@@ -4,8 +4,8 @@
  * (headless, fresh user-data-dir), helpers to wait inside the pod's frame,
  * and a stand-in for the decisions API served with context.route: the seeded
  * demo tenant's agreements come from no connected PSA, so the real API
- * refuses their write-back (409) until the demo syncs from the ConnectWise
- * simulator (phase 2).
+ * refuses their write-back (409). The real loop against the ConnectWise
+ * simulator is tested on the demo stack (demo-setup.ts, demo-loop.test.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

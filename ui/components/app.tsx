@@ -48,7 +48,8 @@ export function App({ boot }: { boot: Boot }) {
     if (typeof query !== "string") return setPhase({ kind: "error", message: query.message });
     try {
       const ctx = await api.get<PodContextResponse>(`/api/pod/context?${query}`);
-      const store = createViewStore(api, ctx);
+      // Only the ConnectWise pod is sure its agreements are ConnectWise's, whose write-back applies at once.
+      const store = createViewStore(api, ctx, boot.mode === "connectwise");
       void store.load(); // before the first render: no wait for an effect
       setPhase({ kind: "ready", store, actor: session.actor });
     } catch (e) {

@@ -6,7 +6,7 @@
  */
 import { useRef, useState } from "preact/hooks";
 import type { DecisionView, ReconRow } from "../../src/shared/api-types.ts";
-import { decisionState, isRevertable, lineKey, type RowDecisionState } from "../lib/decisions.ts";
+import { decisionState, isRevertable, isSupersededByPsa, lineKey, type RowDecisionState } from "../lib/decisions.ts";
 import { formatDay, formatMoney, formatPercent, formatQuantity, formatVariance } from "../lib/format.ts";
 import { inferCycle } from "../lib/proration.ts";
 import { isProposable, rowTitle, STATUS_META } from "../lib/rows.ts";
@@ -18,9 +18,17 @@ import { DismissPanel, NotePanel, RevertPanel } from "./panels.tsx";
 
 type PanelKind = "approve" | "adjust" | "dismiss" | "note" | "map" | "revert";
 
-export function rowDecision(row: ReconRow, latest: Map<string, DecisionView>, now: Date): RowDecisionState {
+/**
+ * `appliesAtOnce`: the PSA takes a written quantity immediately (the ConnectWise pod), see
+ * isSupersededByPsa. `justDecided`: decided in this session, whose applied state stands even
+ * before the re-sync shows the new quantity.
+ */
+export function rowDecision(row: ReconRow, latest: Map<string, DecisionView>, now: Date, appliesAtOnce: boolean, justDecided = false): RowDecisionState {
   if (row.agreementId === null || row.productKey === null) return { kind: "none" };
-  return decisionState(latest.get(lineKey(row.agreementId, row.productKey)), now, inferCycle(row.proposal?.periodDays ?? 30));
+  const state = decisionState(latest.get(lineKey(row.agreementId, row.productKey)), now, inferCycle(row.proposal?.periodDays ?? 30));
+  // The PSA changed after an applied approval: the row is open again.
+  if (state.kind === "applied" && !justDecided && isSupersededByPsa(state.decision, row.psaQuantity, now.toISOString().slice(0, 10), appliesAtOnce)) return { kind: "none" };
+  return state;
 }
 
 function Money({ row }: { row: ReconRow }) {
@@ -57,7 +65,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
   const [panel, setPanel] = useState<PanelKind | null>(null);
   const opener = useRef<HTMLElement | null>(null);
   const action = store.actions.value[row.key];
-  const state = rowDecision(row, latest, now);
+  const state = rowDecision(row, latest, now, store.psaAppliesAtOnce, action !== undefined);
   const busy = action?.phase === "submitting" || action?.phase === "pending" || state.kind === "pending";
   const canDecide = isProposable(row) && !busy && (state.kind === "none" || state.kind === "failed");
   const canNote = row.agreementId !== null && row.productKey !== null;

@@ -7,6 +7,7 @@
  * from the row's proposal period, see proration.ts).
  */
 import type { DecisionView } from "../../src/shared/api-types.ts";
+import { compareDecimals } from "./decimal.ts";
 import { billingPeriod, type Cycle } from "./proration.ts";
 
 export type RowDecisionState =
@@ -36,6 +37,24 @@ export function decisionState(latest: DecisionView | undefined, now: Date, cycle
   if (latest.writebackState === "pending") return { kind: "pending", decision: latest };
   if (latest.writebackState === "failed") return { kind: "failed", decision: latest };
   return { kind: "applied", decision: latest };
+}
+
+/**
+ * An applied approve/adjust that the PSA no longer shows: someone changed the
+ * line in the PSA since (found in the demo loop — the row stayed "Applied"
+ * with only Revert, and could never be approved again). The PSA's quantity
+ * differs from the target, and either the change is already in effect — a
+ * ConnectWise write-back replaces the quantity at once (`appliesAtOnce`) — or
+ * the PSA holds neither the old nor the new quantity (an Autotask adjustment
+ * dated next month leaves this period at the old quantity: not superseded).
+ * Approving again is safe: write-back re-reads the PSA and does nothing when
+ * it already holds the target.
+ */
+export function isSupersededByPsa(decision: DecisionView, psaQuantity: string, today: string, appliesAtOnce = false): boolean {
+  if ((decision.action !== "approve" && decision.action !== "adjust") || decision.writebackState !== "applied" || decision.newQuantity === null) return false;
+  if (compareDecimals(psaQuantity, decision.newQuantity) === 0) return false;
+  const inEffect = appliesAtOnce || decision.effectiveDate === null || decision.effectiveDate <= today;
+  return inEffect || decision.oldQuantity === null || compareDecimals(psaQuantity, decision.oldQuantity) !== 0;
 }
 
 /** An applied approve/adjust can be reverted. */

@@ -16,6 +16,8 @@ import type {
   ReconciliationResponse,
   UnmappedResponse,
 } from "../../src/shared/api-types.ts";
+import { compareDecimals } from "../lib/decimal.ts";
+import { formatDay, formatQuantity } from "../lib/format.ts";
 import { lineKey as noteKey, newIdempotencyKey } from "../lib/decisions.ts";
 import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse } from "../lib/pod-types.ts";
 import type { Api } from "./api.ts";
@@ -36,7 +38,7 @@ export function agreementIdsOf(ctx: PodContextResponse): string[] {
   return ctx.kind === "agreement" ? [ctx.agreement.id] : ctx.agreements.filter((a) => !a.cancelled).map((a) => a.id);
 }
 
-export function createViewStore(api: Api, ctx: PodContextResponse) {
+export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtOnce = false) {
   const data = signal<ReconciliationResponse | null>(null);
   const state = signal<LoadState>("loading");
   const error = signal<string | null>(null);
@@ -123,6 +125,20 @@ export function createViewStore(api: Api, ctx: PodContextResponse) {
     actions.value = next;
   }
 
+  /**
+   * After an applied write-back the Worker re-syncs the agreement just after the
+   * decision reads "applied" (src/services/psa/writeback.ts), so the first reload
+   * can still show the old PSA quantity: reload until the row shows the target (≤ ~3 s).
+   */
+  async function loadAfterApplied(rowKey: string, decision: DecisionView): Promise<void> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 750));
+      await load();
+      const row = data.value?.rows.find((r) => r.key === rowKey);
+      if (!row || decision.newQuantity === null || compareDecimals(row.psaQuantity, decision.newQuantity) === 0) return;
+    }
+  }
+
   async function poll(rowKey: string, id: string): Promise<void> {
     const started = Date.now();
     for (let wait = POLL_START_MS; Date.now() - started < POLL_GIVE_UP_MS; wait = Math.min(wait * 2, POLL_MAX_MS)) {
@@ -136,7 +152,7 @@ export function createViewStore(api: Api, ctx: PodContextResponse) {
       if (decision.writebackState === "pending") continue;
       const failed = decision.writebackState === "failed";
       setAction(rowKey, { phase: failed ? "failed" : "applied", message: failed ? (decision.writebackError ?? "The PSA refused the change") : doneMessage(decision) });
-      await load();
+      await (failed ? load() : loadAfterApplied(rowKey, decision));
       return;
     }
     setAction(rowKey, { phase: "failed", message: "No answer from the PSA yet; check again later" });
@@ -182,13 +198,14 @@ export function createViewStore(api: Api, ctx: PodContextResponse) {
   const products = () => api.get<ProductListResponse>("/api/v1/products");
   const companies = () => api.get<CompanyListResponse>("/api/v1/companies");
 
-  return { ctx, data, state, error, refreshFailed, decisions, notes, unmapped, actions, load, decide, saveNote, mapService, mapAccount, products, companies };
+  return { ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, load, decide, saveNote, mapService, mapAccount, products, companies };
 }
 
 function doneMessage(d: DecisionView): string {
   if (d.action === "dismiss") return "Dismissed for this billing cycle";
   if (d.action === "revert") return `Reverted to ${d.newQuantity ?? "the previous quantity"}`;
-  return d.writebackState === "not-required" ? "Recorded" : `Applied: ${d.newQuantity ?? ""} from ${d.effectiveDate ?? "now"}`;
+  // Same wording as the row's persisted state (table.tsx StateLine), so a reload does not change it.
+  return d.writebackState === "not-required" ? "Recorded" : `Applied ${formatQuantity(d.newQuantity ?? "0")} from ${d.effectiveDate ? formatDay(d.effectiveDate) : "now"}`;
 }
 
 export type ViewStore = ReturnType<typeof createViewStore>;

@@ -24,6 +24,10 @@ export function createControl(ctx: CallbackContext, control: SimControl) {
       const body = (await c.req.json().catch(() => ({}))) as { companies?: number; agreementsPerCompany?: number; linesPerAgreement?: number };
       return c.json(seedBench(state, body.companies ?? 200, body.agreementsPerCompany ?? 5, body.linesPerAgreement ?? 6));
     })
+    // The demo host page's agreement picker (scripts/demo-host.ts).
+    .get("/agreements", (c) =>
+      c.json({ agreements: [...state.agreements.values()].sort((a, b) => a.id - b.id).map((a) => ({ id: a.id, name: a.name, company: a.company, agreementStatus: a.agreementStatus, cancelledFlag: a.cancelledFlag })) }),
+    )
     .get("/agreements/:id", (c) => {
       const id = Number(c.req.param("id"));
       const agreement = state.agreements.get(id);
