@@ -5,6 +5,6 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(out);
 }
 
-export function fromBase64(value: string): Uint8Array {
+export function fromBase64(value: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(value), (ch) => ch.charCodeAt(0));
 }
