@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { LineNoteListResponse, LineNoteResponse, PodContextResponse } from "../../src/services/pod/wire-types.ts";
+import type { LineNoteListResponse, LineNoteResponse, PodContextResponse } from "../../src/shared/pod-types.ts";
 import { call, createTenant, type ErrorJson, withKey } from "./helpers/http.ts";
 import { seedDemo } from "./helpers/seed.ts";
 import { insertIntegration, memberToken, stubConnectWise } from "./pod-helpers.ts";

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
-import type { PodSessionResponse } from "../../src/services/pod/wire-types.ts";
+import type { PodSessionResponse } from "../../src/shared/pod-types.ts";
 import { postJson } from "./helpers/http.ts";
 
 export const CW_API_BASE = "https://api-na.cw.test/v4_6_release/apis/3.0";

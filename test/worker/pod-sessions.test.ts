@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { PodSessionResponse } from "../../src/services/pod/wire-types.ts";
+import type { PodSessionResponse } from "../../src/shared/pod-types.ts";
 import { sha256Hex } from "../../src/services/secrets.ts";
 import { call, createTenant, type ErrorJson, OPERATOR_TOKEN, postJson, withKey } from "./helpers/http.ts";
 import { seedDemo } from "./helpers/seed.ts";

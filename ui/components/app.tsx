@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { Boot } from "../lib/boot.ts";
-import type { PodContextResponse, PodSessionResponse } from "../lib/pod-types.ts";
+import type { PodContextResponse, PodSessionResponse } from "../../src/shared/pod-types.ts";
 import { createApi, type TokenSource } from "../state/api.ts";
 import { connectHost } from "../state/host-bridge.ts";
 import { contextQuery, login, logout, memberSession, refreshSession } from "../state/sign-in.ts";

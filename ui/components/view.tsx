@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import type { DecisionView, ReconRow } from "../../src/shared/api-types.ts";
 import { latestByLine } from "../lib/decisions.ts";
 import { formatAge, formatMoney } from "../lib/format.ts";
-import type { PodAgreementSummary, PodContextResponse } from "../lib/pod-types.ts";
+import type { PodAgreementSummary, PodContextResponse } from "../../src/shared/pod-types.ts";
 import { groupByAgreement, isProposable, sortRows, STATUS_META } from "../lib/rows.ts";
 import type { ViewStore } from "../state/view-store.ts";
 import { Totals, TotalsSkeleton } from "./bits.tsx";

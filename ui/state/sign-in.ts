@@ -5,7 +5,7 @@
  * context query says which agreement or company to open.
  */
 import { isSubstituted, type Boot } from "../lib/boot.ts";
-import type { PodSessionResponse } from "../lib/pod-types.ts";
+import type { PodSessionResponse } from "../../src/shared/pod-types.ts";
 import { ApiError, postJson } from "./api.ts";
 import type { HostBridge } from "./host-bridge.ts";
 

@@ -19,7 +19,7 @@ import type {
 import { compareDecimals } from "../lib/decimal.ts";
 import { formatDay, formatQuantity } from "../lib/format.ts";
 import { lineKey as noteKey, newIdempotencyKey } from "../lib/decisions.ts";
-import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse } from "../lib/pod-types.ts";
+import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse } from "../../src/shared/pod-types.ts";
 import type { Api } from "./api.ts";
 
 export interface RowAction {

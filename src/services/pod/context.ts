@@ -15,7 +15,7 @@ import {
 } from "../../db/repos/pod-context.ts";
 import { findAgreement } from "../../db/repos/snapshot.ts";
 import { AppError } from "../../errors.ts";
-import type { PodAgreementSummary, PodContextResponse } from "./wire-types.ts";
+import type { PodAgreementSummary, PodContextResponse } from "../../shared/pod-types.ts";
 
 export type ContextQuery =
   | { by: "connectwise"; integrationId: string; screen: string; id: string }

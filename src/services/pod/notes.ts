@@ -5,7 +5,7 @@ import { deleteLineNoteStatement, listLineNotes, upsertLineNoteStatement } from 
 import { findAgreement } from "../../db/repos/snapshot.ts";
 import { AppError } from "../../errors.ts";
 import { newId } from "../secrets.ts";
-import type { LineNoteView } from "./wire-types.ts";
+import type { LineNoteView } from "../../shared/pod-types.ts";
 
 async function requireAgreement(db: Db, tenantId: string, agreementId: string): Promise<void> {
   // Another tenant's agreement is indistinguishable from a missing one.

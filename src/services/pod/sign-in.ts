@@ -19,7 +19,7 @@ import { newId, sha256Hex } from "../secrets.ts";
 import { verifyConnectWiseMember } from "./connectwise-member.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
 import { issueSession, type IssuedToken } from "./sessions.ts";
-import type { PodSessionResponse } from "./wire-types.ts";
+import type { PodSessionResponse } from "../../shared/pod-types.ts";
 
 const DENIED = "Sign-in failed";
 

@@ -11,7 +11,7 @@ import { findTenant } from "../../db/repos/tenants.ts";
 import { AppError } from "../../errors.ts";
 import { newId } from "../secrets.ts";
 import { hashPassword } from "./passwords.ts";
-import type { CreatedUserResponse } from "./wire-types.ts";
+import type { CreatedUserResponse } from "../../shared/pod-types.ts";
 
 export interface NewUserInput {
   email: string;

@@ -1,8 +1,6 @@
 /**
- * JSON shapes of the pod endpoints (docs/api-pod.md). The UI keeps an
- * identical copy in ui/lib/pod-types.ts (it may import nothing from src/
- * but src/shared/api-types.ts); test/unit/pod-wire-types.test.ts fails the
- * type-check when the two drift apart.
+ * JSON shapes of the pod endpoints (docs/api-pod.md), shared by the Worker
+ * and the pod UI (which imports nothing from src/ but src/shared).
  */
 
 /** `POST /api/pod/sessions/*` → 201. The token is a `tp_` bearer token; keep it in memory. */
