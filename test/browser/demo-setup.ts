@@ -32,7 +32,8 @@ export interface DemoStackInfo {
   integrationId: string;
 }
 
-function freePort(): Promise<number> {
+/** A port the OS says is free on loopback (for wrangler dev, its inspector and the simulators). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -12,13 +12,12 @@
 import { type ChildProcess } from "node:child_process";
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildDemoTenant, DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements, upsertStatement } from "../../src/db/seed/seed-sql.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
-import { startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
+import { freePort, startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
 import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
 
 export const USER = { email: "tech@northwind.test", password: "correct horse battery" };
@@ -29,17 +28,6 @@ declare module "vitest" {
     pod: { baseUrl: string; psaPort: number; integrationId: string; apiKey: string; user: { email: string; password: string } };
     demo: DemoStackInfo;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** Same format as src/services/pod/passwords.ts (PBKDF2-SHA256, 100,000 iterations). */
