@@ -54,6 +54,9 @@ export default defineConfig({
                 TRUEUP_ENV: "test",
                 ALLOW_INSECURE_ORIGINS: "true",
               },
+              // A small vendor-API limit so the 429 test needs a few dozen requests, not
+              // 1,000 inside one 10 s window (which a loaded machine may not manage).
+              ratelimits: { VENDOR_API_RATE_LIMITER: { namespace_id: "3001", simple: { limit: 40, period: 10 } } },
             },
           })),
         ],

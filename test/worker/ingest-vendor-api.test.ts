@@ -167,7 +167,7 @@ describe("organization services and clients", () => {
 });
 
 describe("rate limit and disconnect", () => {
-  it("answers 429 with Retry-After past 1,000 requests per 10 s for one integration", async () => {
+  it("answers 429 with Retry-After past the per-integration limit (40 per 10 s in tests, 1,000 deployed)", async () => {
     const other = await json<Keys>(await authed(tenant.apiKey, "/api/v1/integrations", "POST", { kind: "vendor-api", name: "Flood" }), 201);
     const flood = btoa(`${other.vendorApiKey}:${other.partnerApiKey}`);
     let limited: Response | null = null;
