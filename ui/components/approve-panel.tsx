@@ -9,7 +9,7 @@ import type { ReconRow } from "../../src/shared/api-types.ts";
 import { divideRoundHalfAway, parseQuantityInput, subtractDecimals, toScaled } from "../lib/decimal.ts";
 import { formatDay, formatMoney, formatQuantity, formatVariance } from "../lib/format.ts";
 import { inferCycle, isIsoDate, previewProration, todayUtc, type Cycle } from "../lib/proration.ts";
-import { usePanelFocus, type PanelProps } from "./panels.tsx";
+import { PanelButtons, usePanelFocus, type PanelProps } from "./panels.tsx";
 
 const MONTHS: Record<Cycle, bigint> = { monthly: 1n, quarterly: 3n, semiannual: 6n, annual: 12n };
 
@@ -22,7 +22,7 @@ export function describePreview(row: ReconRow, quantity: string | null, date: st
   const change = subtractDecimals(quantity, p.fromQuantity);
   if (price === null) return `Change ${formatVariance(change)}; no unit price, so no money preview.`;
   const scaled = toScaled(change);
-  const monthly = Number(divideRoundHalfAway(scaled.n * BigInt(price), MONTHS[cycle] * 10n ** BigInt(scaled.scale)));
+  const monthly = Number(divideRoundHalfAway(scaled.units * BigInt(price), MONTHS[cycle] * 10n ** BigInt(scaled.scale)));
   const perMonth = `${formatVariance(change)} → ${formatMoney(monthly, currency, undefined, true)} per month`;
   const preview = previewProration(date, cycle, change, price);
   if (preview.prorationMinor === null) return `${perMonth}. From ${formatDay(date)}, the start of a billing period: no proration.`;
@@ -82,14 +82,11 @@ export function ApprovePanel({ row, store, close, adjust }: PanelProps & { adjus
       <p class="preview" aria-live="polite">
         {qtyError ?? dateError ?? describePreview(row, quantity, date)}
       </p>
-      <div class="buttons">
-        <button class="btn primary" type="submit" disabled={quantity === null || dateError !== null}>
-          {action === "adjust" ? `Set quantity to ${formatQuantity(quantity ?? "0")}` : "Approve change"}
-        </button>
-        <button class="btn" type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <PanelButtons
+        label={action === "adjust" ? `Set quantity to ${formatQuantity(quantity ?? "0")}` : "Approve change"}
+        disabled={quantity === null || dateError !== null}
+        close={close}
+      />
     </form>
   );
 }

@@ -26,6 +26,20 @@ export function usePanelFocus(close: () => void) {
   return { ref, onKeyDown };
 }
 
+/** A panel's submit button beside Cancel. */
+export function PanelButtons({ label, close, disabled = false }: { label: string; close: () => void; disabled?: boolean }) {
+  return (
+    <div class="buttons">
+      <button class="btn primary" type="submit" disabled={disabled}>
+        {label}
+      </button>
+      <button class="btn" type="button" onClick={close}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 const REASONS = ["Billed on another agreement", "Vendor count is wrong", "Agreed exception with the customer", "Other"];
 
 export function DismissPanel({ row, store, close }: PanelProps) {
@@ -57,14 +71,7 @@ export function DismissPanel({ row, store, close }: PanelProps) {
         </label>
       </div>
       <p class="small muted">Stays dismissed for this billing cycle.</p>
-      <div class="buttons">
-        <button class="btn primary" type="submit" disabled={!reason}>
-          Dismiss
-        </button>
-        <button class="btn" type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <PanelButtons label="Dismiss" disabled={!reason} close={close} />
     </form>
   );
 }
@@ -88,14 +95,7 @@ export function RevertPanel({ row, store, close, decision }: PanelProps & { deci
         Put the PSA line back to <b>{formatQuantity(decision.oldQuantity ?? "0")}</b> (changed to {formatQuantity(decision.newQuantity ?? "0")} by{" "}
         {decision.actor} on {formatInstant(decision.createdAt)})?
       </p>
-      <div class="buttons">
-        <button class="btn primary" type="submit">
-          Revert
-        </button>
-        <button class="btn" type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <PanelButtons label="Revert" close={close} />
     </form>
   );
 }
@@ -128,14 +128,7 @@ export function NotePanel({ row, store, close }: PanelProps) {
         </p>
       )}
       {error && <p class="err">{error}</p>}
-      <div class="buttons">
-        <button class="btn primary" type="submit">
-          Save note
-        </button>
-        <button class="btn" type="button" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <PanelButtons label="Save note" close={close} />
     </form>
   );
 }
