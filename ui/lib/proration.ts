@@ -61,7 +61,7 @@ export function previewProration(effectiveDate: string, cycle: Cycle, variance: 
   let prorationMinor: number | null = null;
   if (unitPriceMinor !== null && effectiveDate !== period.start) {
     const change = toScaled(variance);
-    const numerator = change.n * BigInt(remainingDays) * BigInt(unitPriceMinor);
+    const numerator = change.units * BigInt(remainingDays) * BigInt(unitPriceMinor);
     prorationMinor = Number(divideRoundHalfAway(numerator, BigInt(period.days) * 10n ** BigInt(change.scale)));
   }
   return { prorationMinor, remainingDays, periodDays: period.days, periodStart: period.start };

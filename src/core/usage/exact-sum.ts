@@ -10,13 +10,10 @@
  * decimal commas, currency signs and parenthesised negatives are rejected:
  * they are never guessed.
  */
+import { divideRoundHalfAway, formatScaled, type ScaledDecimal } from "../../shared/scaled-decimal.ts";
 import type { DecimalString } from "../reconcile/types.ts";
 
-/** units × 10^-scale, scale ≥ 0. */
-export interface ScaledDecimal {
-  units: bigint;
-  scale: number;
-}
+export { formatScaled, type ScaledDecimal };
 
 const CELL_PATTERN = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?$/;
 const MAX_DIGITS = 38;
@@ -46,20 +43,6 @@ export function parseDecimalCell(cell: string): ScaledDecimal | null {
   return { units: sign === "-" ? -units : units, scale };
 }
 
-/** Canonical DecimalString (no exponent, no trailing fraction zeros, no "-0"). */
-export function formatScaled(value: ScaledDecimal): DecimalString {
-  let { units, scale } = value;
-  while (scale > 0 && units % 10n === 0n) {
-    units /= 10n;
-    scale -= 1;
-  }
-  if (units === 0n) return "0";
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, "0");
-  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  return negative ? `-${text}` : text;
-}
-
 /** A running exact sum. */
 export class ExactSum {
   units = 0n;
@@ -85,10 +68,5 @@ export class ExactSum {
 /** Rounds to `digits` decimals, half away from zero, and returns the scaled integer (e.g. cents). */
 export function roundToMinor(value: ScaledDecimal, digits: number): bigint {
   if (value.scale <= digits) return value.units * 10n ** BigInt(digits - value.scale);
-  const divisor = 10n ** BigInt(value.scale - digits);
-  const negative = value.units < 0n;
-  const magnitude = negative ? -value.units : value.units;
-  let quotient = magnitude / divisor;
-  if ((magnitude % divisor) * 2n >= divisor) quotient += 1n;
-  return negative ? -quotient : quotient;
+  return divideRoundHalfAway(value.units, 10n ** BigInt(value.scale - digits));
 }
