@@ -6,7 +6,6 @@ import { reconcile } from "../core/reconcile/engine.ts";
 import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 import type { Db } from "../db/client.ts";
 import { loadTenantSnapshot } from "../db/repos/snapshot.ts";
-import { findTenant } from "../db/repos/tenants.ts";
 import type { ReconciliationResponse, ReconTotals } from "../shared/api-types.ts";
 
 export interface ReconFilter {
@@ -21,8 +20,8 @@ export interface ReconFilter {
 }
 
 export async function getReconciliation(db: Db, tenantId: string, now: Date, filter: ReconFilter): Promise<ReconciliationResponse> {
-  const [tenant, snapshot] = await Promise.all([findTenant(db, tenantId), loadTenantSnapshot(db, tenantId)]);
-  const rows = reconcile({ now, staleAfterHours: tenant?.staleAfterHours ?? 168, ...snapshot }).filter((row) => matchesFilter(row, filter));
+  const snapshot = await loadTenantSnapshot(db, tenantId);
+  const rows = reconcile({ now, ...snapshot }).filter((row) => matchesFilter(row, filter));
   return { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), rows };
 }
 

@@ -21,6 +21,8 @@ import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
 
 export interface TenantSnapshot {
+  /** The tenant's stale threshold (tenants.stale_after_hours). */
+  staleAfterHours: number;
   companies: CompanyInput[];
   agreements: AgreementInput[];
   lines: LineInput[];
@@ -31,8 +33,12 @@ export interface TenantSnapshot {
   counts: UsageCountInput[];
 }
 
+/** The schema default of tenants.stale_after_hours (7 days). */
+const DEFAULT_STALE_AFTER_HOURS = 168;
+
 export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<TenantSnapshot> {
-  const [companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts] = await db.batch([
+  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts] = await db.batch([
+    db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId)),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(eq(t.psaCompanies.tenantId, tenantId)),
     db.select().from(t.agreements).where(eq(t.agreements.tenantId, tenantId)),
     db.select().from(t.agreementLines).where(eq(t.agreementLines.tenantId, tenantId)),
@@ -43,6 +49,7 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     db.select().from(t.usageCounts).where(eq(t.usageCounts.tenantId, tenantId)),
   ]);
   return {
+    staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
     companies,
     agreements: agreements.map((a) => ({
       id: a.id,
