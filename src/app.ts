@@ -16,14 +16,20 @@ import { podRoutes } from "./routes/pod/index.ts";
 import { psaRoutes } from "./routes/psa/index.ts";
 import { reconciliationRoutes } from "./routes/reconciliation.ts";
 
+// The env object is the same for every request an isolate serves: validate it once.
+const checkedEnvs = new WeakSet<object>();
+
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
   app.use(async function checkEnv(c, next) {
-    const parsed = envSchema.safeParse(c.env);
-    if (!parsed.success) {
-      console.error("BAD_ENVIRONMENT", parsed.error.message);
-      throw new AppError("internal_error", "Server is misconfigured");
+    if (!checkedEnvs.has(c.env)) {
+      const parsed = envSchema.safeParse(c.env);
+      if (!parsed.success) {
+        console.error("BAD_ENVIRONMENT", parsed.error.message);
+        throw new AppError("internal_error", "Server is misconfigured");
+      }
+      checkedEnvs.add(c.env);
     }
     c.set("db", createDb(c.env.DB));
     await next();
