@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import type { DecisionAction, DecisionView } from "../../src/shared/api-types.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const ARTIFACTS = path.resolve(import.meta.dirname, "..", "..", "test-artifacts");
@@ -65,24 +66,8 @@ export async function waitForPhase(frame: Frame, phase: string, timeout = 20_000
   await frame.waitForFunction((p) => document.documentElement.dataset.pod === p, phase, { timeout });
 }
 
-interface FakeDecision {
-  id: string;
-  agreementId: string;
-  lineId: string | null;
-  productKey: string;
-  action: string;
-  actor: string;
-  oldQuantity: string | null;
-  newQuantity: string | null;
-  effectiveDate: string | null;
-  note: string | null;
-  revertsDecisionId: string | null;
-  writebackState: string;
-  writebackError: null;
-  createdAt: string;
-  updatedAt: string;
-  polls: number;
-}
+/** The stand-in keeps the real wire shape, plus how often it was polled. */
+type FakeDecision = DecisionView & { polls: number };
 
 export interface DecisionsStub {
   requests: Array<Record<string, unknown>>;
@@ -110,7 +95,7 @@ export async function stubDecisions(context: BrowserContext, baseUrl: string): P
         agreementId: body.agreementId ?? "",
         lineId: body.lineId ?? null,
         productKey: body.productKey ?? "",
-        action: body.action ?? "approve",
+        action: (body.action ?? "approve") as DecisionAction,
         actor: "member:JSmith",
         oldQuantity: "40",
         newQuantity: body.quantity ?? "44",
