@@ -86,7 +86,8 @@ export interface LocalStack {
   stop: () => Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A port the OS says is free on loopback. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createNetServer();
     server.once("error", reject);

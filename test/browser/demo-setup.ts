@@ -11,13 +11,12 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { buildDemoTenantForPsaSync, RETIRE_SEEDED_AGREEMENTS_SQL } from "../../src/db/seed/demo-psa.ts";
 import { DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements } from "../../src/db/seed/seed-sql.ts";
 import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
-import { startSimulators } from "../../scripts/sim-server.ts";
+import { freePort, startSimulators } from "../../scripts/sim-server.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
 
 const PERSIST = path.join(ROOT, ".wrangler", "browser-demo-state");
@@ -30,18 +29,6 @@ export interface DemoStackInfo {
   /** The ConnectWise simulator, which also serves the host page at /demo. */
   cwOrigin: string;
   integrationId: string;
-}
-
-/** A port the OS says is free on loopback (for wrangler dev, its inspector and the simulators). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 function seed(): void {

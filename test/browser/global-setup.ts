@@ -17,7 +17,8 @@ import type { TestProject } from "vitest/node";
 import { buildDemoTenant, DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements, upsertStatement } from "../../src/db/seed/seed-sql.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
-import { freePort, startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
+import { freePort } from "../../scripts/sim-server.ts";
+import { startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
 import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
 
 export const USER = { email: "tech@northwind.test", password: "correct horse battery" };

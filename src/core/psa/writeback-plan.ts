@@ -14,6 +14,9 @@
 import Big from "big.js";
 import type { DecimalString } from "../reconcile/types.ts";
 import { compareDecimal, subDecimal } from "../shared/decimal.ts";
+import { parseRetryAfter } from "../shared/retry-after.ts";
+
+export { parseRetryAfter };
 
 export interface JsonPatchOp {
   op: "replace";
@@ -68,15 +71,6 @@ export function classifyPsaStatus(status: number): FailureClass {
   if (status === 429) return "throttled";
   if (status === 0 || status === 408 || status >= 500) return "transient";
   return "rejected";
-}
-
-/** Retry-After as seconds: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: Date): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
 
 /** The PSA's own words from an error body (ConnectWise `message`/`errors[].message`, Autotask `errors[]`). */

@@ -7,6 +7,7 @@
  * run record. Anything else becomes a PullError saying whether a later retry
  * of the whole run could help.
  */
+import { parseRetryAfter } from "../../core/shared/retry-after.ts";
 
 export class PullError extends Error {
   readonly retryable: boolean;
@@ -36,11 +37,7 @@ export function newBudget(): HttpBudget {
 
 /** Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), default 1. */
 export function retryAfterSeconds(header: string | null, now: Date): number {
-  if (!header) return 1;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 1 : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+  return parseRetryAfter(header, now) ?? 1;
 }
 
 export async function vendorFetch(vendor: string, budget: HttpBudget, makeRequest: () => Request): Promise<Response> {
