@@ -22,11 +22,14 @@ export interface RowContext {
 }
 
 export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
+  // Sources in one order before anything reads them, so reasons don't depend on the order counts were loaded in.
+  sortSources(draft.sources);
   const target = draft.group ? pickTargetLine(draft.group) : null;
   const psa = draft.group?.total ?? 0;
   const variance = draft.vendor === null ? null : subtractQuantities(draft.vendor, psa);
-  const price = resolvePrice(target, ctx.index.catalog.get(draft.productKey));
-  const cycle = chooseCycle(draft, price, ctx.index);
+  const catalog = ctx.index.catalog.get(draft.productKey);
+  const price = resolvePrice(target, catalog?.line);
+  const cycle = draft.agreement ? draft.agreement.billingCycle : (catalog?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);
   const flatRate = draft.agreement?.flatRate ?? false;
@@ -51,7 +54,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     ...computeMargin(price.unitPriceMinor, price.unitCostMinor),
     lines: draft.group ? toRowLines(draft.group) : [],
     targetLineId: target?.id ?? null,
-    sources: sortSources(draft.sources).map((s) => s.source),
+    sources: draft.sources.map((s) => s.source),
     asOf: oldestObservedAt(draft.sources),
     proposal: null,
     reasons: [],
@@ -85,16 +88,6 @@ function toRowLines(group: ProductLines): RowLine[] {
     unitPriceMinor: line.unitPriceMinor,
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;
-}
-
-/**
- * Unit prices are per cycle of the agreement they sit on. A row without an
- * agreement borrows the cycle of the agreement its estimated price came from.
- */
-function chooseCycle(draft: RowDraft, price: RowPrice, index: TenantIndex): BillingCycle {
-  if (draft.agreement) return draft.agreement.billingCycle;
-  const priced = price.priceLine ? index.agreements.get(price.priceLine.agreementId) : undefined;
-  return priced && priced.billingCycle !== "none" ? priced.billingCycle : "monthly";
 }
 
 function oldestObservedAt(sources: readonly LatestCount[]): string | null {

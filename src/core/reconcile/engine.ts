@@ -84,7 +84,7 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
     now: input.now,
     nowMs: input.now.getTime(),
     staleAfterHours: input.staleAfterHours,
-    suspect: findSuspectServices(input, latest),
+    suspect: input.aggregates?.suspect ?? findSuspectServices(input, latest),
   };
   const drafts = draftRows(index, latest);
   const mapped = drafts.rows.map((draft) => buildRow(draft, ctx));

@@ -53,3 +53,26 @@ export function compareStrings(a: string, b: string): number {
 export function nameSortKey(name: string | null): string {
   return name === null ? "\uffff" : `${name.toLowerCase()}\u0000${name}`;
 }
+
+/** Mapped rows (0) come before the usage of unmapped accounts (1). */
+export type SortGroup = 0 | 1;
+
+/**
+ * The engine's output order as one comparable string per row, so a store can
+ * page through rows in exactly the order `reconcile` returns them: company,
+ * agreement, product (name or key), key — each folded with nameSortKey and
+ * joined by U+0000, which sorts below every character a name holds; unmapped
+ * rows (group 1) by key. Compared by code point (SQLite's BINARY collation).
+ */
+export function rowSortKey(row: {
+  status: string;
+  key: string;
+  companyName: string | null;
+  agreementName: string | null;
+  productName: string | null;
+  productKey: string | null;
+}): { group: SortGroup; key: string } {
+  if (row.status === "unmapped-account" || row.status === "unmapped-service") return { group: 1, key: row.key };
+  const parts = [nameSortKey(row.companyName), nameSortKey(row.agreementName), nameSortKey(row.productName ?? row.productKey), row.key];
+  return { group: 0, key: parts.join("\u0000") };
+}

@@ -7,7 +7,7 @@
 import { isAgreementCounting, isLineCounting } from "./counting.ts";
 import { compareIds } from "./order.ts";
 import { addQuantities, compareQuantities, parseQuantity, type Quantity } from "./quantity.ts";
-import type { AccountMappingInput, AgreementInput, CompanyInput, LineInput, ReconcileInput } from "./types.ts";
+import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, LineInput, ReconcileInput } from "./types.ts";
 
 /** Counted lines of one product on one agreement. */
 export interface ProductLines {
@@ -30,7 +30,7 @@ export interface TenantIndex {
   /** companyId → productKey → the counting agreement carrying the most of it. */
   carriers: Map<string, Map<string, AgreementInput>>;
   /** productKey → the tenant's line of that product with the smallest id (counted or not). */
-  catalog: Map<string, LineInput>;
+  catalog: ReadonlyMap<string, CatalogEntry>;
   accountMappings: Map<string, AccountMappingInput>;
   /** serviceId → mapped product keys (deduplicated). */
   serviceProducts: Map<string, string[]>;
@@ -50,7 +50,7 @@ export function indexTenant(input: ReconcileInput, today: string): TenantIndex {
     countingByCompany,
     productLines,
     carriers: findCarriers(productLines, countingAgreements),
-    catalog: buildCatalog(input.lines),
+    catalog: input.aggregates?.catalog ?? buildCatalog(input.lines, agreements),
     accountMappings: new Map(input.accountMappings.map((m) => [m.accountId, m])),
     serviceProducts: groupServiceProducts(input),
   };
@@ -100,13 +100,21 @@ function findCarriers(
   return carriers;
 }
 
-function buildCatalog(lines: readonly LineInput[]): Map<string, LineInput> {
+/** Exported so the persisted path states the same rule in SQL terms (smallest id per product). */
+export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>): Map<string, CatalogEntry> {
   const catalog = new Map<string, LineInput>();
   for (const line of lines) {
     const current = catalog.get(line.productKey);
     if (!current || compareIds(line.id, current.id) < 0) catalog.set(line.productKey, line);
   }
-  return catalog;
+  const entries = new Map<string, CatalogEntry>();
+  for (const [productKey, line] of catalog) entries.set(productKey, toCatalogEntry(line, agreements.get(line.agreementId)?.billingCycle));
+  return entries;
+}
+
+/** The billing cycle an estimated price is per: its agreement's, when that bills at all. */
+export function toCatalogEntry(line: LineInput, cycle: BillingCycle | undefined): CatalogEntry {
+  return { line, billingCycle: cycle && cycle !== "none" ? cycle : null };
 }
 
 function groupServiceProducts(input: ReconcileInput): Map<string, string[]> {

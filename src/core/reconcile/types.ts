@@ -114,6 +114,26 @@ export interface UsageCountInput {
   sourceRef: string;
 }
 
+/** A tenant-wide line a product's price is estimated from, with its agreement's billing cycle. */
+export interface CatalogEntry {
+  line: LineInput;
+  /** null when the line's agreement is unknown or bills on no cycle. */
+  billingCycle: BillingCycle | null;
+}
+
+/**
+ * The two tenant-wide facts a row can depend on. A reconciliation of one
+ * company's slice of the tenant passes them in (the persisted path keeps them
+ * in small aggregates); without them the engine derives them from its input,
+ * which is then the whole tenant.
+ */
+export interface ReconAggregates {
+  /** serviceId → accounts reporting it, only for services that are suspect. */
+  suspect: ReadonlyMap<string, number>;
+  /** productKey → the line its price is estimated from (only products that need one may be present). */
+  catalog: ReadonlyMap<string, CatalogEntry>;
+}
+
 export interface ReconcileInput {
   /** The clock, passed in: the engine never reads the time itself. */
   now: Date;
@@ -127,6 +147,8 @@ export interface ReconcileInput {
   accountMappings: readonly AccountMappingInput[];
   serviceMappings: readonly ServiceMappingInput[];
   counts: readonly UsageCountInput[];
+  /** Tenant-wide facts for a slice of the tenant (see ReconAggregates); derived from the input when absent. */
+  aggregates?: ReconAggregates;
 }
 
 export interface RowLine {
