@@ -8,18 +8,8 @@
  * random one is generated and printed once.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT } from "./wrangler.ts";
-
-function operatorToken(): string {
-  if (process.env.OPERATOR_TOKEN) return process.env.OPERATOR_TOKEN;
-  const file = path.join(ROOT, ".dev.vars");
-  const line = existsSync(file) ? readFileSync(file, "utf8").split("\n").find((l) => l.startsWith("OPERATOR_TOKEN=")) : undefined;
-  if (!line) throw new Error("Set OPERATOR_TOKEN (or run `npm run dev` once to create .dev.vars)");
-  return line.slice("OPERATOR_TOKEN=".length).trim();
-}
+import { operatorToken } from "./operator.ts";
 
 const { values } = parseArgs({
   options: {

@@ -3,10 +3,10 @@
  * Unknown paths fall through to static assets (the pod UI); what assets don't
  * have gets the JSON 404.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { createDb } from "./db/client.ts";
-import { envSchema, type AppEnv } from "./env.ts";
+import { envSchema, type AppEnv, type TenantPrincipal } from "./env.ts";
 import { AppError, errorResponse, handleError } from "./errors.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { demoRoutes } from "./routes/demo/index.ts";
@@ -15,6 +15,18 @@ import { ingestRoutes } from "./routes/ingest/index.ts";
 import { podRoutes } from "./routes/pod/index.ts";
 import { psaRoutes } from "./routes/psa/index.ts";
 import { reconciliationRoutes } from "./routes/reconciliation.ts";
+import { settleQuietly } from "./services/recon/settle.ts";
+
+/**
+ * A tenant's successful write (a pushed count, a mapping, a decision…) has
+ * marked reconciliation scopes dirty in its own transaction; recompute them
+ * before answering so the caller's next read shows the change.
+ */
+async function settleAfterWrite(c: Context<AppEnv>): Promise<void> {
+  const tenant = c.get("tenant") as TenantPrincipal | undefined;
+  if (!tenant || c.req.method === "GET" || c.req.method === "HEAD" || c.res.status >= 400) return;
+  await settleQuietly(c.env, c.get("db"), tenant.tenantId, new Date());
+}
 
 // The env object is the same for every request an isolate serves: validate it once.
 const checkedEnvs = new WeakSet<object>();
@@ -33,6 +45,7 @@ export function createApp() {
     }
     c.set("db", createDb(c.env.DB));
     await next();
+    await settleAfterWrite(c);
   });
   app.onError(handleError);
   app.route("/", healthRoutes);

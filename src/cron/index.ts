@@ -6,6 +6,7 @@
 import type { Env } from "../env.ts";
 import { runIngestCron } from "./ingest.ts";
 import { runPsaCron } from "./psa.ts";
+import { runReconCron } from "./recon.ts";
 
 export const CRONS = {
   /** Every 15 minutes: incremental PSA sync. */
@@ -16,7 +17,11 @@ export const CRONS = {
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const now = new Date(controller.scheduledTime);
-  const results = await Promise.allSettled([runPsaCron(controller.cron, now, env), runIngestCron(controller.cron, now, env)]);
+  const results = await Promise.allSettled([
+    runPsaCron(controller.cron, now, env),
+    runIngestCron(controller.cron, now, env),
+    runReconCron(controller.cron, now, env, CRONS.quarterHour),
+  ]);
   for (const result of results) {
     if (result.status === "rejected") console.error("cron failed", controller.cron, result.reason);
   }

@@ -8,3 +8,4 @@ export * from "./schema/core.ts";
 export * from "./schema/ingest.ts";
 export * from "./schema/psa.ts";
 export * from "./schema/pod.ts";
+export * from "./schema/recon.ts";

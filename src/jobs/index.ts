@@ -10,6 +10,8 @@ import type { Env } from "../env.ts";
 import { handleIngestJob } from "./ingest.ts";
 import type { JobMessage } from "./messages.ts";
 import { handlePsaJob } from "./psa.ts";
+import { handleReconJob } from "./recon.ts";
+import { settleQuietly } from "../services/recon/settle.ts";
 import { recordDeadLetter } from "./dead-letter.ts";
 
 export const DLQ_NAME = "trueup-jobs-dlq";
@@ -19,6 +21,7 @@ export type JobOutcome = { ok: true } | { ok: false; retryable: boolean; error: 
 async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);
   if (message.kind.startsWith("psa.")) return handlePsaJob(message, env);
+  if (message.kind.startsWith("recon.")) return handleReconJob(message, env);
   return { ok: false, retryable: false, error: `unknown job kind ${message.kind}` };
 }
 
@@ -39,6 +42,8 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Pr
       outcome = { ok: false, retryable: true, error: error instanceof Error ? error.message : String(error) };
     }
     if (outcome.ok) {
+      // What the job changed marked reconciliation scopes dirty: bring them up to date.
+      if (!message.body.kind.startsWith("recon.")) await settleQuietly(env, createDb(env.DB), message.body.tenantId, new Date());
       message.ack();
     } else if (outcome.retryable) {
       console.warn("job retry", message.body.kind, message.body.id, outcome.error);

@@ -1,4 +1,4 @@
-/** Tenant API: reconciliation rows for the whole tenant or one agreement. */
+/** Tenant API: reconciliation rows — a filtered, paged list, or one agreement's view. */
 import { Hono } from "hono";
 import { z } from "zod";
 import { RECON_STATUSES, type ReconStatus } from "../core/reconcile/types.ts";
@@ -6,7 +6,7 @@ import { findAgreement } from "../db/repos/snapshot.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { requireTenant } from "../middleware/auth/index.ts";
-import { getReconciliation } from "../services/reconciliation.ts";
+import { getAgreementReconciliation, getReconciliationPage, MAX_PAGE } from "../services/reconciliation.ts";
 import { readQuery } from "./parse.ts";
 
 const statusListSchema = z
@@ -14,10 +14,26 @@ const statusListSchema = z
   .transform((value) => value.split(",").map((s) => s.trim()).filter((s) => s.length > 0))
   .pipe(z.array(z.enum(RECON_STATUSES, { error: `must be one of ${RECON_STATUSES.join(", ")}` })));
 
+const id = z.string().min(1).max(100);
+
 export const reconciliationQuerySchema = z.strictObject({
   status: statusListSchema.optional(),
-  companyId: z.string().min(1).max(100).optional(),
-  agreementId: z.string().min(1).max(100).optional(),
+  companyId: id.optional(),
+  agreementId: id.optional(),
+  productKey: z.string().min(1).max(200).optional(),
+  integrationId: id.optional(),
+  minImpactMinor: z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a whole number of minor units (e.g. 5000 for $50.00)")
+    .transform(Number)
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE}`)
+    .transform(Number)
+    .pipe(z.number().min(1, `must be from 1 to ${MAX_PAGE}`).max(MAX_PAGE, `must be from 1 to ${MAX_PAGE}`))
+    .optional(),
+  cursor: z.string().min(1).max(2000).optional(),
 });
 
 const agreementQuerySchema = z.strictObject({ status: statusListSchema.optional() });
@@ -25,11 +41,8 @@ const agreementQuerySchema = z.strictObject({ status: statusListSchema.optional(
 export const reconciliationRoutes = new Hono<AppEnv>()
   .get("/reconciliation", requireTenant(), async (c) => {
     const query = readQuery(c, reconciliationQuerySchema);
-    const result = await getReconciliation(c.get("db"), c.get("tenant").tenantId, new Date(), {
-      statuses: query.status as ReconStatus[] | undefined,
-      companyId: query.companyId,
-      agreementId: query.agreementId,
-    });
+    const { status, ...rest } = query;
+    const result = await getReconciliationPage(c.env, c.get("db"), c.get("tenant").tenantId, new Date(), { ...rest, statuses: status as ReconStatus[] | undefined });
     return c.json(result);
   })
   .get("/agreements/:agreementId/reconciliation", requireTenant(), async (c) => {
@@ -37,9 +50,6 @@ export const reconciliationRoutes = new Hono<AppEnv>()
     const { tenantId } = c.get("tenant");
     const agreement = await findAgreement(c.get("db"), tenantId, c.req.param("agreementId"));
     if (!agreement) throw new AppError("not_found", "Agreement not found");
-    const result = await getReconciliation(c.get("db"), tenantId, new Date(), {
-      statuses: query.status as ReconStatus[] | undefined,
-      agreementView: { id: agreement.id, companyId: agreement.companyId },
-    });
+    const result = await getAgreementReconciliation(c.get("db"), tenantId, agreement, new Date(), query.status as ReconStatus[] | undefined);
     return c.json({ agreement: { id: agreement.id, name: agreement.name, companyId: agreement.companyId }, ...result });
   });

@@ -1,39 +1,77 @@
 /**
- * Reconciliation on demand: load the tenant's snapshot from D1, run the pure
- * engine with the request's clock, filter, and total the money per currency.
+ * Reading reconciliation: persisted rows (services/recon keeps them current),
+ * never a whole-tenant run. One agreement's view and one company's rows are
+ * made current first if their scope is dirty or due (a company's worth of
+ * work); a tenant-wide page settles a handful of dirty scopes inline and
+ * otherwise says how many are still pending (`freshness`) while the queue
+ * catches up. Totals are SQL over the whole filter, not the page.
  */
-import { reconcile } from "../core/reconcile/engine.ts";
 import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 import type { Db } from "../db/client.ts";
-import { loadTenantSnapshot } from "../db/repos/snapshot.ts";
-import type { ReconciliationResponse, ReconTotals } from "../shared/api-types.ts";
+import { countDirtyScopes, type PageCursor, readAgreementRows, readRowPage, readTotals, type RowFilter } from "../db/repos/recon-rows.ts";
+import type { Env } from "../env.ts";
+import { AppError } from "../errors.ts";
+import type { ReconciliationPage, ReconciliationResponse, ReconTotals } from "../shared/api-types.ts";
+import { ensureScopeFresh } from "./recon/recompute.ts";
+import { READ_SETTLE_SCOPES, settleTenant } from "./recon/settle.ts";
 
-export interface ReconFilter {
-  statuses?: readonly ReconStatus[];
-  companyId?: string;
-  agreementId?: string;
-  /**
-   * The pod's agreement view: the agreement's rows plus its company's rows
-   * that belong to no agreement yet (unmapped services, missing lines).
-   */
-  agreementView?: { id: string; companyId: string };
-}
+export const MAX_PAGE = 500;
+export const DEFAULT_PAGE = 100;
 
-export async function getReconciliation(db: Db, tenantId: string, now: Date, filter: ReconFilter): Promise<ReconciliationResponse> {
-  const snapshot = await loadTenantSnapshot(db, tenantId);
-  const rows = reconcile({ now, ...snapshot }).filter((row) => matchesFilter(row, filter));
+export async function getAgreementReconciliation(
+  db: Db,
+  tenantId: string,
+  agreement: { id: string; companyId: string },
+  now: Date,
+  statuses?: readonly ReconStatus[],
+): Promise<ReconciliationResponse> {
+  await ensureScopeFresh(db, tenantId, agreement.companyId, now);
+  const rows = await readAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
   return { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), rows };
 }
 
-function matchesFilter(row: ReconRow, filter: ReconFilter): boolean {
-  if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(row.status)) return false;
-  if (filter.companyId && row.companyId !== filter.companyId) return false;
-  if (filter.agreementId && row.agreementId !== filter.agreementId) return false;
-  const view = filter.agreementView;
-  if (view) return row.agreementId === view.id || (row.agreementId === null && row.companyId === view.companyId);
-  return true;
+export interface PageRequest extends RowFilter {
+  cursor?: string;
+  limit?: number;
 }
 
+export async function getReconciliationPage(env: Env, db: Db, tenantId: string, now: Date, req: PageRequest): Promise<ReconciliationPage> {
+  const { cursor, limit = DEFAULT_PAGE, ...filter } = req;
+  const after = cursor === undefined ? null : decodeCursor(cursor);
+  // A company's rows (the pod's company view) are made exact like an agreement's.
+  if (filter.companyId !== undefined) await ensureScopeFresh(db, tenantId, filter.companyId, now);
+  const pending = await settleTenant(env, db, tenantId, now, READ_SETTLE_SCOPES);
+  const [page, summary] = await Promise.all([readRowPage(db, tenantId, filter, after, limit), readTotals(db, tenantId, filter)]);
+  return {
+    generatedAt: now.toISOString(),
+    totals: summary.totals,
+    counts: summary.counts,
+    rows: page.rows,
+    nextCursor: page.next === null ? null : encodeCursor(page.next),
+    freshness: { pendingScopes: pending === 0 ? 0 : await countDirtyScopes(db, tenantId) },
+  };
+}
+
+/** Opaque to clients: base64url of the last row's position in the engine's order. */
+export function encodeCursor(cursor: PageCursor): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([cursor.group, cursor.key]));
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export function decodeCursor(text: string): PageCursor {
+  try {
+    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    const value: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
+    if (Array.isArray(value) && (value[0] === 0 || value[0] === 1) && typeof value[1] === "string") return { group: value[0], key: value[1] };
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError("validation_failed", "query.cursor: not a cursor this API returned");
+}
+
+/** Money over rows already in memory (one agreement's view): same rule as the SQL totals. */
 export function totalsOf(rows: readonly ReconRow[]): ReconTotals[] {
   const byCurrency = new Map<string, ReconTotals>();
   for (const row of rows) {
@@ -44,7 +82,7 @@ export function totalsOf(rows: readonly ReconRow[]): ReconTotals[] {
     else totals.overBilledMonthlyMinor += -row.monthlyImpactMinor;
     byCurrency.set(row.currency, totals);
   }
-  return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+  return [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
 }
 
 function countByStatus(rows: readonly ReconRow[]): Record<string, number> {

@@ -4,7 +4,7 @@
  */
 import type { Db } from "../db/client.ts";
 import { auditStatement } from "../db/repos/audit.ts";
-import { insertApiKeyStatement, insertTenantStatement } from "../db/repos/tenants.ts";
+import { findTenant, insertApiKeyStatement, insertTenantStatement } from "../db/repos/tenants.ts";
 import { generateApiKey, newId } from "./secrets.ts";
 
 export interface CreatedTenant {
@@ -38,4 +38,8 @@ export async function createTenant(db: Db, name: string, now: Date): Promise<Cre
     }),
   ]);
   return { tenantId, name, apiKey: key.key };
+}
+
+export async function tenantExists(db: Db, tenantId: string): Promise<boolean> {
+  return (await findTenant(db, tenantId)) !== null;
 }

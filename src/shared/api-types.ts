@@ -21,11 +21,26 @@ export interface ReconTotals {
   overBilledMonthlyMinor: number;
 }
 
+/** A persisted row carries the time it was computed (its freshness). */
+export type ReconRowView = ReconRow & { computedAt?: string };
+
+/** One agreement's view (`GET /api/v1/agreements/:id/reconciliation`): every row, no paging. */
 export interface ReconciliationResponse {
   generatedAt: string;
   totals: ReconTotals[];
   counts: Record<string, number>;
-  rows: ReconRow[];
+  rows: ReconRowView[];
+}
+
+/**
+ * `GET /api/v1/reconciliation`: one page of rows in the engine's order;
+ * totals and counts cover the whole filter. `nextCursor` fetches the next
+ * page; `freshness.pendingScopes` counts companies whose rows are still being
+ * recomputed after a large change (0 = every row is current).
+ */
+export interface ReconciliationPage extends ReconciliationResponse {
+  nextCursor: string | null;
+  freshness: { pendingScopes: number };
 }
 
 // ─── Decisions and write-back (POST/GET /api/v1/decisions) ──────────────────

@@ -34,8 +34,13 @@ export interface TenantSnapshot {
 }
 
 /** The schema default of tenants.stale_after_hours (7 days). */
-const DEFAULT_STALE_AFTER_HOURS = 168;
+export const DEFAULT_STALE_AFTER_HOURS = 168;
 
+/**
+ * The whole tenant, history included. Not for the request path: it backs the
+ * full recompute's reference check and the tests that compare persisted rows
+ * with a fresh reconciliation of the same data.
+ */
 export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<TenantSnapshot> {
   const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts] = await db.batch([
     db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId)),
@@ -51,54 +56,75 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
   return {
     staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
     companies,
-    agreements: agreements.map((a) => ({
-      id: a.id,
-      companyId: a.companyId,
-      name: a.name,
-      type: a.type,
-      status: a.status,
-      cancelled: a.cancelled,
-      billingCycle: a.billingCycle as BillingCycle,
-      startDate: a.startDate,
-      endDate: a.endDate,
-      flatRate: a.flatRate,
-      currency: a.currency,
-    })),
-    lines: lines.map((l) => ({
-      id: l.id,
-      agreementId: l.agreementId,
-      productKey: l.productKey,
-      productName: l.productName,
-      quantity: l.quantity,
-      lessIncluded: l.lessIncluded,
-      unitPriceMinor: l.unitPriceMinor,
-      unitCostMinor: l.unitCostMinor,
-      currency: l.currency,
-      billCustomer: l.billCustomer as BillCustomer,
-      effectiveDate: l.effectiveDate,
-      cancelledDate: l.cancelledDate,
-    })),
+    agreements: agreements.map(toAgreementInput),
+    lines: lines.map(toLineInput),
     accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
-    services: services.map((s) => ({
-      id: s.id,
-      integrationId: s.integrationId,
-      externalId: s.externalId,
-      name: s.name,
-      category: s.category as ServiceCategory,
-    })),
+    services: services.map(toServiceInput),
     accountMappings: accountMappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
     serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
-    counts: counts.map((u) => ({
-      accountId: u.accountId,
-      serviceId: u.serviceId,
-      period: u.period,
-      quantity: u.quantity,
-      costMinor: u.costMinor,
-      costCurrency: u.costCurrency,
-      observedAt: u.observedAt,
-      sourceKind: u.sourceKind as SourceKind,
-      sourceRef: u.sourceRef,
-    })),
+    counts: counts.map(toCountInput),
+  };
+}
+
+export function toAgreementInput(a: typeof t.agreements.$inferSelect): AgreementInput {
+  return {
+    id: a.id,
+    companyId: a.companyId,
+    name: a.name,
+    type: a.type,
+    status: a.status,
+    cancelled: a.cancelled,
+    billingCycle: a.billingCycle as BillingCycle,
+    startDate: a.startDate,
+    endDate: a.endDate,
+    flatRate: a.flatRate,
+    currency: a.currency,
+  };
+}
+
+export function toLineInput(l: typeof t.agreementLines.$inferSelect): LineInput {
+  return {
+    id: l.id,
+    agreementId: l.agreementId,
+    productKey: l.productKey,
+    productName: l.productName,
+    quantity: l.quantity,
+    lessIncluded: l.lessIncluded,
+    unitPriceMinor: l.unitPriceMinor,
+    unitCostMinor: l.unitCostMinor,
+    currency: l.currency,
+    billCustomer: l.billCustomer as BillCustomer,
+    effectiveDate: l.effectiveDate,
+    cancelledDate: l.cancelledDate,
+  };
+}
+
+export function toServiceInput(s: typeof t.vendorServices.$inferSelect): VendorServiceInput {
+  return { id: s.id, integrationId: s.integrationId, externalId: s.externalId, name: s.name, category: s.category as ServiceCategory };
+}
+
+/** A usage_counts or latest_counts row as engine input. */
+export function toCountInput(u: {
+  accountId: string;
+  serviceId: string;
+  period: string;
+  quantity: string;
+  costMinor: number | null;
+  costCurrency: string | null;
+  observedAt: string;
+  sourceKind: string;
+  sourceRef: string;
+}): UsageCountInput {
+  return {
+    accountId: u.accountId,
+    serviceId: u.serviceId,
+    period: u.period,
+    quantity: u.quantity,
+    costMinor: u.costMinor,
+    costCurrency: u.costCurrency,
+    observedAt: u.observedAt,
+    sourceKind: u.sourceKind as SourceKind,
+    sourceRef: u.sourceRef,
   };
 }
 

@@ -104,6 +104,7 @@ export const agreementLines = sqliteTable(
   (t) => [
     uniqueIndex("agreement_lines_psa_uq").on(t.tenantId, t.agreementId, t.psaId),
     index("agreement_lines_product_idx").on(t.tenantId, t.productKey),
+    index("agreement_lines_catalog_idx").on(t.tenantId, t.productKey, t.id),
   ],
 );
 
@@ -196,7 +197,7 @@ export const accountMappings = sqliteTable(
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("account_mappings_account_uq").on(t.tenantId, t.accountId)],
+  (t) => [uniqueIndex("account_mappings_account_uq").on(t.tenantId, t.accountId), index("account_mappings_company_idx").on(t.tenantId, t.companyId)],
 );
 
 export const serviceMappings = sqliteTable(

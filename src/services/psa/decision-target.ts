@@ -22,7 +22,8 @@ import { findLine } from "../../db/repos/psa-records.ts";
 import type { agreements } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import type { DecisionRequest } from "../../shared/api-types.ts";
-import { getReconciliation } from "../reconciliation.ts";
+import { readRow } from "../../db/repos/recon-rows.ts";
+import { ensureScopeFresh } from "../recon/recompute.ts";
 
 type Agreement = typeof agreements.$inferSelect;
 type Line = NonNullable<Awaited<ReturnType<typeof findLine>>>;
@@ -58,9 +59,10 @@ function effectiveDateOf(req: DecisionRequest, agreement: Agreement, now: Date):
   return agreement.psa === "autotask" ? firstOfNextMonth(now) : null;
 }
 
-async function rowOf(db: Db, tenantId: string, agreementId: string, productKey: string, now: Date): Promise<ReconRow | null> {
-  const recon = await getReconciliation(db, tenantId, now, { agreementId });
-  return recon.rows.find((r) => r.productKey === productKey) ?? null;
+/** The persisted row of (agreement, product), made current first: a company's worth of work, never the tenant's. */
+async function rowOf(db: Db, tenantId: string, agreement: Agreement, productKey: string, now: Date): Promise<ReconRow | null> {
+  await ensureScopeFresh(db, tenantId, agreement.companyId, now);
+  return readRow(db, tenantId, `agr:${agreement.id}:${productKey}`);
 }
 
 export async function resolveTarget(db: Db, tenantId: string, req: DecisionRequest, agreement: Agreement, now: Date): Promise<ResolvedTarget> {
@@ -71,7 +73,7 @@ export async function resolveTarget(db: Db, tenantId: string, req: DecisionReque
   }
   const productKey = given?.productKey ?? req.productKey;
   if (!productKey) throw new AppError("validation_failed", "body.productKey: required when lineId is not given");
-  const row = await rowOf(db, tenantId, agreement.id, productKey, now);
+  const row = await rowOf(db, tenantId, agreement, productKey, now);
   if (req.action === "dismiss") return { line: given, productKey, newQuantity: null, effectiveDate: null, row };
   let quantity = req.quantity === undefined ? null : quantityOf(req.quantity);
   let lineId = given?.id ?? row?.targetLineId ?? null;

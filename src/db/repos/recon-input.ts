@@ -1,0 +1,147 @@
+/**
+ * Loads one recompute scope's slice of the tenant as engine input, in one D1
+ * batch (one consistent read): a company's agreements and lines, the vendor
+ * accounts mapped to it with their latest counts, those services and their
+ * mappings, and the tenant-wide aggregates its rows read (suspect services,
+ * estimated prices). An `account:<id>` scope is an unmapped account's usage.
+ * Cost grows with the company, never with the tenant or its history.
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { toCatalogEntry } from "../../core/reconcile/tenant-index.ts";
+import type { BillingCycle, CatalogEntry, ReconcileInput } from "../../core/reconcile/types.ts";
+import type { Db } from "../client.ts";
+import * as t from "../schema.ts";
+import { DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toLineInput, toServiceInput } from "./snapshot.ts";
+
+/** The engine input of a scope (without `now`) and the dirty counter it was read at. */
+export interface ScopeInput {
+  seq: number;
+  input: Omit<ReconcileInput, "now">;
+}
+
+const ACCOUNT_SCOPE = "account:";
+
+export function accountScope(accountId: string): string {
+  return `${ACCOUNT_SCOPE}${accountId}`;
+}
+
+export async function loadScopeInput(db: Db, tenantId: string, scope: string): Promise<ScopeInput> {
+  return scope.startsWith(ACCOUNT_SCOPE) ? loadAccountScope(db, tenantId, scope.slice(ACCOUNT_SCOPE.length)) : loadCompanyScope(db, tenantId, scope);
+}
+
+function scopeSeq(db: Db, tenantId: string, scope: string) {
+  return db.select({ seq: t.reconScopes.dirtySeq }).from(t.reconScopes).where(and(eq(t.reconScopes.tenantId, tenantId), eq(t.reconScopes.scope, scope)));
+}
+
+function staleAfter(db: Db, tenantId: string) {
+  return db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId));
+}
+
+async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Promise<ScopeInput> {
+  const agreementIds = db.select({ id: t.agreements.id }).from(t.agreements).where(and(eq(t.agreements.tenantId, tenantId), eq(t.agreements.companyId, companyId)));
+  const accountIds = db
+    .select({ id: t.accountMappings.accountId })
+    .from(t.accountMappings)
+    .where(and(eq(t.accountMappings.tenantId, tenantId), eq(t.accountMappings.companyId, companyId)));
+  const serviceIds = db
+    .select({ id: t.latestCounts.serviceId })
+    .from(t.latestCounts)
+    .where(and(eq(t.latestCounts.tenantId, tenantId), inArray(t.latestCounts.accountId, accountIds)));
+  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats] = await db.batch([
+    scopeSeq(db, tenantId, companyId),
+    staleAfter(db, tenantId),
+    db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(and(eq(t.psaCompanies.tenantId, tenantId), eq(t.psaCompanies.id, companyId))),
+    db.select().from(t.agreements).where(and(eq(t.agreements.tenantId, tenantId), eq(t.agreements.companyId, companyId))),
+    db.select().from(t.agreementLines).where(and(eq(t.agreementLines.tenantId, tenantId), inArray(t.agreementLines.agreementId, agreementIds))),
+    db.select().from(t.accountMappings).where(and(eq(t.accountMappings.tenantId, tenantId), eq(t.accountMappings.companyId, companyId))),
+    db.select().from(t.vendorAccounts).where(and(eq(t.vendorAccounts.tenantId, tenantId), inArray(t.vendorAccounts.id, accountIds))),
+    db.select().from(t.latestCounts).where(and(eq(t.latestCounts.tenantId, tenantId), inArray(t.latestCounts.accountId, accountIds))),
+    db.select().from(t.vendorServices).where(and(eq(t.vendorServices.tenantId, tenantId), inArray(t.vendorServices.id, serviceIds))),
+    db.select().from(t.serviceMappings).where(and(eq(t.serviceMappings.tenantId, tenantId), inArray(t.serviceMappings.serviceId, serviceIds))),
+    db.select().from(t.serviceStats).where(and(eq(t.serviceStats.tenantId, tenantId), inArray(t.serviceStats.serviceId, serviceIds))),
+  ]);
+  const productKeys = [...new Set(serviceMappings.map((m) => m.productKey))];
+  const catalog = await loadCatalog(db, tenantId, productKeys);
+  const serviceInputs = services.map(toServiceInput);
+  return {
+    seq: seq[0]?.seq ?? 0,
+    input: {
+      staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
+      companies,
+      agreements: agreements.map(toAgreementInput),
+      lines: lines.map(toLineInput),
+      accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
+      services: serviceInputs,
+      accountMappings: mappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
+      serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
+      counts: counts.map(toCountInput),
+      aggregates: { suspect: suspectOf(stats, serviceInputs), catalog },
+    },
+  };
+}
+
+async function loadAccountScope(db: Db, tenantId: string, accountId: string): Promise<ScopeInput> {
+  const serviceIds = db
+    .select({ id: t.latestCounts.serviceId })
+    .from(t.latestCounts)
+    .where(and(eq(t.latestCounts.tenantId, tenantId), eq(t.latestCounts.accountId, accountId)));
+  // Only an account without a mapping has rows of its own (once mapped, its company's scope holds them).
+  const unmapped = sql`NOT EXISTS (SELECT 1 FROM account_mappings WHERE tenant_id = ${tenantId} AND account_id = ${accountId})`;
+  const [seq, tenant, accounts, counts, services, stats] = await db.batch([
+    scopeSeq(db, tenantId, accountScope(accountId)),
+    staleAfter(db, tenantId),
+    db.select().from(t.vendorAccounts).where(and(eq(t.vendorAccounts.tenantId, tenantId), eq(t.vendorAccounts.id, accountId), unmapped)),
+    db.select().from(t.latestCounts).where(and(eq(t.latestCounts.tenantId, tenantId), eq(t.latestCounts.accountId, accountId), unmapped)),
+    db.select().from(t.vendorServices).where(and(eq(t.vendorServices.tenantId, tenantId), inArray(t.vendorServices.id, serviceIds))),
+    db.select().from(t.serviceStats).where(and(eq(t.serviceStats.tenantId, tenantId), inArray(t.serviceStats.serviceId, serviceIds))),
+  ]);
+  const serviceInputs = services.map(toServiceInput);
+  return {
+    seq: seq[0]?.seq ?? 0,
+    input: {
+      staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
+      companies: [],
+      agreements: [],
+      lines: [],
+      accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
+      services: serviceInputs,
+      accountMappings: [],
+      serviceMappings: [],
+      counts: counts.map(toCountInput),
+      aggregates: { suspect: suspectOf(stats, serviceInputs), catalog: new Map() },
+    },
+  };
+}
+
+/** The engine's suspect rule over the kept aggregate: a consumption service whose ≥ 2 reporting accounts all show exactly 1. */
+function suspectOf(stats: ReadonlyArray<{ serviceId: string; reporting: number; ones: number }>, services: ReturnType<typeof toServiceInput>[]) {
+  const consumption = new Set(services.filter((s) => s.category === "consumption").map((s) => s.id));
+  const suspect = new Map<string, number>();
+  for (const s of stats) if (consumption.has(s.serviceId) && s.reporting >= 2 && s.ones === s.reporting) suspect.set(s.serviceId, s.reporting);
+  return suspect;
+}
+
+/**
+ * The estimate rule (smallest line id per product, tenant-wide) as indexed
+ * seeks on agreement_lines (tenant_id, product_key, id): one row per product.
+ */
+async function loadCatalog(db: Db, tenantId: string, productKeys: readonly string[]): Promise<Map<string, CatalogEntry>> {
+  const catalog = new Map<string, CatalogEntry>();
+  if (productKeys.length === 0) return catalog;
+  const queries = productKeys.map((productKey) =>
+    db
+      // No join: drizzle's D1 batch maps rows by column name, and both tables have `id`.
+      .select({ line: t.agreementLines, cycle: sql<string | null>`(SELECT billing_cycle FROM agreements WHERE agreements.id = ${t.agreementLines.agreementId})` })
+      .from(t.agreementLines)
+      .where(and(eq(t.agreementLines.tenantId, tenantId), eq(t.agreementLines.productKey, productKey)))
+      .orderBy(t.agreementLines.id)
+      .limit(1),
+  );
+  const results = await db.batch(queries as unknown as [(typeof queries)[number], ...(typeof queries)[number][]]);
+  for (const [found] of results) {
+    if (!found) continue;
+    catalog.set(found.line.productKey, toCatalogEntry(toLineInput(found.line), (found.cycle ?? undefined) as BillingCycle | undefined));
+  }
+  return catalog;
+}
+
