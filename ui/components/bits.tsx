@@ -1,5 +1,5 @@
 /** Small presentational pieces: status badge, vendor figure with its sources, totals, skeleton rows. */
-import type { ReconRow, ReconStatus, ReconTotals } from "../../src/shared/api-types.ts";
+import type { ReconRowView, ReconStatus, ReconTotals } from "../../src/shared/api-types.ts";
 import { formatAge, formatInstant, formatMoney, formatQuantity } from "../lib/format.ts";
 import { STATUS_META } from "../lib/rows.ts";
 
@@ -13,7 +13,7 @@ export function Badge({ status }: { status: ReconStatus }) {
 }
 
 /** The vendor quantity; its sources and as-of times show on hover and on keyboard focus. */
-export function VendorFigure({ row, now }: { row: ReconRow; now: Date }) {
+export function VendorFigure({ row, now }: { row: ReconRowView; now: Date }) {
   if (row.vendorQuantity === null) return <span class="muted">—</span>;
   const id = `src-${row.key.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const title = row.sources.map((s) => `${s.accountName} · ${s.serviceName}: ${s.quantity} (${formatAge(s.observedAt, now)})`).join("\n");
@@ -34,6 +34,7 @@ export function VendorFigure({ row, now }: { row: ReconRow; now: Date }) {
             </li>
           ))}
         </ul>
+        {row.computedAt && <span class="muted">Computed {formatInstant(row.computedAt)}</span>}
       </span>
     </span>
   );

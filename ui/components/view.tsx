@@ -97,6 +97,8 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
   const title = ctx.kind === "agreement" ? ctx.agreement.name : ctx.company.name;
   const subtitle = ctx.kind === "agreement" ? ctx.company.name : `${ctx.agreements.length} agreement${ctx.agreements.length === 1 ? "" : "s"}`;
   const stale = data?.rows.filter((r) => r.status === "stale").length ?? 0;
+  // Rows are persisted; the oldest computation is how fresh the whole view is.
+  const computedAt = data?.rows.reduce<string | null>((oldest, r) => (r.computedAt && (oldest === null || r.computedAt < oldest) ? r.computedAt : oldest), null) ?? null;
   const needAction = data?.rows.filter((r) => STATUS_META[r.status].group === 0).length ?? 0;
   return (
     <main aria-busy={store.state.value === "loading"}>
@@ -107,6 +109,7 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
         </div>
         <div class="meta small muted">
           {data && <span>Updated {formatAge(data.generatedAt, now)}</span>}
+          {computedAt && <span title="When these figures were last recomputed from the PSA and vendor data">Figures from {formatAge(computedAt, now)}</span>}
           <button class="btn" onClick={() => void store.load()}>
             Refresh
           </button>

@@ -13,6 +13,7 @@ import type {
   DecisionResponse,
   DecisionView,
   ProductListResponse,
+  ReconciliationPage,
   ReconciliationResponse,
   UnmappedResponse,
 } from "../../src/shared/api-types.ts";
@@ -48,7 +49,20 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
   const unmapped = signal<UnmappedResponse | null>(null);
   const actions = signal<Record<string, RowAction>>({});
   const agreementIds = agreementIdsOf(ctx);
-  const reconPath = ctx.kind === "agreement" ? `/api/v1/agreements/${encodeURIComponent(ctx.agreement.id)}/reconciliation` : `/api/v1/reconciliation?companyId=${encodeURIComponent(ctx.company.id)}`;
+  const reconPath = ctx.kind === "agreement" ? `/api/v1/agreements/${encodeURIComponent(ctx.agreement.id)}/reconciliation` : `/api/v1/reconciliation?companyId=${encodeURIComponent(ctx.company.id)}&limit=500`;
+
+  /** A company's rows may span pages of the tenant-wide list: follow the cursor (totals already cover them all). */
+  async function loadRecon(): Promise<ReconciliationResponse> {
+    const first = await api.get<ReconciliationPage | ReconciliationResponse>(reconPath);
+    if (!("nextCursor" in first)) return first;
+    const rows = [...first.rows];
+    for (let cursor = first.nextCursor; cursor !== null; ) {
+      const next = await api.get<ReconciliationPage>(`${reconPath}&cursor=${encodeURIComponent(cursor)}`);
+      rows.push(...next.rows);
+      cursor = next.nextCursor;
+    }
+    return { ...first, rows };
+  }
 
   async function loadDecisions(): Promise<void> {
     try {
@@ -102,7 +116,7 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
     const decided = loadDecisions();
     let side: Promise<unknown> = decided;
     try {
-      const [recon] = await Promise.all([api.get<ReconciliationResponse>(reconPath), decided]);
+      const [recon] = await Promise.all([loadRecon(), decided]);
       side = Promise.all([loadNotes(), loadUnmapped()]);
       batch(() => {
         data.value = recon;
