@@ -21,7 +21,7 @@ describe("the pod's proration preview agrees with the engine", () => {
     for (const date of dates) {
       it(`${cycle} from ${date}`, () => {
         for (const [variance, price] of changes) {
-          const engine = enginePreview({ effectiveDate: date, billingCycle: cycle, quantityChange: variance, unitPriceMinor: price });
+          const engine = enginePreview({ effectiveDate: date, billingCycle: cycle, quantityChange: variance, unitPrice: price === null ? null : (price / 100).toFixed(2), currency: "USD" });
           if (!engine.ok) throw new Error(engine.error);
           const ui = previewProration(date, cycle, variance, price);
           const expected = date === engine.value.periodStart ? null : engine.value.prorationMinor;

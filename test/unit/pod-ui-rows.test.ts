@@ -19,6 +19,8 @@ function row(key: string, status: ReconStatus, impact: number | null, productNam
     variance: "0",
     unitPriceMinor: 100,
     unitCostMinor: 50,
+    unitPrice: "1",
+    unitCost: "0.5",
     priceSource: "line",
     currency: "USD",
     monthlyImpactMinor: impact,
@@ -28,6 +30,9 @@ function row(key: string, status: ReconStatus, impact: number | null, productNam
     targetLineId: null,
     sources: [],
     asOf: null,
+    billingDate: "2026-04-01",
+    upcoming: [],
+    pooled: null,
     proposal: status === "increase" || status === "decrease" || status === "missing-line"
       ? { targetLineId: "l1", fromQuantity: "1", toQuantity: "2", effectiveDate: "2026-04-01", prorationMinor: null, remainingDays: 30, periodDays: 30 }
       : null,

@@ -224,6 +224,8 @@ class World {
         lessIncluded: "0",
         unitPriceMinor: l.priceMinor,
         unitCostMinor: Math.floor(l.priceMinor / 2),
+        unitPrice: (l.priceMinor / 100).toFixed(2),
+        unitCost: (Math.floor(l.priceMinor / 2) / 100).toFixed(2),
         billCustomer: "Billable",
         effectiveDate: null,
         cancelledDate: l.cancelledInDays === null ? null : isoDate(this.now.getTime() + l.cancelledInDays * DAY_MS),

@@ -23,7 +23,7 @@ import {
   type AtService,
   picklistLabel,
 } from "./at-records.ts";
-import { mapBillingCycleName, toDecimal, toIsoDay, toMinorUnits } from "./psa-numbers.ts";
+import { mapBillingCycleName, toDecimal, toIsoDay, toPrice } from "./psa-numbers.ts";
 import type { AgreementRecord, CompanyRecord, LineRecord, MappedLines } from "./records.ts";
 
 export function mapAtCompany(company: AtCompany | undefined, companyId: number): CompanyRecord {
@@ -72,9 +72,9 @@ export function mapAtContractService(
 ): Result<LineRecord, string> {
   const quantity = unit ? toDecimal(unit.units, "units") : ok("0");
   if (!quantity.ok) return quantity;
-  const price = toMinorUnits(cs.adjustedPrice ?? cs.unitPrice, "unitPrice", 0);
+  const price = toPrice(cs.adjustedPrice ?? cs.unitPrice, "unitPrice");
   if (!price.ok) return price;
-  const cost = toMinorUnits(cs.unitCost, "unitCost", 0);
+  const cost = toPrice(cs.unitCost, "unitCost");
   if (!cost.ok) return cost;
   return ok({
     psaId: String(cs.id),
@@ -82,8 +82,10 @@ export function mapAtContractService(
     productName: service?.name ?? cs.invoiceDescription ?? `Autotask service ${cs.serviceID}`,
     quantity: quantity.value,
     lessIncluded: "0",
-    unitPriceMinor: price.value,
-    unitCostMinor: cost.value,
+    unitPriceMinor: price.value.minor,
+    unitCostMinor: cost.value.minor,
+    unitPrice: price.value.exact,
+    unitCost: cost.value.exact,
     billCustomer: "Billable",
     effectiveDate: unit ? toIsoDay(unit.startDate) : null,
     cancelledDate: null,

@@ -10,7 +10,7 @@
  */
 import { ok, type Result } from "../shared/result.ts";
 import type { CwAddition, CwAgreement } from "./cw-records.ts";
-import { mapBillingCycleName, toDecimal, toIsoDay, toMinorUnits } from "./psa-numbers.ts";
+import { mapBillingCycleName, toDecimal, toIsoDay, toPrice } from "./psa-numbers.ts";
 import type { AgreementRecord, LineRecord, MappedLines } from "./records.ts";
 
 export function mapCwAgreement(a: CwAgreement): AgreementRecord {
@@ -42,9 +42,9 @@ export function mapCwAddition(a: CwAddition): Result<LineRecord | null, string> 
   if (!quantity.ok) return quantity;
   const lessIncluded = a.lessIncluded === null || a.lessIncluded === undefined ? ok("0") : toDecimal(a.lessIncluded, "lessIncluded");
   if (!lessIncluded.ok) return lessIncluded;
-  const price = toMinorUnits(a.unitPrice, "unitPrice", 0);
+  const price = toPrice(a.unitPrice, "unitPrice");
   if (!price.ok) return price;
-  const cost = toMinorUnits(a.unitCost, "unitCost", 0);
+  const cost = toPrice(a.unitCost, "unitCost");
   if (!cost.ok) return cost;
   return ok({
     psaId: String(a.id),
@@ -52,8 +52,10 @@ export function mapCwAddition(a: CwAddition): Result<LineRecord | null, string> 
     productName: a.product.description || a.description || a.product.identifier,
     quantity: quantity.value,
     lessIncluded: lessIncluded.value,
-    unitPriceMinor: price.value,
-    unitCostMinor: cost.value,
+    unitPriceMinor: price.value.minor,
+    unitCostMinor: cost.value.minor,
+    unitPrice: price.value.exact,
+    unitCost: cost.value.exact,
     billCustomer: "Billable",
     effectiveDate: toIsoDay(a.effectiveDate),
     cancelledDate: toIsoDay(a.cancelledDate),

@@ -23,6 +23,16 @@ export function toMinorUnits(value: unknown, field: string, fallback: number | n
   return ok(roundHalfAwayFromZero(new Big(decimal.value).times(100)));
 }
 
+/**
+ * A PSA price, kept exact ("1.995") and rounded to minor units for display
+ * (200). Absent → 0 (ConnectWise omits a zero price).
+ */
+export function toPrice(value: unknown, field: string): Result<{ exact: DecimalString; minor: number }, string> {
+  const decimal = value === undefined || value === null ? ok("0") : toDecimal(value, field);
+  if (!decimal.ok) return decimal;
+  return ok({ exact: decimal.value, minor: roundHalfAwayFromZero(new Big(decimal.value).times(100)) });
+}
+
 /** Minor units → the major-unit JSON number a PSA expects (2650 → 26.5). */
 export function fromMinorUnits(minor: number): number {
   return Number(formatDecimal(new Big(minor).div(100)));

@@ -41,6 +41,9 @@ export interface LineRecord {
   lessIncluded: DecimalString;
   unitPriceMinor: number;
   unitCostMinor: number;
+  /** The PSA's exact price and cost in major units ("1.995"). */
+  unitPrice: DecimalString;
+  unitCost: DecimalString;
   billCustomer: BillCustomer;
   effectiveDate: string | null;
   cancelledDate: string | null;

@@ -3,12 +3,17 @@
  * (agreement, product), next to the drafts PSA lines already create.
  *
  * One source (a latest count of an account's service) feeds every product its
- * service is mapped to; within the mapped company it lands on the pinned
- * agreement, else the agreement carrying most of the product, else the
- * company's only agreement, else on the company itself (agreement unknown).
+ * service is mapped to, within the account's mapped company:
+ * - pinned to a counting agreement of that company → that agreement alone;
+ * - else, when the company carries the product on counting agreements, the
+ *   company's usage of the product is compared with the company's PSA total
+ *   for it (see `settlePool`): one pool per (company, product);
+ * - else the company's only counting agreement, else the company itself
+ *   (row `co:{company}:{product}`: the agreement to add the line to is open).
  */
 import type { LatestCount } from "./latest-counts.ts";
-import { addQuantities, type Quantity } from "./quantity.ts";
+import { compareIds } from "./order.ts";
+import { addQuantities, compareQuantities, subtractQuantities, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
 import type { AccountMappingInput, AgreementInput } from "./types.ts";
 
@@ -18,11 +23,20 @@ export interface RowDraft {
   companyId: string;
   agreement: AgreementInput | null;
   productKey: string;
-  /** Counted lines of the product on the agreement; null when there are none. */
+  /** Lines of the product on the agreement in effect on the billing date; null when there are none. */
   group: ProductLines | null;
   sources: LatestCount[];
-  /** Sum of the sources' quantities; null when no source was allocated. */
+  /** The vendor quantity compared with this row; null when no usage reached it. */
   vendor: Quantity | null;
+  /** Set on every row of a company-wide comparison across several agreements. */
+  pool: PoolInfo | null;
+}
+
+export interface PoolInfo {
+  agreements: number;
+  vendorTotal: Quantity;
+  psaTotal: Quantity;
+  target: AgreementInput;
 }
 
 export interface UnmappedDraft {
@@ -38,14 +52,14 @@ export interface Drafts {
 }
 
 export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): Drafts {
-  const drafts: DraftBook = { rows: [], byAgreement: new Map(), byCompany: new Map() };
+  const book: DraftBook = { rows: [], byAgreement: new Map(), byCompany: new Map(), pools: new Map() };
   for (const [agreementId, products] of index.productLines) {
     const agreement = index.countingAgreements.get(agreementId);
     if (!agreement) continue;
     for (const group of products.values()) {
       const draft = newDraft(agreement, agreement.companyId, group.productKey);
       draft.group = group;
-      addDraft(drafts, agreement, agreement.companyId, draft);
+      addDraft(book, agreement, agreement.companyId, draft);
     }
   }
   const unmapped: UnmappedDraft[] = [];
@@ -58,37 +72,147 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
     } else if (!products || products.length === 0) {
       unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
     } else {
-      for (const productKey of products) allocateSource(drafts, index, mapping, productKey, source);
+      for (const productKey of products) allocateSource(book, index, mapping, productKey, source);
     }
   }
-  return { rows: drafts.rows, unmapped };
+  for (const pool of book.pools.values()) settlePool(book, index, pool);
+  return { rows: book.rows, unmapped };
 }
 
-/** Drafts in creation order, plus lookups by owner then product (so no key strings are built per lookup). */
 interface DraftBook {
   rows: RowDraft[];
   byAgreement: Map<string, Map<string, RowDraft>>;
   byCompany: Map<string, Map<string, RowDraft>>;
+  /** `${companyId}\u0000${productKey}` → unpinned sources of the company for the product. */
+  pools: Map<string, Pool>;
 }
 
-function allocateSource(drafts: DraftBook, index: TenantIndex, mapping: AccountMappingInput, productKey: string, source: LatestCount): void {
-  const agreement = chooseAgreement(index, mapping, productKey);
-  let draft = ownerTable(drafts, agreement, mapping.companyId).get(productKey);
-  if (!draft) {
-    draft = newDraft(agreement, mapping.companyId, productKey);
-    addDraft(drafts, agreement, mapping.companyId, draft);
+interface Pool {
+  companyId: string;
+  productKey: string;
+  sources: LatestCount[];
+}
+
+function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMappingInput, productKey: string, source: LatestCount): void {
+  const pinned = pinnedAgreement(index, mapping);
+  if (pinned) return addSource(book, pinned, mapping.companyId, productKey, source);
+  if (carriesProduct(index, mapping.companyId, productKey)) {
+    const id = `${mapping.companyId}\u0000${productKey}`;
+    const pool = book.pools.get(id) ?? { companyId: mapping.companyId, productKey, sources: [] };
+    pool.sources.push(source);
+    book.pools.set(id, pool);
+    return;
   }
+  const counting = index.countingByCompany.get(mapping.companyId);
+  addSource(book, counting && counting.length === 1 ? (counting[0] ?? null) : null, mapping.companyId, productKey, source);
+}
+
+/**
+ * A pin only holds while the pinned agreement counts and belongs to the mapped
+ * company; otherwise usage would silently vanish or bill another customer, so
+ * it falls back to the unpinned rules.
+ */
+function pinnedAgreement(index: TenantIndex, mapping: AccountMappingInput): AgreementInput | null {
+  if (mapping.agreementId === null) return null;
+  const pinned = index.countingAgreements.get(mapping.agreementId);
+  return pinned && pinned.companyId === mapping.companyId ? pinned : null;
+}
+
+/** Whether any counting agreement of the company has lines of the product in effect (independent of the order sources arrive in). */
+function carriesProduct(index: TenantIndex, companyId: string, productKey: string): boolean {
+  return (index.countingByCompany.get(companyId) ?? []).some((a) => index.productLines.get(a.id)?.has(productKey) ?? false);
+}
+
+/** The company's counting agreements with lines of the product in effect, that no pinned usage of the product reaches. */
+function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
+  const carriers: RowDraft[] = [];
+  for (const agreement of index.countingByCompany.get(companyId) ?? []) {
+    const draft = book.byAgreement.get(agreement.id)?.get(productKey);
+    if (draft?.group && draft.sources.length === 0) carriers.push(draft);
+  }
+  return carriers;
+}
+
+/**
+ * The company-wide comparison. One carrier: it takes the pool. Several: the
+ * target is the agreement holding the product's largest line (ties → the
+ * smallest line id); every other carrier is allocated what it bills, the
+ * target the rest — so variances add up to exactly vendor − PSA for the
+ * company, and the difference (the proposal) lands on one row. When usage is
+ * below what the other agreements bill, the target gets 0 and the shortfall
+ * comes off the others, largest first (their rows show it; none proposes).
+ * Pinned usage (an account pinned to an agreement) stays outside the pool.
+ */
+function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
+  const carriers = carriersOf(book, index, pool.companyId, pool.productKey);
+  const vendorTotal = pool.sources.reduce<Quantity>((sum, s) => addQuantities(sum, s.quantity), 0);
+  if (carriers.length === 0) {
+    // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.
+    const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => book.byAgreement.get(a.id)?.get(pool.productKey) ?? []);
+    const target = pickTarget(pinnedCarriers.filter((d) => d.group));
+    if (target) for (const s of pool.sources) addSourceTo(target, s);
+    return;
+  }
+  const target = pickTarget(carriers) as RowDraft;
+  if (carriers.length === 1) {
+    for (const s of pool.sources) addSourceTo(target, s);
+    return;
+  }
+  const others = carriers.filter((d) => d !== target).sort((a, b) => compareQuantities(groupTotal(b), groupTotal(a)) || compareIds(a.key, b.key));
+  const psaTotal = carriers.reduce<Quantity>((sum, d) => addQuantities(sum, groupTotal(d)), 0);
+  let left = vendorTotal;
+  for (const draft of others) {
+    const share = compareQuantities(left, groupTotal(draft)) >= 0 ? groupTotal(draft) : left;
+    draft.vendor = share;
+    left = subtractQuantities(left, share);
+  }
+  target.vendor = signOfQuantity(left) > 0 ? left : 0;
+  const info: PoolInfo = { agreements: carriers.length, vendorTotal, psaTotal, target: target.agreement as AgreementInput };
+  for (const draft of carriers) {
+    draft.sources = [...pool.sources];
+    draft.pool = info;
+  }
+}
+
+function groupTotal(draft: RowDraft): Quantity {
+  return draft.group?.total ?? 0;
+}
+
+/** The draft holding the product's largest line; ties → the smallest line id. */
+function pickTarget(drafts: readonly RowDraft[]): RowDraft | null {
+  let best: { draft: RowDraft; quantity: Quantity; lineId: string } | null = null;
+  for (const draft of drafts) {
+    draft.group?.lines.forEach((line, i) => {
+      const quantity = draft.group?.quantities[i] ?? 0;
+      if (!best || compareQuantities(quantity, best.quantity) > 0 || (compareQuantities(quantity, best.quantity) === 0 && compareIds(line.id, best.lineId) < 0)) {
+        best = { draft, quantity, lineId: line.id };
+      }
+    });
+  }
+  return (best as { draft: RowDraft } | null)?.draft ?? null;
+}
+
+function addSource(book: DraftBook, agreement: AgreementInput | null, companyId: string, productKey: string, source: LatestCount): void {
+  let draft = ownerTable(book, agreement, companyId).get(productKey);
+  if (!draft) {
+    draft = newDraft(agreement, companyId, productKey);
+    addDraft(book, agreement, companyId, draft);
+  }
+  addSourceTo(draft, source);
+}
+
+function addSourceTo(draft: RowDraft, source: LatestCount): void {
   draft.sources.push(source);
   draft.vendor = draft.vendor === null ? source.quantity : addQuantities(draft.vendor, source.quantity);
 }
 
-function addDraft(drafts: DraftBook, agreement: AgreementInput | null, companyId: string, draft: RowDraft): void {
-  ownerTable(drafts, agreement, companyId).set(draft.productKey, draft);
-  drafts.rows.push(draft);
+function addDraft(book: DraftBook, agreement: AgreementInput | null, companyId: string, draft: RowDraft): void {
+  ownerTable(book, agreement, companyId).set(draft.productKey, draft);
+  book.rows.push(draft);
 }
 
-function ownerTable(drafts: DraftBook, agreement: AgreementInput | null, companyId: string): Map<string, RowDraft> {
-  const table = agreement ? drafts.byAgreement : drafts.byCompany;
+function ownerTable(book: DraftBook, agreement: AgreementInput | null, companyId: string): Map<string, RowDraft> {
+  const table = agreement ? book.byAgreement : book.byCompany;
   const owner = agreement ? agreement.id : companyId;
   let products = table.get(owner);
   if (!products) table.set(owner, (products = new Map()));
@@ -97,21 +221,5 @@ function ownerTable(drafts: DraftBook, agreement: AgreementInput | null, company
 
 function newDraft(agreement: AgreementInput | null, companyId: string, productKey: string): RowDraft {
   const key = agreement ? `agr:${agreement.id}:${productKey}` : `co:${companyId}:${productKey}`;
-  return { key, companyId: agreement?.companyId ?? companyId, agreement, productKey, group: null, sources: [], vendor: null };
-}
-
-/**
- * A pin only holds while the pinned agreement counts and belongs to the mapped
- * company; otherwise usage would silently vanish or bill another customer, so
- * it falls back to the unpinned choice.
- */
-export function chooseAgreement(index: TenantIndex, mapping: AccountMappingInput, productKey: string): AgreementInput | null {
-  if (mapping.agreementId !== null) {
-    const pinned = index.countingAgreements.get(mapping.agreementId);
-    if (pinned && pinned.companyId === mapping.companyId) return pinned;
-  }
-  const carrier = index.carriers.get(mapping.companyId)?.get(productKey);
-  if (carrier) return carrier;
-  const counting = index.countingByCompany.get(mapping.companyId);
-  return counting && counting.length === 1 ? (counting[0] ?? null) : null;
+  return { key, companyId: agreement?.companyId ?? companyId, agreement, productKey, group: null, sources: [], vendor: null, pool: null };
 }

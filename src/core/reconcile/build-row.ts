@@ -2,15 +2,18 @@
  * Turns row drafts into finished ReconRows: target line, quantities, price,
  * money, status, reasons and the default proposal.
  */
+import Big from "big.js";
+import { formatDecimal } from "../shared/decimal.ts";
 import type { RowDraft, UnmappedDraft } from "./allocate.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { computeMargin, computeMonthlyImpact, resolvePrice, type RowPrice } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, exactPrice, resolvePrice, toMinor } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { PROPOSABLE_STATUSES, proposeChange } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
-import { describeStale, describeSuspect, decideStatus, findStaleSources, findSuspectSources } from "./status.ts";
+import { describeRow, describeWarnings } from "./reasons.ts";
+import { decideStatus, findStaleSources, findSuspectSources } from "./status.ts";
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
-import type { BillingCycle, LineInput, ReconRow, ReconStatus, RowLine } from "./types.ts";
+import type { BillingCycle, LineInput, ReconRow, RowLine } from "./types.ts";
 
 export interface RowContext {
   index: TenantIndex;
@@ -27,13 +30,14 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   const target = draft.group ? pickTargetLine(draft.group) : null;
   const psa = draft.group?.total ?? 0;
   const variance = draft.vendor === null ? null : subtractQuantities(draft.vendor, psa);
-  const catalog = ctx.index.catalog.get(draft.productKey);
-  const price = resolvePrice(target, catalog?.line);
-  const cycle = draft.agreement ? draft.agreement.billingCycle : (catalog?.billingCycle ?? "monthly");
+  const estimate = ctx.index.catalog.get(draft.productKey);
+  const price = resolvePrice(target, estimate);
+  const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);
   const flatRate = draft.agreement?.flatRate ?? false;
   const status = decideStatus({ flatRate, hasLines: draft.group !== null, variance, suspectSources, staleSources });
+  const margin = computeMargin(price);
   const row: ReconRow = {
     key: draft.key,
     status,
@@ -42,26 +46,62 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     agreementId: draft.agreement?.id ?? null,
     agreementName: draft.agreement?.name ?? null,
     productKey: draft.productKey,
-    productName: price.priceLine?.productName ?? null,
+    productName: price.productName,
     psaQuantity: formatQuantity(psa),
     vendorQuantity: draft.vendor === null ? null : formatQuantity(draft.vendor),
     variance: variance === null ? null : formatQuantity(variance),
-    unitPriceMinor: price.unitPriceMinor,
-    unitCostMinor: price.unitCostMinor,
+    unitPriceMinor: price.unitPrice === null || price.currency === null ? null : toMinorOf(price.unitPrice, price.currency),
+    unitCostMinor: price.unitCost === null || price.currency === null ? null : toMinorOf(price.unitCost, price.currency),
+    unitPrice: price.unitPrice === null ? null : formatDecimal(price.unitPrice),
+    unitCost: price.unitCost === null ? null : formatDecimal(price.unitCost),
     priceSource: price.priceSource,
     currency: price.currency,
-    monthlyImpactMinor: computeMonthlyImpact(variance, price.unitPriceMinor, cycle),
-    ...computeMargin(price.unitPriceMinor, price.unitCostMinor),
+    monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price.unitPrice), price.currency, cycle),
+    ...margin,
     lines: draft.group ? toRowLines(draft.group) : [],
     targetLineId: target?.id ?? null,
     sources: draft.sources.map((s) => s.source),
     asOf: oldestObservedAt(draft.sources),
+    billingDate: ctx.index.billingDate,
+    upcoming: draft.agreement ? (ctx.index.upcoming.get(draft.agreement.id)?.get(draft.productKey) ?? []) : [],
+    pooled: draft.pool
+      ? { agreements: draft.pool.agreements, vendorTotal: formatQuantity(draft.pool.vendorTotal), psaTotal: formatQuantity(draft.pool.psaTotal), targetAgreementId: draft.pool.target.id }
+      : null,
     proposal: null,
     reasons: [],
   };
-  row.reasons = describeRow(row, draft, price, { suspectSources, staleSources }, ctx);
-  attachProposal(row, cycle, ctx.now);
+  row.reasons = describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate);
+  if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, ctx.now);
   return row;
+}
+
+function toMinorOf(amount: Big, currency: string): number {
+  return toMinor(amount, currency);
+}
+
+/**
+ * The variance in billed units, line by line: it lands on the target line;
+ * a decrease larger than the target line takes the rest from the next
+ * largest lines (ties → smallest id) — how it would be split by hand. Each
+ * line's billed units are max(0, quantity − lessIncluded) at its own price.
+ * Without a line (a missing line) the estimate's price applies, nothing included.
+ */
+function billedChanges(group: ProductLines | null, target: LineInput | null, variance: Quantity, estimatePrice: Big | null): BilledChange[] | null {
+  if (!group || !target) return estimatePrice === null ? null : [{ billedDelta: new Big(formatQuantity(variance)), unitPrice: estimatePrice }];
+  const order = group.lines
+    .map((line, i) => ({ line, quantity: group.quantities[i] ?? parseQuantity(line.quantity) }))
+    .sort((a, b) => (a.line === target ? -1 : b.line === target ? 1 : compareQuantities(b.quantity, a.quantity) || compareIds(a.line.id, b.line.id)));
+  let left = new Big(formatQuantity(variance));
+  const changes: BilledChange[] = [];
+  for (const { line, quantity } of order) {
+    if (left.eq(0)) break;
+    const from = new Big(formatQuantity(quantity));
+    const to = left.s > 0 || from.plus(left).gte(0) ? from.plus(left) : new Big(0);
+    left = left.minus(to.minus(from));
+    const included = new Big(line.lessIncluded);
+    changes.push({ billedDelta: billedUnits(to, included).minus(billedUnits(from, included)), unitPrice: exactPrice(line).unitPrice });
+  }
+  return changes;
 }
 
 function sortSources(sources: LatestCount[]): LatestCount[] {
@@ -86,6 +126,8 @@ function toRowLines(group: ProductLines): RowLine[] {
     lineId: line.id,
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
+    unitPrice: formatDecimal(exactPrice(line).unitPrice),
+    lessIncluded: formatQuantity(parseQuantity(line.lessIncluded)),
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;
 }
@@ -99,46 +141,6 @@ function oldestObservedAt(sources: readonly LatestCount[]): string | null {
     if (oldest === null || ms < oldestMs) [oldest, oldestMs] = [s, ms];
   }
   return oldest?.count.observedAt ?? null;
-}
-
-interface Warnings {
-  suspectSources: readonly LatestCount[];
-  staleSources: readonly LatestCount[];
-}
-
-const STATUS_REASONS: Partial<Record<ReconStatus, string>> = {
-  "flat-rate": "Flat-rate agreement: quantities are shown for reference and no change is proposed.",
-  "no-usage": "No vendor usage is mapped to this product, so there is nothing to compare.",
-  suspect: "No change is proposed while the usage looks suspect.",
-  stale: "No change is proposed until fresh usage arrives.",
-};
-
-function describeRow(row: ReconRow, draft: RowDraft, price: RowPrice, warnings: Warnings, ctx: RowContext): string[] {
-  const reasons = describeWarnings(warnings, ctx);
-  const statusReason = STATUS_REASONS[row.status];
-  if (statusReason) reasons.push(statusReason);
-  if (price.priceSource === "catalog-estimate" && price.priceLine) {
-    reasons.push(`No line of this product on the agreement: the unit price is estimated from line ${price.priceLine.id} of the same product.`);
-  }
-  if (!draft.agreement) {
-    const agreements = ctx.index.countingByCompany.get(draft.companyId)?.length ?? 0;
-    reasons.push(
-      agreements === 0
-        ? "The company has no active agreement to bill this product on."
-        : "The company has several agreements and none carries this product: choose the agreement to add it to.",
-    );
-  }
-  if (row.variance !== null && row.variance !== "0" && row.unitPriceMinor === null) {
-    reasons.push("No unit price is known for this product, so the money impact can't be computed.");
-  }
-  return reasons;
-}
-
-function describeWarnings(warnings: Warnings, ctx: RowContext): string[] {
-  return [
-    ...describeSuspect(warnings.suspectSources, ctx.suspect),
-    ...warnings.staleSources.map((s) => describeStale(s, ctx.nowMs, ctx.staleAfterHours)),
-  ];
 }
 
 function attachProposal(row: ReconRow, cycle: BillingCycle, now: Date): void {
@@ -172,6 +174,8 @@ export function buildUnmappedRow(draft: UnmappedDraft, ctx: RowContext): ReconRo
     variance: null,
     unitPriceMinor: null,
     unitCostMinor: null,
+    unitPrice: null,
+    unitCost: null,
     priceSource: null,
     currency: null,
     monthlyImpactMinor: null,
@@ -181,6 +185,9 @@ export function buildUnmappedRow(draft: UnmappedDraft, ctx: RowContext): ReconRo
     targetLineId: null,
     sources: [source.source],
     asOf: source.count.observedAt,
+    billingDate: ctx.index.billingDate,
+    upcoming: [],
+    pooled: null,
     proposal: null,
     reasons: [what, ...describeWarnings(warnings, ctx)],
   };

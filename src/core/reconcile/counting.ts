@@ -14,16 +14,25 @@ export function isAgreementCounting(agreement: AgreementInput, today: string): b
   return true;
 }
 
+export function isLineBillable(line: LineInput): boolean {
+  return line.billCustomer === "Billable";
+}
+
 /**
- * A billable line not cancelled as of today. A future effectiveDate still
- * counts: the line is already agreed and will bill, so it is not missing.
+ * In effect on the date the next invoice covers: billable, effectiveDate on
+ * or before it, and not cancelled by then (a cancelled date is the first day
+ * the addition no longer bills). ConnectWise bills an addition from its
+ * effective date until its cancelled date (Agreement › Additions; addition
+ * `effectiveDate`/`cancelledDate`, API model `Addition`), so a line starting
+ * in six weeks is not billed by the next invoice and must not count now.
  */
-export function isLineCounting(line: LineInput, today: string): boolean {
-  if (line.billCustomer !== "Billable") return false;
-  return line.cancelledDate === null || dateOnly(line.cancelledDate) > today;
+export function isLineInEffect(line: LineInput, billingDate: string): boolean {
+  if (!isLineBillable(line)) return false;
+  if (line.effectiveDate !== null && dateOnly(line.effectiveDate) > billingDate) return false;
+  return line.cancelledDate === null || dateOnly(line.cancelledDate) > billingDate;
 }
 
 /** Tolerates a PSA timestamp ("2026-01-01T00:00:00Z") where a date is expected. */
-function dateOnly(value: string): string {
+export function dateOnly(value: string): string {
   return value.slice(0, 10);
 }

@@ -6,10 +6,12 @@
  * user picks another line of the row or another effective date; the engine
  * uses the same function for the default proposal, so both always agree.
  */
-import { divideRounded, parseDecimal } from "../shared/decimal.ts";
+import Big from "big.js";
+import { parseDecimal, toBig } from "../shared/decimal.ts";
 import { billingPeriodContaining, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { addQuantities, formatQuantity, multiplyExact, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
+import { billedUnits, toMinor } from "./money.ts";
+import { addQuantities, formatQuantity, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { BillingCycle, DecimalString, Proposal, ReconRow, ReconStatus, RowLine } from "./types.ts";
 
 export const PROPOSABLE_STATUSES: ReadonlySet<ReconStatus> = new Set<ReconStatus>(["increase", "decrease", "missing-line"]);
@@ -37,8 +39,12 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
     const where = line.value ? `line ${line.value.lineId}` : "the line";
     return err(`The decrease of ${row.variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
   }
-  const unitPriceMinor = line.value?.unitPriceMinor ?? row.unitPriceMinor;
-  const preview = prorate(effective.value, opts.billingCycle, change, unitPriceMinor);
+  // Proration follows billed units at the line's exact price (a missing line: the row's estimate, nothing included).
+  const price = line.value ? toBig(line.value.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
+  const included = line.value ? toBig(line.value.lessIncluded) : new Big(0);
+  const from = new Big(fromQuantity);
+  const billedChange = billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(from, included));
+  const preview = prorate(effective.value, opts.billingCycle, billedChange, price, row.currency ?? "USD");
   return ok({
     targetLineId: line.value?.lineId ?? null,
     fromQuantity,
@@ -69,13 +75,15 @@ function resolveEffectiveDate(opts: ProposeOptions): Result<string, string> {
 export interface ProrationInput {
   effectiveDate: string;
   billingCycle: BillingCycle;
-  /** The quantity change (the row's variance). */
+  /** The change in billed units. */
   quantityChange: DecimalString;
-  unitPriceMinor: number | null;
+  /** Exact unit price in major units. */
+  unitPrice: DecimalString | null;
+  currency: string;
 }
 
 export interface ProrationPreview {
-  /** remainingDays × change × unit price ÷ periodDays, rounded once; null without a price. */
+  /** remainingDays × billed change × unit price ÷ periodDays, in minor units, rounded once; null without a price. */
   prorationMinor: number | null;
   remainingDays: number;
   periodDays: number;
@@ -89,14 +97,13 @@ export function previewProration(input: ProrationInput): Result<ProrationPreview
   if (!date.ok) return date;
   const change = parseDecimal(input.quantityChange);
   if (!change.ok) return change;
-  return ok(prorate(date.value, input.billingCycle, parseQuantity(change.value), input.unitPriceMinor));
+  return ok(prorate(date.value, input.billingCycle, toBig(change.value), input.unitPrice === null ? null : toBig(input.unitPrice), input.currency));
 }
 
-function prorate(effectiveDate: string, cycle: BillingCycle, change: Quantity, unitPriceMinor: number | null): ProrationPreview {
+function prorate(effectiveDate: string, cycle: BillingCycle, billedChange: Big, unitPrice: Big | null, currency: string): ProrationPreview {
   const period = billingPeriodContaining(effectiveDate, cycle);
   const remainingDays = daysBetween(effectiveDate, period.end) + 1;
   // Multiply everything first and divide once, so the only rounding is the last step.
-  const prorationMinor =
-    unitPriceMinor === null ? null : divideRounded(multiplyExact(multiplyExact(change, remainingDays), unitPriceMinor), period.days);
+  const prorationMinor = unitPrice === null ? null : toMinor(billedChange.times(remainingDays).times(unitPrice).div(period.days), currency);
   return { prorationMinor, remainingDays, periodDays: period.days, periodStart: period.start, periodEnd: period.end };
 }

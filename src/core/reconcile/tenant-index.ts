@@ -1,15 +1,19 @@
 /**
- * Indexes the tenant's PSA side once per run (Maps keyed by id) so the engine
- * stays linear in the size of the tenant: counting agreements, their counted
- * lines grouped by product, which agreement of a company carries a product,
- * and the per-product price catalog used to estimate missing lines.
+ * Indexes the PSA side of the input once per run (Maps keyed by id) so the
+ * engine stays linear in its size: counting agreements, their lines in effect
+ * on the billing date grouped by product, lines starting or ending around it,
+ * and the per-product price estimate for rows without a line of their own.
  */
-import { isAgreementCounting, isLineCounting } from "./counting.ts";
-import { compareIds } from "./order.ts";
-import { addQuantities, compareQuantities, parseQuantity, type Quantity } from "./quantity.ts";
-import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, LineInput, ReconcileInput } from "./types.ts";
+import Big from "big.js";
 
-/** Counted lines of one product on one agreement. */
+import { formatDecimal } from "../shared/decimal.ts";
+import { dateOnly, isAgreementCounting, isLineBillable, isLineInEffect } from "./counting.ts";
+import { exactPrice } from "./money.ts";
+import { compareIds } from "./order.ts";
+import { addQuantities, formatQuantity, parseQuantity, type Quantity } from "./quantity.ts";
+import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, LineInput, ReconcileInput, UpcomingLine } from "./types.ts";
+
+/** Lines of one product on one agreement that are in effect on the billing date. */
 export interface ProductLines {
   productKey: string;
   lines: LineInput[];
@@ -20,50 +24,52 @@ export interface ProductLines {
 
 export interface TenantIndex {
   today: string;
+  /** The date the next invoice covers: lines count when in effect on it. */
+  billingDate: string;
   companies: Map<string, CompanyInput>;
   agreements: Map<string, AgreementInput>;
   countingAgreements: Map<string, AgreementInput>;
   /** companyId → its counting agreements. */
   countingByCompany: Map<string, AgreementInput[]>;
-  /** agreementId → productKey → counted lines. */
+  /** agreementId → productKey → lines in effect. */
   productLines: Map<string, Map<string, ProductLines>>;
-  /** companyId → productKey → the counting agreement carrying the most of it. */
-  carriers: Map<string, Map<string, AgreementInput>>;
-  /** productKey → the tenant's line of that product with the smallest id (counted or not). */
+  /** agreementId → productKey → lines starting after the billing date or ending from today on. */
+  upcoming: Map<string, Map<string, UpcomingLine[]>>;
+  /** productKey → its estimated price (only needed for rows without a line of their own). */
   catalog: ReadonlyMap<string, CatalogEntry>;
   accountMappings: Map<string, AccountMappingInput>;
   /** serviceId → mapped product keys (deduplicated). */
   serviceProducts: Map<string, string[]>;
 }
 
-export function indexTenant(input: ReconcileInput, today: string): TenantIndex {
+export function indexTenant(input: ReconcileInput, today: string, billingDate: string): TenantIndex {
   const agreements = new Map(input.agreements.map((a) => [a.id, a]));
   const countingAgreements = new Map(input.agreements.filter((a) => isAgreementCounting(a, today)).map((a) => [a.id, a]));
   const countingByCompany = new Map<string, AgreementInput[]>();
   for (const agreement of countingAgreements.values()) pushTo(countingByCompany, agreement.companyId, agreement);
-  const productLines = groupCountedLines(input.lines, countingAgreements, today);
   return {
     today,
+    billingDate,
     companies: new Map(input.companies.map((c) => [c.id, c])),
     agreements,
     countingAgreements,
     countingByCompany,
-    productLines,
-    carriers: findCarriers(productLines, countingAgreements),
-    catalog: input.aggregates?.catalog ?? buildCatalog(input.lines, agreements),
+    productLines: groupLinesInEffect(input.lines, countingAgreements, billingDate),
+    upcoming: groupUpcomingLines(input.lines, countingAgreements, today, billingDate),
+    catalog: input.aggregates?.catalog ?? buildCatalog(input.lines, agreements, today),
     accountMappings: new Map(input.accountMappings.map((m) => [m.accountId, m])),
     serviceProducts: groupServiceProducts(input),
   };
 }
 
-function groupCountedLines(
+function groupLinesInEffect(
   lines: readonly LineInput[],
   countingAgreements: ReadonlyMap<string, AgreementInput>,
-  today: string,
+  billingDate: string,
 ): Map<string, Map<string, ProductLines>> {
   const byAgreement = new Map<string, Map<string, ProductLines>>();
   for (const line of lines) {
-    if (!countingAgreements.has(line.agreementId) || !isLineCounting(line, today)) continue;
+    if (!countingAgreements.has(line.agreementId) || !isLineInEffect(line, billingDate)) continue;
     let products = byAgreement.get(line.agreementId);
     if (!products) byAgreement.set(line.agreementId, (products = new Map()));
     const group = products.get(line.productKey);
@@ -79,42 +85,107 @@ function groupCountedLines(
   return byAgreement;
 }
 
-/** Most quantity of the product wins; ties go to the smallest agreement id. */
-function findCarriers(
-  productLines: ReadonlyMap<string, ReadonlyMap<string, ProductLines>>,
+/** "+10 from Jan 14" and "−5 ends Dec 20": billable lines the next invoice won't carry as they are. */
+function groupUpcomingLines(
+  lines: readonly LineInput[],
   countingAgreements: ReadonlyMap<string, AgreementInput>,
-): Map<string, Map<string, AgreementInput>> {
-  const carriers = new Map<string, Map<string, AgreementInput>>();
-  for (const [agreementId, products] of productLines) {
-    const agreement = countingAgreements.get(agreementId);
-    if (!agreement) continue;
-    let byProduct = carriers.get(agreement.companyId);
-    if (!byProduct) carriers.set(agreement.companyId, (byProduct = new Map()));
-    for (const group of products.values()) {
-      const best = byProduct.get(group.productKey);
-      const bestTotal = best ? productLines.get(best.id)?.get(group.productKey)?.total : undefined;
-      const order = best && bestTotal !== undefined ? compareQuantities(group.total, bestTotal) || -compareIds(agreementId, best.id) : 1;
-      if (order > 0) byProduct.set(group.productKey, agreement);
-    }
-  }
-  return carriers;
-}
-
-/** Exported so the persisted path states the same rule in SQL terms (smallest id per product). */
-export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>): Map<string, CatalogEntry> {
-  const catalog = new Map<string, LineInput>();
+  today: string,
+  billingDate: string,
+): Map<string, Map<string, UpcomingLine[]>> {
+  const byAgreement = new Map<string, Map<string, UpcomingLine[]>>();
   for (const line of lines) {
-    const current = catalog.get(line.productKey);
-    if (!current || compareIds(line.id, current.id) < 0) catalog.set(line.productKey, line);
+    if (!countingAgreements.has(line.agreementId) || !isLineBillable(line)) continue;
+    const quantity = formatQuantity(parseQuantity(line.quantity));
+    const starts = line.effectiveDate !== null && dateOnly(line.effectiveDate) > billingDate ? dateOnly(line.effectiveDate) : null;
+    const ends = line.cancelledDate !== null && dateOnly(line.cancelledDate) > today ? dateOnly(line.cancelledDate) : null;
+    if (starts !== null && (ends === null || ends > starts)) add(byAgreement, line, { lineId: line.id, quantity, change: "starts", date: starts });
+    if (ends !== null && (starts === null || ends > starts)) add(byAgreement, line, { lineId: line.id, quantity, change: "ends", date: ends });
   }
-  const entries = new Map<string, CatalogEntry>();
-  for (const [productKey, line] of catalog) entries.set(productKey, toCatalogEntry(line, agreements.get(line.agreementId)?.billingCycle));
-  return entries;
+  for (const products of byAgreement.values()) {
+    for (const list of products.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : compareIds(a.lineId, b.lineId)));
+  }
+  return byAgreement;
 }
 
-/** The billing cycle an estimated price is per: its agreement's, when that bills at all. */
-export function toCatalogEntry(line: LineInput, cycle: BillingCycle | undefined): CatalogEntry {
-  return { line, billingCycle: cycle && cycle !== "none" ? cycle : null };
+function add(map: Map<string, Map<string, UpcomingLine[]>>, line: LineInput, item: UpcomingLine): void {
+  let products = map.get(line.agreementId);
+  if (!products) map.set(line.agreementId, (products = new Map()));
+  const list = products.get(line.productKey);
+  if (list) list.push(item);
+  else products.set(line.productKey, [item]);
+}
+
+/**
+ * The estimate rule: per product, the most common unit price among current
+ * lines (billable, not cancelled as of today) of the tenant, ties → the
+ * lowest price; then the most common cost at that price (ties → lowest), in
+ * the price's most common currency and billing cycle. Never depends on ids.
+ */
+export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Map<string, CatalogEntry> {
+  const byProduct = new Map<string, PricePoint[]>();
+  for (const line of lines) {
+    if (!isLineBillable(line) || (line.cancelledDate !== null && dateOnly(line.cancelledDate) <= today)) continue;
+    const price = exactPrice(line);
+    const cycle = agreements.get(line.agreementId)?.billingCycle;
+    const point: PricePoint = {
+      productName: line.productName,
+      unitPrice: formatDecimal(price.unitPrice),
+      unitCost: formatDecimal(price.unitCost),
+      currency: line.currency,
+      billingCycle: cycle && cycle !== "none" ? cycle : null,
+    };
+    const list = byProduct.get(line.productKey);
+    if (list) list.push(point);
+    else byProduct.set(line.productKey, [point]);
+  }
+  const catalog = new Map<string, CatalogEntry>();
+  for (const [productKey, points] of byProduct) catalog.set(productKey, chooseEstimate(points));
+  return catalog;
+}
+
+export interface PricePoint {
+  productName: string;
+  unitPrice: string;
+  unitCost: string;
+  currency: string;
+  billingCycle: BillingCycle | null;
+}
+
+/** Most common price (ties → lowest), then within it the most common cost / currency / cycle (ties → lowest / first in order). */
+export function chooseEstimate(points: readonly PricePoint[]): CatalogEntry {
+  const price = mostCommon(points.map((p) => p.unitPrice), compareDecimalStrings);
+  const atPrice = points.filter((p) => p.unitPrice === price.value);
+  const cost = mostCommon(atPrice.map((p) => p.unitCost), compareDecimalStrings);
+  const currency = mostCommon(atPrice.map((p) => p.currency), compareText);
+  const cycle = mostCommon(atPrice.map((p) => p.billingCycle ?? "~"), compareText);
+  const name = mostCommon(atPrice.map((p) => p.productName), compareText);
+  return {
+    productName: name.value,
+    unitPrice: price.value,
+    unitCost: cost.value,
+    currency: currency.value,
+    billingCycle: cycle.value === "~" ? null : (cycle.value as BillingCycle),
+    lineCount: price.count,
+  };
+}
+
+function mostCommon(values: readonly string[], compare: (a: string, b: string) => number): { value: string; count: number } {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: { value: string; count: number } | null = null;
+  for (const [value, count] of counts) {
+    if (!best || count > best.count || (count === best.count && compare(value, best.value) < 0)) best = { value, count };
+  }
+  if (!best) throw new Error("mostCommon of nothing");
+  return best;
+}
+
+function compareDecimalStrings(a: string, b: string): number {
+  return new Big(a).cmp(b);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function groupServiceProducts(input: ReconcileInput): Map<string, string[]> {
@@ -132,3 +203,5 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+

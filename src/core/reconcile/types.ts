@@ -64,9 +64,14 @@ export interface LineInput {
   productKey: string;
   productName: string;
   quantity: DecimalString;
+  /** ConnectWise bills max(0, quantity − lessIncluded) units of an addition. */
   lessIncluded: DecimalString;
+  /** The price rounded to minor units (display, and the price when `unitPrice` is absent). */
   unitPriceMinor: number;
   unitCostMinor: number;
+  /** The PSA's exact unit price and cost in major units ("1.995"); when absent, the minor units above are exact. */
+  unitPrice?: DecimalString;
+  unitCost?: DecimalString;
   currency: string;
   billCustomer: BillCustomer;
   effectiveDate: string | null;
@@ -114,11 +119,20 @@ export interface UsageCountInput {
   sourceRef: string;
 }
 
-/** A tenant-wide line a product's price is estimated from, with its agreement's billing cycle. */
+/**
+ * A product's estimated price: its most common current price in the tenant
+ * (ties → the lowest), with the cost most common among the lines at that
+ * price (ties → lowest) and the billing cycle those prices are per.
+ */
 export interface CatalogEntry {
-  line: LineInput;
-  /** null when the line's agreement is unknown or bills on no cycle. */
+  productName: string;
+  unitPrice: DecimalString;
+  unitCost: DecimalString;
+  currency: string;
+  /** null when the lines' agreements bill on no cycle. */
   billingCycle: BillingCycle | null;
+  /** How many current lines carry this price (the evidence shown with the estimate). */
+  lineCount: number;
 }
 
 /**
@@ -155,6 +169,18 @@ export interface RowLine {
   lineId: string;
   quantity: DecimalString;
   unitPriceMinor: number;
+  /** Exact unit price in major units. */
+  unitPrice: DecimalString;
+  lessIncluded: DecimalString;
+}
+
+/** A line of the row's product that is not in effect on the billing date but starts or ends around it. */
+export interface UpcomingLine {
+  lineId: string;
+  quantity: DecimalString;
+  /** "starts": effective after the billing date; "ends": cancelled on or after today. */
+  change: "starts" | "ends";
+  date: string;
 }
 
 export interface RowSource {
@@ -198,7 +224,10 @@ export interface ReconRow {
   variance: DecimalString | null;
   unitPriceMinor: number | null;
   unitCostMinor: number | null;
-  /** Where the unit price came from: the target line, or an estimate from another line of the product. */
+  /** Exact unit price and cost in major units ("1.995"); money is computed from these and rounded once per figure. */
+  unitPrice: DecimalString | null;
+  unitCost: DecimalString | null;
+  /** Where the unit price came from: the target line, or an estimate (the product's most common price in the tenant). */
   priceSource: "line" | "catalog-estimate" | null;
   currency: string | null;
   monthlyImpactMinor: number | null;
@@ -210,6 +239,16 @@ export interface ReconRow {
   sources: RowSource[];
   /** Oldest observedAt among the sources (the figure is at least this fresh). */
   asOf: string | null;
+  /** The date the comparison is for: the next invoice's (the default effective date). Lines count when in effect on it. */
+  billingDate: string;
+  /** Lines of the product that start after the billing date or end around it: shown, not counted. */
+  upcoming: UpcomingLine[];
+  /**
+   * When a company carries the product on several agreements, usage is compared
+   * company-wide: the rows' variances add up to vendor − PSA for the company and
+   * only the target agreement's row carries the proposal.
+   */
+  pooled: { agreements: number; vendorTotal: DecimalString; psaTotal: DecimalString; targetAgreementId: string } | null;
   proposal: Proposal | null;
   /** Human-readable explanations (why stale, why suspect, why no proposal). */
   reasons: string[];

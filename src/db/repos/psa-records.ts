@@ -82,6 +82,8 @@ export function upsertLineStatement(db: Db, stamp: SyncStamp, agreementPsaId: st
     lessIncluded: l.lessIncluded,
     unitPriceMinor: l.unitPriceMinor,
     unitCostMinor: l.unitCostMinor,
+    unitPrice: l.unitPrice,
+    unitCost: l.unitCost,
     currency,
     billCustomer: l.billCustomer,
     effectiveDate: l.effectiveDate,

@@ -7,7 +7,9 @@
  * Cost grows with the company, never with the tenant or its history.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { toCatalogEntry } from "../../core/reconcile/tenant-index.ts";
+import { exactPrice } from "../../core/reconcile/money.ts";
+import { chooseEstimate, type PricePoint } from "../../core/reconcile/tenant-index.ts";
+import { formatDecimal } from "../../core/shared/decimal.ts";
 import type { BillingCycle, CatalogEntry, ReconcileInput } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
@@ -60,8 +62,6 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Pr
     db.select().from(t.serviceMappings).where(and(eq(t.serviceMappings.tenantId, tenantId), inArray(t.serviceMappings.serviceId, serviceIds))),
     db.select().from(t.serviceStats).where(and(eq(t.serviceStats.tenantId, tenantId), inArray(t.serviceStats.serviceId, serviceIds))),
   ]);
-  const productKeys = [...new Set(serviceMappings.map((m) => m.productKey))];
-  const catalog = await loadCatalog(db, tenantId, productKeys);
   const serviceInputs = services.map(toServiceInput);
   return {
     seq: seq[0]?.seq ?? 0,
@@ -75,7 +75,8 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Pr
       accountMappings: mappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
       serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
       counts: counts.map(toCountInput),
-      aggregates: { suspect: suspectOf(stats, serviceInputs), catalog },
+      // Estimated prices are loaded by the recompute for the rows that turn out to need one.
+      aggregates: { suspect: suspectOf(stats, serviceInputs), catalog: new Map() },
     },
   };
 }
@@ -122,26 +123,42 @@ function suspectOf(stats: ReadonlyArray<{ serviceId: string; reporting: number; 
 }
 
 /**
- * The estimate rule (smallest line id per product, tenant-wide) as indexed
- * seeks on agreement_lines (tenant_id, product_key, id): one row per product.
+ * The estimate rule (core/reconcile/tenant-index.ts chooseEstimate: the
+ * product's most common current price, ties → lowest) over the product's
+ * current lines, for the products a scope's rows need it for.
  */
-async function loadCatalog(db: Db, tenantId: string, productKeys: readonly string[]): Promise<Map<string, CatalogEntry>> {
+export async function loadCatalog(db: Db, tenantId: string, productKeys: readonly string[], today: string): Promise<Map<string, CatalogEntry>> {
   const catalog = new Map<string, CatalogEntry>();
   if (productKeys.length === 0) return catalog;
   const queries = productKeys.map((productKey) =>
+    // No join: drizzle's D1 batch maps rows by column name, and both tables have `id`.
     db
-      // No join: drizzle's D1 batch maps rows by column name, and both tables have `id`.
       .select({ line: t.agreementLines, cycle: sql<string | null>`(SELECT billing_cycle FROM agreements WHERE agreements.id = ${t.agreementLines.agreementId})` })
       .from(t.agreementLines)
-      .where(and(eq(t.agreementLines.tenantId, tenantId), eq(t.agreementLines.productKey, productKey)))
-      .orderBy(t.agreementLines.id)
-      .limit(1),
+      .where(
+        and(
+          eq(t.agreementLines.tenantId, tenantId),
+          eq(t.agreementLines.productKey, productKey),
+          eq(t.agreementLines.billCustomer, "Billable"),
+          sql`(${t.agreementLines.cancelledDate} IS NULL OR substr(${t.agreementLines.cancelledDate}, 1, 10) > ${today})`,
+        ),
+      ),
   );
   const results = await db.batch(queries as unknown as [(typeof queries)[number], ...(typeof queries)[number][]]);
-  for (const [found] of results) {
-    if (!found) continue;
-    catalog.set(found.line.productKey, toCatalogEntry(toLineInput(found.line), (found.cycle ?? undefined) as BillingCycle | undefined));
-  }
+  results.forEach((found, i) => {
+    if (found.length === 0) return;
+    const points: PricePoint[] = found.map(({ line, cycle }) => {
+      const input = toLineInput(line);
+      const price = exactPrice(input);
+      return {
+        productName: input.productName,
+        unitPrice: formatDecimal(price.unitPrice),
+        unitCost: formatDecimal(price.unitCost),
+        currency: input.currency,
+        billingCycle: cycle && cycle !== "none" ? (cycle as BillingCycle) : null,
+      };
+    });
+    catalog.set(productKeys[i] as string, chooseEstimate(points));
+  });
   return catalog;
 }
-

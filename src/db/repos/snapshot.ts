@@ -92,6 +92,8 @@ export function toLineInput(l: typeof t.agreementLines.$inferSelect): LineInput 
     lessIncluded: l.lessIncluded,
     unitPriceMinor: l.unitPriceMinor,
     unitCostMinor: l.unitCostMinor,
+    ...(l.unitPrice !== null ? { unitPrice: l.unitPrice } : {}),
+    ...(l.unitCost !== null ? { unitCost: l.unitCost } : {}),
     currency: l.currency,
     billCustomer: l.billCustomer as BillCustomer,
     effectiveDate: l.effectiveDate,

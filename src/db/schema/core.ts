@@ -94,6 +94,9 @@ export const agreementLines = sqliteTable(
     lessIncluded: text("less_included").notNull().default("0"),
     unitPriceMinor: integer("unit_price_minor").notNull(),
     unitCostMinor: integer("unit_cost_minor").notNull(),
+    /** The PSA's exact unit price / cost in major units ("1.995"); null = the minor units are exact (migration 0010). */
+    unitPrice: text("unit_price"),
+    unitCost: text("unit_cost"),
     currency: text("currency").notNull(),
     billCustomer: text("bill_customer").notNull(),
     effectiveDate: text("effective_date"),

@@ -11,7 +11,8 @@ import { rowSortKey } from "../../core/reconcile/order.ts";
 import { findRecheckAt } from "../../core/reconcile/recheck.ts";
 import type { ReconRow } from "../../core/reconcile/types.ts";
 import type { Db } from "../../db/client.ts";
-import { loadScopeInput } from "../../db/repos/recon-input.ts";
+import { loadCatalog, loadScopeInput, type ScopeInput } from "../../db/repos/recon-input.ts";
+import { toIsoDate } from "../../core/shared/dates.ts";
 import { findScopeState, listDirtyScopes, listScopesAfter, markAllScopes, type StoredRow, writeScopeRows } from "../../db/repos/recon-rows.ts";
 import { newId } from "../secrets.ts";
 
@@ -21,7 +22,7 @@ const MAX_ATTEMPTS = 3;
 export async function recomputeScope(db: Db, tenantId: string, scope: string, now: Date): Promise<{ written: boolean; rows: number }> {
   for (let attempt = 1; ; attempt++) {
     const { seq, input } = await loadScopeInput(db, tenantId, scope);
-    const rows = reconcile({ now, ...input });
+    const rows = await reconcileScope(db, tenantId, input, now);
     const written = await writeScopeRows(db, {
       tenantId,
       scope,
@@ -35,6 +36,19 @@ export async function recomputeScope(db: Db, tenantId: string, scope: string, no
     const state = await findScopeState(db, tenantId, scope);
     if (!state?.dirty) return { written: false, rows: rows.length };
   }
+}
+
+/**
+ * Two passes: the rows decide which products have no line of their own and
+ * need the tenant-wide price estimate; only those are read (a product's
+ * current lines), then the scope is reconciled with them.
+ */
+async function reconcileScope(db: Db, tenantId: string, input: ScopeInput["input"], now: Date): Promise<ReconRow[]> {
+  const first = reconcile({ now, ...input });
+  const needed = [...new Set(first.filter((r) => toStoredRow(r).needsCatalog).map((r) => r.productKey as string))];
+  if (needed.length === 0) return first;
+  const catalog = await loadCatalog(db, tenantId, needed, toIsoDate(now));
+  return reconcile({ now, ...input, aggregates: { suspect: input.aggregates?.suspect ?? new Map(), catalog } });
 }
 
 function toStoredRow(row: ReconRow): StoredRow {

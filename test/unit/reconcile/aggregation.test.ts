@@ -18,9 +18,9 @@ describe("PSA side of a row", () => {
     expect(summary(row)).toEqual({ key: "agr:a1:P1", status: "increase", psa: "18", vendor: "20", variance: "2" });
     expect(row.targetLineId).toBe("L2");
     expect(row.lines).toEqual([
-      { lineId: "L1", quantity: "4", unitPriceMinor: 2200 },
-      { lineId: "L2", quantity: "7", unitPriceMinor: 2200 },
-      { lineId: "L3", quantity: "7", unitPriceMinor: 2200 },
+      { lineId: "L1", quantity: "4", unitPriceMinor: 2200, unitPrice: "22", lessIncluded: "0" },
+      { lineId: "L2", quantity: "7", unitPriceMinor: 2200, unitPrice: "22", lessIncluded: "0" },
+      { lineId: "L3", quantity: "7", unitPriceMinor: 2200, unitPrice: "22", lessIncluded: "0" },
     ]);
   });
 

@@ -85,25 +85,47 @@ describe("service and account mapping", () => {
 describe("allocation to an agreement", () => {
   const twoAgreements = [agreement({ id: "a1", name: "Main" }), agreement({ id: "a2", name: "Security" })];
 
-  it("uses the agreement carrying the most of the product", () => {
+  // Issue 9: the company's usage is compared with the company's PSA total; variances add up to
+  // vendor − PSA and only the agreement holding the largest line carries the proposal.
+  it("compares company-wide across the agreements carrying the product", () => {
     const rows = run({
       agreements: twoAgreements,
       lines: [line({ id: "L1", agreementId: "a1", quantity: "3" }), line({ id: "L2", agreementId: "a2", quantity: "8" })],
     });
+    // 10 used against 3 + 8 billed: a1 is allocated its 3, a2 (the largest line) the remaining 7.
     expect(rows.map(summary)).toEqual([
-      { key: "agr:a1:P1", status: "no-usage", psa: "3", vendor: null, variance: null },
-      { key: "agr:a2:P1", status: "increase", psa: "8", vendor: "10", variance: "2" },
+      { key: "agr:a1:P1", status: "match", psa: "3", vendor: "3", variance: "0" },
+      { key: "agr:a2:P1", status: "decrease", psa: "8", vendor: "7", variance: "-1" },
     ]);
+    expect(rowOf(rows, "agr:a1:P1").proposal).toBeNull();
+    expect(rowOf(rows, "agr:a2:P1").proposal).toMatchObject({ targetLineId: "L2", fromQuantity: "8", toQuantity: "7" });
+    expect(rowOf(rows, "agr:a2:P1").pooled).toEqual({ agreements: 2, vendorTotal: "10", psaTotal: "11", targetAgreementId: "a2" });
   });
 
-  it("breaks a tie between carriers by the smallest agreement id", () => {
+  it("targets the agreement with the largest line, ties → the smallest line id", () => {
     const rows = run({
       agreements: [agreement({ id: "2", name: "Main" }), agreement({ id: "10", name: "Security" })],
       lines: [line({ id: "L1", agreementId: "10", quantity: "5" }), line({ id: "L2", agreementId: "2", quantity: "5" })],
+      counts: [count({ quantity: "12" })],
     });
-    // All-digit ids compare as numbers: 2 < 10.
-    expect(rowOf(rows, "agr:10:P1").vendorQuantity).toBeNull();
-    expect(rowOf(rows, "agr:2:P1").vendorQuantity).toBe("10");
+    // Both lines hold 5; L1 < L2, so agreement 10 takes the difference (12 − 5 − 5 = +2).
+    expect(rowOf(rows, "agr:10:P1")).toMatchObject({ vendorQuantity: "7", variance: "2", status: "increase" });
+    expect(rowOf(rows, "agr:2:P1")).toMatchObject({ vendorQuantity: "5", variance: "0", status: "match", proposal: null });
+  });
+
+  it("takes a shortfall below the other agreements' lines off them, largest first, and proposes only on the target", () => {
+    const rows = run({
+      agreements: [agreement({ id: "a1", name: "Main" }), agreement({ id: "a2", name: "Site B" }), agreement({ id: "a3", name: "Site C" })],
+      lines: [line({ id: "L1", agreementId: "a1", quantity: "10" }), line({ id: "L2", agreementId: "a2", quantity: "6" }), line({ id: "L3", agreementId: "a3", quantity: "4" })],
+      counts: [count({ quantity: "7" })],
+    });
+    // 7 used against 10 + 6 + 4: a2 (6) is filled first, then a3 gets the last 1; the target a1 gets 0.
+    expect(rows.map(summary)).toEqual([
+      { key: "agr:a1:P1", status: "decrease", psa: "10", vendor: "0", variance: "-10" },
+      { key: "agr:a2:P1", status: "match", psa: "6", vendor: "6", variance: "0" },
+      { key: "agr:a3:P1", status: "decrease", psa: "4", vendor: "1", variance: "-3" },
+    ]);
+    expect(rows.filter((r) => r.proposal !== null).map((r) => r.key)).toEqual(["agr:a1:P1"]);
   });
 
   it("honours a pinned agreement even when it lacks the product", () => {

@@ -36,8 +36,13 @@ describe("line counting", () => {
     ["NoCharge", { billCustomer: "NoCharge" }, false],
     ["cancelled in the past", { cancelledDate: "2026-03-01" }, false],
     ["cancelled today", { cancelledDate: "2026-03-15" }, false],
-    ["cancelled in the future", { cancelledDate: "2026-03-16" }, true],
-    ["effective in the future", { effectiveDate: "2026-05-01" }, true],
+    // Issue 9: a line counts when in effect on the date the next invoice covers (2026-04-01 here):
+    // ConnectWise bills an addition from its effectiveDate until its cancelledDate (API model `Addition`).
+    ["cancelled before the next invoice", { cancelledDate: "2026-03-16" }, false],
+    ["cancelled on the next invoice date", { cancelledDate: "2026-04-01" }, false],
+    ["cancelled after the next invoice date", { cancelledDate: "2026-04-02" }, true],
+    ["effective on the next invoice date", { effectiveDate: "2026-04-01" }, true],
+    ["effective after the next invoice date", { effectiveDate: "2026-05-01" }, false],
   ])("%s → counts: %s", (_name, overrides, counts) => {
     const row = rowOf(run({ lines: [line(overrides)] }), "agr:a1:P1");
     if (counts) {

@@ -58,29 +58,38 @@ describe("price of a row", () => {
     expect([row.unitPriceMinor, row.unitCostMinor, row.currency, row.priceSource]).toEqual([1500, 900, "EUR", "line"]);
   });
 
-  it("is estimated from the tenant's line of the product with the smallest id for a missing line", () => {
-    const rows = run({
-      companies: [company(), company("c2", "Beta")],
-      agreements: [agreement(), agreement({ id: "a2", companyId: "c2", name: "Beta MSA" })],
-      lines: [
-        line({ id: "L7", agreementId: "a2", unitPriceMinor: 2500, unitCostMinor: 2000 }),
-        // Not counted (DoNotBill) but still the catalog's reference price: smallest id.
-        line({ id: "L3", agreementId: "a2", billCustomer: "DoNotBill", unitPriceMinor: 1900, unitCostMinor: 1000, currency: "CAD", productName: "M365 BP" }),
-      ],
-    });
+  // Issue 9: one documented rule that never depends on ids — the product's most common current
+  // price in the tenant (billable, not cancelled), ties → the lowest; labelled as an estimate.
+  it("is estimated from the product's most common current price for a missing line (ties → lowest)", () => {
+    const other = (id: string, unitPriceMinor: number, extra: object = {}) => line({ id, agreementId: "a2", unitPriceMinor, unitCostMinor: 2000, ...extra });
+    const tenant = (lines: ReturnType<typeof line>[]) =>
+      run({ companies: [company(), company("c2", "Beta")], agreements: [agreement(), agreement({ id: "a2", companyId: "c2", name: "Beta MSA" })], lines });
+    // 2500 ×2, 2400 ×1, 1900 only on a DoNotBill line and a cancelled one (not current prices).
+    const rows = tenant([
+      other("Z9", 2500),
+      other("A1", 2400),
+      other("M5", 2500),
+      other("B2", 1900, { billCustomer: "DoNotBill" }),
+      other("C3", 1900, { cancelledDate: "2026-01-31" }),
+    ]);
     const row = rowOf(rows, "agr:a1:P1");
     expect(row).toMatchObject({
       status: "missing-line",
       priceSource: "catalog-estimate",
-      unitPriceMinor: 1900,
-      unitCostMinor: 1000,
-      currency: "CAD",
-      productName: "M365 BP",
-      monthlyImpactMinor: 19000,
-      unitMarginMinor: 900,
-      marginPct: "47.4",
+      unitPrice: "25",
+      unitPriceMinor: 2500,
+      unitCostMinor: 2000,
+      currency: "USD",
+      // 10 seats × $25.00 a month.
+      monthlyImpactMinor: 25000,
+      unitMarginMinor: 500,
+      marginPct: "20.0",
     });
-    expect(row.reasons).toEqual(["No line of this product on the agreement: the unit price is estimated from line L3 of the same product."]);
+    expect(row.reasons).toEqual(["Estimated price: no line of this product on the agreement, so the price is the product's most common price in the PSA (25 USD, on 2 current lines)."]);
+    // A tie (one line each at 2500 and 2400) goes to the lower price, whatever the ids.
+    const tie = rowOf(tenant([other("Z9", 2500), other("A1", 2400)]), "agr:a1:P1");
+    const tieRenamed = rowOf(tenant([other("A1", 2500), other("Z9", 2400)]), "agr:a1:P1");
+    expect([tie.unitPriceMinor, tieRenamed.unitPriceMinor]).toEqual([2400, 2400]);
   });
 
   it("is unknown when no line of the product exists anywhere", () => {

@@ -148,22 +148,27 @@ describe("previewProration = remainingDays × change × unit price ÷ periodDays
     ["2026-07-01", "semiannual", "2", 100, 184, 184, 200],
     ["2028-12-31", "annual", "1", 36600, 1, 366, 100],
   ])("%s %s change %s at %d → %d/%d days, %d", (effectiveDate, billingCycle, quantityChange, unitPriceMinor, remaining, days, amount) => {
-    const result = previewProration({ effectiveDate, billingCycle, quantityChange, unitPriceMinor });
+    const result = previewProration({ effectiveDate, billingCycle, quantityChange, unitPrice: major(unitPriceMinor), currency: "USD" });
     expect(result.ok && [result.value.remainingDays, result.value.periodDays, result.value.prorationMinor]).toEqual([remaining, days, amount]);
   });
 
   it("returns the period and no amount without a price", () => {
-    expect(previewProration({ effectiveDate: "2027-02-15", billingCycle: "monthly", quantityChange: "3", unitPriceMinor: null })).toEqual({
+    expect(previewProration({ effectiveDate: "2027-02-15", billingCycle: "monthly", quantityChange: "3", unitPrice: major(null), currency: "USD" })).toEqual({
       ok: true,
       value: { prorationMinor: null, remainingDays: 14, periodDays: 28, periodStart: "2027-02-01", periodEnd: "2027-02-28" },
     });
   });
 
   it("rejects a bad date or quantity", () => {
-    expect(previewProration({ effectiveDate: "2027-02-29", billingCycle: "monthly", quantityChange: "3", unitPriceMinor: 1 }).ok).toBe(false);
-    expect(previewProration({ effectiveDate: "2027-02-01", billingCycle: "monthly", quantityChange: "1e3", unitPriceMinor: 1 }).ok).toBe(false);
+    expect(previewProration({ effectiveDate: "2027-02-29", billingCycle: "monthly", quantityChange: "3", unitPrice: major(1), currency: "USD" }).ok).toBe(false);
+    expect(previewProration({ effectiveDate: "2027-02-01", billingCycle: "monthly", quantityChange: "1e3", unitPrice: major(1), currency: "USD" }).ok).toBe(false);
   });
 });
+
+/** Minor units (cents) as the exact major-unit price the engine takes. */
+function major(minor: number | null): string | null {
+  return minor === null ? null : (minor / 100).toFixed(2);
+}
 
 describe("proposals follow month lengths", () => {
   // change 2 at 2200 per month

@@ -52,7 +52,7 @@ function sliceOf(full: ReconcileInput, companyId: string): ReconcileInput {
     counts,
     aggregates: {
       suspect: findSuspectServices(full, selectLatestCounts(full)),
-      catalog: buildCatalog(full.lines, new Map(full.agreements.map((a) => [a.id, a]))),
+      catalog: buildCatalog(full.lines, new Map(full.agreements.map((a) => [a.id, a])), "2026-03-15"),
     },
   };
 }

@@ -1,0 +1,23 @@
+-- Exact PSA prices (issue 9): ConnectWise unit prices and costs carry more
+-- than two decimals ($1.995). unit_price / unit_cost keep the PSA's exact
+-- decimal (major units, TEXT); unit_price_minor / unit_cost_minor stay as the
+-- rounded display figure. NULL = the minor units are exact (rows synced before).
+ALTER TABLE agreement_lines ADD COLUMN unit_price TEXT;
+--> statement-breakpoint
+ALTER TABLE agreement_lines ADD COLUMN unit_cost TEXT;
+--> statement-breakpoint
+-- The engine reads the exact price now: a change to it must mark the company dirty too.
+DROP TRIGGER agreement_lines_upd;
+--> statement-breakpoint
+CREATE TRIGGER agreement_lines_upd AFTER UPDATE ON agreement_lines
+WHEN (OLD.agreement_id, OLD.product_key, OLD.product_name, OLD.quantity, OLD.less_included, OLD.unit_price_minor, OLD.unit_cost_minor,
+      OLD.currency, OLD.bill_customer, OLD.effective_date IS NEW.effective_date, OLD.cancelled_date IS NEW.cancelled_date,
+      OLD.unit_price IS NEW.unit_price, OLD.unit_cost IS NEW.unit_cost)
+  IS NOT (NEW.agreement_id, NEW.product_key, NEW.product_name, NEW.quantity, NEW.less_included, NEW.unit_price_minor, NEW.unit_cost_minor,
+      NEW.currency, NEW.bill_customer, 1, 1, 1, 1)
+BEGIN
+  UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
+  WHERE tenant_id = NEW.tenant_id AND (
+    scope IN ((SELECT company_id FROM agreements WHERE id = NEW.agreement_id), (SELECT company_id FROM agreements WHERE id = OLD.agreement_id))
+    OR scope IN (SELECT scope FROM recon_rows WHERE tenant_id = NEW.tenant_id AND needs_catalog = 1 AND product_key IN (OLD.product_key, NEW.product_key)));
+END;
