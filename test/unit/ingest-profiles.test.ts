@@ -118,9 +118,15 @@ describe("generic csv", () => {
     expect(run.acceptRow(["t1", "Pro", "4", "2026-05"], 2)).toEqual({ kind: "accepted" });
     expect(run.acceptRow(["t2", "Pro", "4", "6/30/2026"], 3)).toEqual({ kind: "accepted" });
     expect(run.acceptRow(["t3", "Pro", "4", "soon"], 4)).toMatchObject({ kind: "rejected" });
-    expect(run.acceptRow(["t4", "Pro", "-1", "2026-05"], 5)).toEqual({ kind: "rejected", reason: "Users: must not be negative" });
+    expect(run.acceptRow(["t4", "Pro", "-1", "2026-05"], 5)).toEqual({ kind: "rejected", reason: 'Users: must not be negative (a minus sign is never accepted), got "-1"' });
     const result = run.finish();
     expect(result.ok && result.value.map((d) => [d.accountExternalId, d.period])).toEqual([["t1", "2026-05"], ["t2", "2026-06"]]);
+  });
+
+  it.each(["-0", "-0.0", " -0 ", "'-0"])("refuses the quantity %j: a minus sign is never read as 0 (issue 10 #5)", (cell) => {
+    const run = createGenericProfile({ ...config, aggregate: true }, { period: "2026-01", periodFromQuery: false });
+    run.bindHeader(["Tenant", "Plan", "Users", "Month"]);
+    expect(run.acceptRow(["t1", "Pro", cell, "2026-05"], 7)).toEqual({ kind: "rejected", reason: `Users: must not be negative (a minus sign is never accepted), got "${cell}"` });
   });
 
   it("names a missing optional column the profile relies on", () => {

@@ -177,6 +177,52 @@ describe("profile csv (saved column profile)", () => {
   });
 });
 
+describe("periods and signs on the CSV road (issue 10 #4, #5)", () => {
+  const months = () => {
+    const now = new Date();
+    const shift = (by: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + by, 1)).toISOString().slice(0, 7);
+    return { previous: shift(-1), current: shift(0), next: shift(1) };
+  };
+  const profile = async (name: string, { columns = {}, ...rest }: { columns?: Record<string, string>; arrears?: boolean; aggregate?: boolean } = {}) => {
+    const body = { name, columns: { accountId: "Tenant", serviceName: "Plan", quantity: "Users", ...columns }, aggregate: false, ...rest };
+    return (await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201)).profile.profileId;
+  };
+
+  it("refuses a row whose period is after the current month, naming its line, and imports nothing", async () => {
+    const { current, next } = months();
+    const id = await profile("Periods", { columns: { period: "Month" } });
+    const csv = `Tenant,Plan,Users,Month\r\nt1,Pro,4,${current}\r\nt2,Pro,5,2099-12\r\n`;
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}`, csv), 400)).error;
+    expect(error.message).toBe(`line 3: period must not be after the current month (${current}), got "2099-12"; nothing imported`);
+    const nextMonth = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}`, `Tenant,Plan,Users,Month\r\nt3,Pro,4,${next}\r\n`), 400)).error;
+    expect(nextMonth.message).toContain("line 2: period must not be after the current month");
+    expect(await rows("SELECT id FROM vendor_accounts WHERE tenant_id = ? AND external_id IN ('t1','t2','t3')", tenant.tenantId)).toEqual([]);
+  });
+
+  it("refuses ?period= after the current month, naming the query field", async () => {
+    const error = (await json<ErrorBody>(await upload("profile=partner-center-usage&period=2099-12", usageCsv), 400)).error;
+    expect(error.message).toBe(`query.period: must not be after the current month (${months().current}), got "2099-12"`);
+  });
+
+  it("records an arrears export (profile field or ?arrears=true) for the month it covers, the month before the import", async () => {
+    const { previous, current } = months();
+    const arrears = await profile("Arrears report", { arrears: true });
+    const first = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${arrears}`, "Tenant,Plan,Users\r\narr-1,Pro,4\r\n"), 201);
+    expect((await ledger(first.import.importId)).map((r) => r.period)).toEqual([previous]);
+    const plain = await profile("Monthly report");
+    const second = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${plain}`, "Tenant,Plan,Users\r\narr-2,Pro,4\r\n"), 201);
+    expect((await ledger(second.import.importId)).map((r) => r.period)).toEqual([current]);
+    const third = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${plain}&arrears=true`, "Tenant,Plan,Users\r\narr-3,Pro,4\r\n"), 201);
+    expect((await ledger(third.import.importId)).map((r) => r.period)).toEqual([previous]);
+  });
+
+  it.each(["-0", "-0.0", "-1"])("refuses the quantity cell %j naming its line (never read as 0)", async (cell) => {
+    const id = await profile(`Signs ${cell}`, { aggregate: true });
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}&period=2026-06`, `Tenant,Plan,Users\r\nsign-1,Pro,2\r\nsign-1,Pro,${cell}\r\n`), 400)).error;
+    expect(error.message).toContain(`line 3: Users: must not be negative (a minus sign is never accepted), got "${cell}"`);
+  });
+});
+
 describe("request checks", () => {
   it.each([
     ["an unknown profile", "profile=excel", "text/csv", 400, "query.profile"],

@@ -136,6 +136,9 @@ describe("the CIPP flow", () => {
     ["a word", '"lots"'],
     ["exponent notation", "1e3"],
     ["a negative", "-2"],
+    ["a JSON minus zero", "-0"],
+    ["a string minus zero", '"-0"'],
+    ["a string minus zero with decimals", '"-0.0"'],
     ["nothing", "null"],
   ])("rejects %s as unitCount", async (_label, value) => {
     const res = await gradient(`/service/${serviceId}/count`, "POST", `{"accountId":"alpha.onmicrosoft.com","unitCount":${value}}`);
@@ -143,6 +146,22 @@ describe("the CIPP flow", () => {
     const body = (await res.json()) as { statusCode: number; message: string };
     expect(body.statusCode).toBe(400);
     expect(body.message).toContain("unitCount");
+  });
+});
+
+describe("repeated counts", () => {
+  it("identical count calls write one ledger row; a changed count writes again (issue 10 #6)", async () => {
+    // Its own integration: the test rate limit (40 per 10 s per token) is not shared with the tests above.
+    const own = await json<Keys>(await authed(tenant.apiKey, "/api/v1/integrations", "POST", { kind: "vendor-api", name: "Repeat" }), 201);
+    const ownToken = btoa(`${own.vendorApiKey}:${own.partnerApiKey}`);
+    const send = (unitCount: number) => gradient("/service/svc-repeat/count", "POST", { accountId: "repeat.onmicrosoft.com", unitCount }, "GRADIENT-TOKEN", ownToken);
+    const first = await json<{ data: { unchanged: boolean } }>(await send(12), 201);
+    expect(first.data.unchanged).toBe(false);
+    for (let i = 0; i < 10; i++) expect((await json<{ data: { unchanged: boolean } }>(await send(12), 201)).data.unchanged).toBe(true);
+    const ledger = () => rows<{ quantity: string }>("SELECT quantity FROM ingest_count_log WHERE tenant_id = ? AND account_external_id = 'repeat.onmicrosoft.com' ORDER BY seq", tenant.tenantId);
+    expect(await ledger()).toEqual([{ quantity: "12" }]);
+    expect((await json<{ data: { unchanged: boolean } }>(await send(13), 201)).data.unchanged).toBe(false);
+    expect((await ledger()).map((r) => r.quantity)).toEqual(["12", "13"]);
   });
 });
 
@@ -187,7 +206,7 @@ describe("rate limit and disconnect", () => {
   it("a disconnected integration's token stops working; its counts stay", async () => {
     expect((await authed(tenant.apiKey, `/api/v1/integrations/${keys.integrationId}`, "DELETE")).status).toBe(204);
     expect((await gradient("")).status).toBe(401);
-    const [kept] = await rows<{ n: number }>("SELECT count(*) AS n FROM usage_counts WHERE tenant_id = ?", tenant.tenantId);
+    const [kept] = await rows<{ n: number }>("SELECT count(*) AS n FROM usage_counts u JOIN vendor_accounts a ON a.id = u.account_id WHERE u.tenant_id = ? AND a.integration_id = ?", tenant.tenantId, keys.integrationId);
     expect(kept?.n).toBe(3);
   });
 });

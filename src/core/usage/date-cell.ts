@@ -54,3 +54,20 @@ export function isPeriod(text: string): boolean {
 export function periodOfInstant(instant: Date): string {
   return instant.toISOString().slice(0, 7);
 }
+
+/** The month before a `YYYY-MM` period (arrears sources cover the month before they are pulled). */
+export function previousPeriod(period: string): string {
+  const year = Number(period.slice(0, 4));
+  const month = Number(period.slice(5, 7));
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, "0")}`;
+}
+
+/**
+ * Why a period cannot be stored, or null. A count is for a month that has
+ * begun: a period after the current UTC month (`2099-12`) would be "newest"
+ * forever and hide every later count, so it is refused on every road in.
+ */
+export function futurePeriodError(period: string, now: Date): string | null {
+  const current = periodOfInstant(now);
+  return period > current ? `must not be after the current month (${current}), got "${period}"` : null;
+}

@@ -11,7 +11,7 @@ import { err, ok, type Result } from "../shared/result.ts";
 import { CountAggregator } from "./aggregate.ts";
 import { ACCEPTED, bindColumns, type CsvProfileRun, type ImportDraft, rejected, type RowOutcome, textCell } from "./csv-profile.ts";
 import { type DateOrder, isPeriod, parseDateCell, periodOfDate } from "./date-cell.ts";
-import { parseDecimalCell, type ScaledDecimal } from "./exact-sum.ts";
+import { cleanNumericCell, parseDecimalCell, type ScaledDecimal } from "./exact-sum.ts";
 import { normalizeCurrency } from "./money.ts";
 
 export interface GenericCsvConfig {
@@ -31,6 +31,8 @@ export interface GenericCsvConfig {
   /** Currency of the cost column when the file has no currency column. */
   currency?: string | undefined;
   aggregate: boolean;
+  /** Arrears export: the default period is the month before the import (set by the service, which has the clock). */
+  arrears?: boolean | undefined;
   dateOrder: DateOrder;
   delimiter?: string | undefined;
 }
@@ -76,9 +78,11 @@ export function createGenericProfile(config: GenericCsvConfig, options: GenericR
     if ("error" in account) return rejected(account.error);
     const service = textCell(cells, (c.serviceId ?? c.serviceName) as number, config.columns.serviceId ?? config.columns.serviceName);
     if ("error" in service) return rejected(service.error);
-    const quantity = parseDecimalCell(cells[c.quantity as number] ?? "");
-    if (!quantity) return rejected(`${config.columns.quantity}: not a decimal: "${cells[c.quantity as number] ?? ""}"`);
-    if (quantity.units < 0n && !config.aggregate) return rejected(`${config.columns.quantity}: must not be negative`);
+    const quantityText = cells[c.quantity as number] ?? "";
+    // Quantities are ≥ 0: any minus sign is refused, so "-0" is an error, not a silent 0.
+    if (cleanNumericCell(quantityText).startsWith("-")) return rejected(`${config.columns.quantity}: must not be negative (a minus sign is never accepted), got "${quantityText}"`);
+    const quantity = parseDecimalCell(quantityText);
+    if (!quantity) return rejected(`${config.columns.quantity}: not a decimal: "${quantityText}"`);
     const period = periodOf(cells);
     if (typeof period !== "string") return rejected(period.error);
     const money = costOf(cells);

@@ -11,6 +11,12 @@
  * D1 allows 100 bound parameters and 100 KB of SQL per statement: rows travel
  * as one JSON parameter expanded by json_each, in chunks of ≤ 1,000 rows /
  * ~512 KB, so 10,000 counts are 10 statements, not 1,100.
+ *
+ * Repeats (issue 10 #6): for pushes, Gradient count calls and pulls, a count
+ * equal to the stored figure (same account, service, period, quantity, cost,
+ * and no new name) is not appended again — 1,200 identical calls are one
+ * ledger row, not 1,200. It still confirms the figure: its observed_at moves
+ * forward so the count does not look stale.
  */
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -63,6 +69,7 @@ function toJsonRow(d: CountDraft): string {
   return JSON.stringify({
     r: d.sourceRef, a: d.accountExternalId, an: d.accountName, ad: d.accountDescription, s: d.serviceExternalId, sn: d.serviceName,
     sc: d.serviceCategory, su: d.serviceUnit, p: d.period, q: d.quantity, c: d.costMinor, cc: d.costCurrency, o: d.observedAt, l: d.lineCount,
+    lt: d.late ? 1 : 0,
   });
 }
 
@@ -84,20 +91,62 @@ export function chunkDrafts(drafts: readonly CountDraft[]): string[] {
   return chunks;
 }
 
-/** Statements appending the drafts to the ledger. */
-export function logStatements(db: Db, source: LedgerSource, drafts: readonly CountDraft[]) {
-  return chunkDrafts(drafts).map((json) => logChunkStatement(db, source, json));
+/**
+ * Statements appending the drafts to the ledger. With `skipUnchanged`, a
+ * draft equal to the stored figure is not appended; a second statement per
+ * chunk moves that figure's observed_at forward instead.
+ */
+export function logStatements(db: Db, source: LedgerSource, drafts: readonly CountDraft[], options: { skipUnchanged?: boolean } = {}) {
+  return chunkDrafts(drafts).flatMap((json) =>
+    options.skipUnchanged ? [logChunkStatement(db, source, json, true), confirmChunkStatement(db, source, json)] : [logChunkStatement(db, source, json, false)],
+  );
 }
 
-export function logChunkStatement(db: Db, s: LedgerSource, json: string) {
+/** SQL: the stored count (`u`) equal to draft row `j` — same key, quantity and cost, and no new account/service naming. */
+function sameStoredCount(s: LedgerSource) {
+  return sql`SELECT 1 FROM usage_counts AS u
+      JOIN vendor_accounts AS va ON va.id = u.account_id
+      JOIN vendor_services AS vs ON vs.id = u.service_id
+      WHERE u.tenant_id = ${s.tenantId} AND va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId}
+        AND va.external_id = j.value ->> '$.a' AND vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId}
+        AND vs.external_id = j.value ->> '$.s' AND u.period = j.value ->> '$.p' AND u.quantity = j.value ->> '$.q'
+        AND u.cost_minor IS (j.value ->> '$.c') AND u.cost_currency IS (j.value ->> '$.cc')
+        AND (j.value ->> '$.an' IS NULL OR va.name = j.value ->> '$.an')
+        AND (j.value ->> '$.ad' IS NULL OR va.description IS (j.value ->> '$.ad'))
+        AND (j.value ->> '$.sn' IS NULL OR vs.name = j.value ->> '$.sn')
+        AND (j.value ->> '$.sc' IS NULL OR vs.category = j.value ->> '$.sc')
+        AND (j.value ->> '$.su' IS NULL OR vs.unit IS (j.value ->> '$.su'))`;
+}
+
+export function logChunkStatement(db: Db, s: LedgerSource, json: string, skipUnchanged = false) {
   return db.run(sql`
     INSERT INTO ingest_count_log (tenant_id, integration_id, source_kind, source_id, source_ref, account_external_id, account_name,
       account_description, service_external_id, service_name, service_category, service_unit, period, quantity, cost_minor, cost_currency,
-      observed_at, line_count, received_at)
+      observed_at, line_count, received_at, late)
     SELECT ${s.tenantId}, ${s.integrationId}, ${s.sourceKind}, ${s.sourceId}, j.value ->> '$.r', j.value ->> '$.a', j.value ->> '$.an',
       j.value ->> '$.ad', j.value ->> '$.s', j.value ->> '$.sn', j.value ->> '$.sc', j.value ->> '$.su', j.value ->> '$.p', j.value ->> '$.q',
-      j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}
-    FROM json_each(${json}) AS j`);
+      j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}, coalesce(j.value ->> '$.lt', 0)
+    FROM json_each(${json}) AS j
+    ${skipUnchanged ? sql`WHERE NOT EXISTS (${sameStoredCount(s)})` : sql``}`);
+}
+
+/** An unchanged count confirms the stored figure: its observed_at moves forward (never back), nothing else changes. */
+function confirmChunkStatement(db: Db, s: LedgerSource, json: string) {
+  return db.run(sql`
+    UPDATE usage_counts SET observed_at = c.o
+    FROM (SELECT va.id AS account_id, vs.id AS service_id, j.value ->> '$.p' AS p, j.value ->> '$.q' AS q, j.value ->> '$.c' AS c,
+            j.value ->> '$.cc' AS cc, j.value ->> '$.o' AS o
+          FROM json_each(${json}) AS j
+          JOIN vendor_accounts AS va ON va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId} AND va.external_id = j.value ->> '$.a'
+          JOIN vendor_services AS vs ON vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId} AND vs.external_id = j.value ->> '$.s') AS c
+    WHERE usage_counts.tenant_id = ${s.tenantId} AND usage_counts.account_id = c.account_id AND usage_counts.service_id = c.service_id
+      AND usage_counts.period = c.p AND usage_counts.quantity = c.q AND usage_counts.cost_minor IS c.c AND usage_counts.cost_currency IS c.cc
+      AND c.o > usage_counts.observed_at`);
+}
+
+/** SQL: how many ledger rows a source wrote (counts received minus this = acknowledged unchanged). */
+export function loggedCountSql(tenantId: string, sourceId: string) {
+  return sql`(SELECT count(*) FROM ingest_count_log WHERE tenant_id = ${tenantId} AND source_id = ${sourceId})`;
 }
 
 export interface ApplyScope {

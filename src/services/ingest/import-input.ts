@@ -15,6 +15,8 @@ export const importQuerySchema = z.strictObject({
   groupBy: z.string().regex(/^(subscription|resourceGroup|tag:[^\s]{1,100})$/, "must be subscription, resourceGroup or tag:<name>").optional(),
   measure: z.enum(["cost", "quantity"]).optional(),
   dateOrder: dateOrder.optional(),
+  /** The file is an arrears export: without a period of its own it covers the month before the import. */
+  arrears: z.enum(["true", "false"], { error: "must be true or false" }).transform((v) => v === "true").optional(),
 });
 export type ImportQuery = z.infer<typeof importQuerySchema>;
 
@@ -38,6 +40,8 @@ export const importProfileSchema = z.strictObject({
   unit: z.string().trim().min(1).max(50).optional(),
   currency: z.string().regex(/^[A-Za-z]{3}$/, "must be an ISO 4217 code").optional(),
   aggregate: z.boolean().default(false),
+  /** An arrears export (e.g. a monthly licence report for last month): without a period column it covers the month before the import. */
+  arrears: z.boolean().default(false),
   dateOrder: dateOrder.default("MDY"),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
 });

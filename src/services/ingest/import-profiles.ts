@@ -4,7 +4,7 @@
  * integration (deterministic id, created on first use); a generic `csv` import
  * uses a saved column profile, each bound to its own integration.
  */
-import { periodOfInstant } from "../../core/usage/date-cell.ts";
+import { futurePeriodError, periodOfInstant, previousPeriod } from "../../core/usage/date-cell.ts";
 import type { CsvProfileRun } from "../../core/usage/csv-profile.ts";
 import { createGenericProfile, type GenericCsvConfig } from "../../core/usage/generic-csv.ts";
 import { createInvoiceProfile } from "../../core/usage/partner-center-invoice.ts";
@@ -31,12 +31,18 @@ export interface ResolvedProfile {
 }
 
 export async function resolveProfile(db: Db, tenantId: string, query: ImportQuery, now: Date): Promise<ResolvedProfile> {
+  const future = query.period === undefined ? null : futurePeriodError(query.period, now);
+  if (future) throw new AppError("validation_failed", `query.period: ${future}`);
   if (query.profile === "csv") {
     if (!query.profileId) throw new AppError("validation_failed", "query.profileId: required for profile csv (create one with POST /api/v1/import-profiles)");
     const saved = await findProfile(db, tenantId, query.profileId);
     if (!saved) throw new AppError("not_found", "query.profileId: import profile not found");
     const config = JSON.parse(saved.config) as GenericCsvConfig;
-    const run = createGenericProfile(config, { period: query.period ?? periodOfInstant(now), periodFromQuery: query.period !== undefined });
+    // Without a period (query, column or date), a file is for the import's month — or, for an arrears
+    // export (the profile's or the query's `arrears`), the month before it, which is the month it covers.
+    const arrears = query.arrears ?? config.arrears ?? false;
+    const fallback = arrears ? previousPeriod(periodOfInstant(now)) : periodOfInstant(now);
+    const run = createGenericProfile(config, { period: query.period ?? fallback, periodFromQuery: query.period !== undefined });
     return { run, label: `csv "${saved.name}"`, integrationId: saved.integrationId, ensureIntegration: null, delimiter: config.delimiter };
   }
   const dateOrder = query.dateOrder ?? "MDY";

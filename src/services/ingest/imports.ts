@@ -11,6 +11,7 @@
  *   to `live` — it lands whole or not at all.
  */
 import type { CountDraft } from "../../core/usage/count-draft.ts";
+import { futurePeriodError } from "../../core/usage/date-cell.ts";
 import type { CsvProfileRun, ImportDraft } from "../../core/usage/csv-profile.ts";
 import type { Db } from "../../db/client.ts";
 import { ensureIntegrationStatement } from "../../db/repos/ingest-integrations.ts";
@@ -55,7 +56,7 @@ export async function runImport(db: Db, who: TenantPrincipal, query: ImportQuery
   const progress = () => progressStatement(db, who.tenantId, importId, { ...stats, ...tally, rejected: JSON.stringify(tally.rejected), skipped: JSON.stringify(tally.skipped), at: new Date().toISOString() });
   try {
     await streamRows(body, stats, resolved, tally, progress);
-    const drafts = checkOutcome(resolved.run, tally, importId);
+    const drafts = checkOutcome(resolved.run, tally, importId, now);
     await stage(db, who.tenantId, resolved.integrationId, importId, drafts, at);
     const results = await runBatch(db, [
       ...applyStatements(db, { tenantId: who.tenantId, integrationId: resolved.integrationId, sourceId: importId, now: new Date().toISOString() }),
@@ -108,7 +109,7 @@ async function streamRows(body: ReadableStream<Uint8Array>, stats: StreamStats, 
   if (columns < 0) throw new AppError("validation_failed", "body: the file is empty (no header line)");
 }
 
-function checkOutcome(run: CsvProfileRun, tally: Tally, importId: string): ImportDraft[] {
+function checkOutcome(run: CsvProfileRun, tally: Tally, importId: string, now: Date): ImportDraft[] {
   if (tally.rowsRejected > 0) {
     const first = tally.rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join("; ");
     const more = tally.rowsRejected > 3 ? `; ${tally.rowsRejected - 3} more` : "";
@@ -116,6 +117,12 @@ function checkOutcome(run: CsvProfileRun, tally: Tally, importId: string): Impor
   }
   const drafts = run.finish();
   if (!drafts.ok) throw new AppError("validation_failed", `${drafts.error}; nothing imported`);
+  // Every profile's periods (a period column, a date, ChargeStartDate…) end up here: none may be after the current month.
+  for (const draft of drafts.value) {
+    const future = futurePeriodError(draft.period, now);
+    const where = draft.firstLine === draft.lastLine ? `line ${draft.firstLine}` : `lines ${draft.firstLine}–${draft.lastLine}`;
+    if (future) throw new AppError("validation_failed", `${where}: period ${future}; nothing imported`);
+  }
   return drafts.value;
 }
 
