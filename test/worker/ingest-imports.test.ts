@@ -93,8 +93,23 @@ describe("profile partner-center-invoice", () => {
   });
 
   it("gives the same counts when the upload arrives in 7-byte chunks", async () => {
-    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice", invoiceCsv, "text/csv", 7), 201);
+    // `period` makes the options differ from the first upload, so this is not a re-upload of it.
+    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice&period=2026-06", invoiceCsv, "text/csv", 7), 201);
     expect((await ledger(view.importId)).map((r) => [r.quantity, r.cost_minor])).toEqual([["15", 29133], ["0", 1633], ["6", 7536], ["0", 3667]]);
+  });
+
+  it("answers a byte-identical re-upload with the first import (same importId, 200), writing nothing (issue 10 #6)", async () => {
+    const count = async (table: string) => (await rows<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`, tenant.tenantId))[0]?.n;
+    const first = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice&dateOrder=MDY", invoiceCsv), 201);
+    const before = { imports: await count("ingest_imports"), ledger: await count("ingest_count_log") };
+    const res = await upload("profile=partner-center-invoice&dateOrder=MDY", invoiceCsv, "text/csv", 11);
+    const again = await json<{ import: ImportView }>(res, 200);
+    expect(res.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.import.importId).toBe(first.import.importId);
+    expect({ imports: await count("ingest_imports"), ledger: await count("ingest_count_log") }).toEqual(before);
+    // One byte more, or other options, is a new import.
+    expect((await upload("profile=partner-center-invoice&dateOrder=MDY", `${invoiceCsv}\r\n`)).status).toBe(201);
+    expect((await upload("profile=partner-center-invoice&dateOrder=MDY&period=2026-05", invoiceCsv)).status).toBe(201);
   });
 });
 
@@ -256,8 +271,15 @@ describe("request checks", () => {
   });
 
   it("lists imports newest first", async () => {
-    const { imports } = await json<{ imports: ImportView[] }>(await authed(tenant.apiKey, "/api/v1/imports"), 200);
-    expect(imports.length).toBeGreaterThan(5);
+    const older = (await json<{ import: ImportView & { createdAt: string } }>(await upload("profile=partner-center-usage&period=2026-01", usageCsv), 201)).import;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const newer = (await json<{ import: ImportView & { createdAt: string } }>(await upload("profile=partner-center-usage&period=2026-02", usageCsv), 201)).import;
+    expect(newer.createdAt > older.createdAt).toBe(true);
+    const { imports } = await json<{ imports: Array<ImportView & { createdAt: string }> }>(await authed(tenant.apiKey, "/api/v1/imports"), 200);
+    expect(imports.slice(0, 2).map((i) => i.importId)).toEqual([newer.importId, older.importId]);
+    const times = imports.map((i) => i.createdAt);
+    expect(new Set(times).size).toBeGreaterThan(5);
+    expect(times).toEqual([...times].sort().reverse());
     expect(new Set(imports.map((i) => i.status))).toEqual(new Set(["live", "failed"]));
   });
 });
