@@ -165,7 +165,7 @@ describe("profile csv (saved column profile)", () => {
   let profileId: string;
 
   it("creates a profile bound to its own integration; names are unique", async () => {
-    const body = { name: "Keeper seats", columns: { accountId: "Customer ID", accountName: "Customer", serviceName: "Product", quantity: "Seats", cost: "Cost", date: "Report Date" }, currency: "usd", aggregate: true };
+    const body = { name: "Keeper seats", columns: { accountId: "Customer ID", accountName: "Customer", serviceName: "Product", quantity: "Seats", cost: "Cost", date: "Report Date" }, currency: "usd", aggregate: true, dateFormat: "M/D/YYYY", decimalSeparator: "." };
     const created = await json<{ profile: { profileId: string; integrationId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
     profileId = created.profile.profileId;
     expect((await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body)).status).toBe(409);
@@ -184,8 +184,26 @@ describe("profile csv (saved column profile)", () => {
     ]);
   });
 
+  it("wants the date and number formats declared, never guessed (issue 10 #10)", async () => {
+    const base = { name: "Formats", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats", date: "Report Date" } };
+    const noDate = (await json<ErrorBody>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", { ...base, decimalSeparator: "." }), 400)).error;
+    expect(noDate.message).toContain("body.dateFormat: required with a date or period column");
+    const noDecimal = (await json<ErrorBody>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", { ...base, dateFormat: "M/D/YYYY" }), 400)).error;
+    expect(noDecimal.message).toContain("body.decimalSeparator");
+  });
+
+  it("reads a ';' file with decimal commas as declared: 1.234 is a line-numbered error, not 1.234 (issue 10 #10)", async () => {
+    const body = { name: "EU export", columns: { accountId: "Kunde", serviceName: "Produkt", quantity: "Menge", date: "Datum" }, dateFormat: "D/M/YYYY", decimalSeparator: ",", delimiter: ";", aggregate: false };
+    const created = await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
+    const good = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${created.profile.profileId}`, "Kunde;Produkt;Menge;Datum\r\neu-1;Backup;1,5;30/6/2026\r\n"), 201);
+    expect((await ledger(good.import.importId)).map((r) => [r.account_external_id, r.quantity, r.period])).toEqual([["eu-1", "1.5", "2026-06"]]);
+    const bad = (await json<ErrorBody>(await upload(`profile=csv&profileId=${created.profile.profileId}`, "Kunde;Produkt;Menge;Datum\r\neu-2;Backup;1.234;30/6/2026\r\neu-3;Backup;2;6/30/2026\r\n"), 400)).error;
+    expect(bad.message).toContain('line 2: Menge: not a decimal with "," as decimal separator: "1.234"');
+    expect(bad.message).toContain("line 3: Datum: no such date");
+  });
+
   it("without aggregate, a second row for the same key is rejected naming the first", async () => {
-    const body = { name: "Keeper strict", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats" }, aggregate: false };
+    const body = { name: "Keeper strict", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats" }, aggregate: false, decimalSeparator: "." };
     const created = await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
     const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${created.profile.profileId}&period=2026-06`, keeperCsv), 400)).error;
     expect(error.message).toContain('line 3: same account, service and period as line 2 (enable "aggregate" to sum such rows)');
@@ -199,7 +217,7 @@ describe("periods and signs on the CSV road (issue 10 #4, #5)", () => {
     return { previous: shift(-1), current: shift(0), next: shift(1) };
   };
   const profile = async (name: string, { columns = {}, ...rest }: { columns?: Record<string, string>; arrears?: boolean; aggregate?: boolean } = {}) => {
-    const body = { name, columns: { accountId: "Tenant", serviceName: "Plan", quantity: "Users", ...columns }, aggregate: false, ...rest };
+    const body = { name, columns: { accountId: "Tenant", serviceName: "Plan", quantity: "Users", ...columns }, aggregate: false, decimalSeparator: ".", dateFormat: "YYYY-MM-DD", ...rest };
     return (await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201)).profile.profileId;
   };
 

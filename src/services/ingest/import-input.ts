@@ -1,6 +1,6 @@
 /** Inputs of the import endpoints (zod, parsed at the HTTP boundary): the query of POST /api/v1/imports and saved CSV profiles. */
 import { z } from "zod";
-import { isPeriod } from "../../core/usage/date-cell.ts";
+import { DATE_FORMATS, isPeriod } from "../../core/usage/date-cell.ts";
 
 export const IMPORT_PROFILES = ["partner-center-invoice", "partner-center-usage", "csv"] as const;
 export type ImportProfileName = (typeof IMPORT_PROFILES)[number];
@@ -42,7 +42,16 @@ export const importProfileSchema = z.strictObject({
   aggregate: z.boolean().default(false),
   /** An arrears export (e.g. a monthly licence report for last month): without a period column it covers the month before the import. */
   arrears: z.boolean().default(false),
-  dateOrder: dateOrder.default("MDY"),
+  /** Never guessed: how the file writes dates (required with a date or period column) and decimals. */
+  dateFormat: z.enum(DATE_FORMATS, { error: `must be one of ${DATE_FORMATS.join(", ")}` }).optional(),
+  decimalSeparator: z.enum([".", ","], { error: 'required: "." or ","' }),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+}).superRefine((profile, ctx) => {
+  if ((profile.columns.date !== undefined || profile.columns.period !== undefined) && profile.dateFormat === undefined) {
+    ctx.addIssue({ code: "custom", path: ["dateFormat"], message: `required with a date or period column: one of ${DATE_FORMATS.join(", ")}` });
+  }
+  if (profile.decimalSeparator === "," && profile.delimiter === ",") {
+    ctx.addIssue({ code: "custom", path: ["delimiter"], message: 'must not be "," when the decimal separator is ","' });
+  }
 });
 export type ImportProfileInput = z.infer<typeof importProfileSchema>;
