@@ -249,6 +249,13 @@ describe("periods and signs on the CSV road (issue 10 #4, #5)", () => {
     expect((await ledger(third.import.importId)).map((r) => r.period)).toEqual([previous]);
   });
 
+  it("refuses a Windows-1252 file (Excel's ANSI \"CSV\") naming the line, instead of storing mojibake", async () => {
+    const id = await profile("ANSI export");
+    const ansi = Uint8Array.from([...new TextEncoder().encode("Tenant,Plan,Users\r\nCaf"), 0xe9, ...new TextEncoder().encode(",Pro,2\r\n")]);
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}&period=2026-06`, ansi), 400)).error;
+    expect(error.message).toContain('line 2: Tenant is not valid UTF-8 (save the file as "CSV UTF-8" or "Unicode text")');
+  });
+
   it.each(["-0", "-0.0", "-1"])("refuses the quantity cell %j naming its line (never read as 0)", async (cell) => {
     const id = await profile(`Signs ${cell}`, { aggregate: true });
     const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}&period=2026-06`, `Tenant,Plan,Users\r\nsign-1,Pro,2\r\nsign-1,Pro,${cell}\r\n`), 400)).error;

@@ -22,6 +22,7 @@ import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { CountDraft, CountSourceKind } from "../../core/usage/count-draft.ts";
 import type { Db } from "../client.ts";
+import { confirmChunkStatement, sameStoredCount } from "./ingest-repeats.ts";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -102,22 +103,6 @@ export function logStatements(db: Db, source: LedgerSource, drafts: readonly Cou
   );
 }
 
-/** SQL: the stored count (`u`) equal to draft row `j` — same key, quantity and cost, and no new account/service naming. */
-function sameStoredCount(s: LedgerSource) {
-  return sql`SELECT 1 FROM usage_counts AS u
-      JOIN vendor_accounts AS va ON va.id = u.account_id
-      JOIN vendor_services AS vs ON vs.id = u.service_id
-      WHERE u.tenant_id = ${s.tenantId} AND va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId}
-        AND va.external_id = j.value ->> '$.a' AND vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId}
-        AND vs.external_id = j.value ->> '$.s' AND u.period = j.value ->> '$.p' AND u.quantity = j.value ->> '$.q'
-        AND u.cost_minor IS (j.value ->> '$.c') AND u.cost_currency IS (j.value ->> '$.cc')
-        AND (j.value ->> '$.an' IS NULL OR va.name = j.value ->> '$.an')
-        AND (j.value ->> '$.ad' IS NULL OR va.description IS (j.value ->> '$.ad'))
-        AND (j.value ->> '$.sn' IS NULL OR vs.name = j.value ->> '$.sn')
-        AND (j.value ->> '$.sc' IS NULL OR vs.category = j.value ->> '$.sc')
-        AND (j.value ->> '$.su' IS NULL OR vs.unit IS (j.value ->> '$.su'))`;
-}
-
 export function logChunkStatement(db: Db, s: LedgerSource, json: string, skipUnchanged = false) {
   return db.run(sql`
     INSERT INTO ingest_count_log (tenant_id, integration_id, source_kind, source_id, source_ref, account_external_id, account_name,
@@ -128,20 +113,6 @@ export function logChunkStatement(db: Db, s: LedgerSource, json: string, skipUnc
       j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}, coalesce(j.value ->> '$.lt', 0)
     FROM json_each(${json}) AS j
     ${skipUnchanged ? sql`WHERE NOT EXISTS (${sameStoredCount(s)})` : sql``}`);
-}
-
-/** An unchanged count confirms the stored figure: its observed_at moves forward (never back), nothing else changes. */
-function confirmChunkStatement(db: Db, s: LedgerSource, json: string) {
-  return db.run(sql`
-    UPDATE usage_counts SET observed_at = c.o
-    FROM (SELECT va.id AS account_id, vs.id AS service_id, j.value ->> '$.p' AS p, j.value ->> '$.q' AS q, j.value ->> '$.c' AS c,
-            j.value ->> '$.cc' AS cc, j.value ->> '$.o' AS o
-          FROM json_each(${json}) AS j
-          JOIN vendor_accounts AS va ON va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId} AND va.external_id = j.value ->> '$.a'
-          JOIN vendor_services AS vs ON vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId} AND vs.external_id = j.value ->> '$.s') AS c
-    WHERE usage_counts.tenant_id = ${s.tenantId} AND usage_counts.account_id = c.account_id AND usage_counts.service_id = c.service_id
-      AND usage_counts.period = c.p AND usage_counts.quantity = c.q AND usage_counts.cost_minor IS c.c AND usage_counts.cost_currency IS c.cc
-      AND c.o > usage_counts.observed_at`);
 }
 
 /** SQL: how many ledger rows a source wrote (counts received minus this = acknowledged unchanged). */
