@@ -29,7 +29,10 @@ if (!existsSync(devVars)) {
 }
 
 const sims = await startSimulators({ cwPort: 8788, atPort: 8789 });
-const child = startWrangler(["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--local"]);
+// wrangler.toml defaults to production; local dev is development with the simulators' http origins allowed
+// (wrangler.toml declares required secrets, so other .dev.vars keys would not be loaded: they are passed here).
+const devVarsArgs = ["TRUEUP_ENV:development", "ALLOW_INSECURE_ORIGINS:true"].flatMap((v) => ["--var", v]);
+const child = startWrangler(["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--local", ...devVarsArgs]);
 const stop = (signal: NodeJS.Signals) => {
   child.kill(signal);
   void sims.close();

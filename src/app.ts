@@ -5,6 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { htmlPolicyHeaders } from "./core/pod/csp.ts";
 import { createDb } from "./db/client.ts";
 import { envSchema, type AppEnv, type TenantPrincipal } from "./env.ts";
 import { AppError, errorResponse, handleError } from "./errors.ts";
@@ -46,6 +47,15 @@ export function createApp() {
     c.set("db", createDb(c.env.DB));
     await next();
     await settleAfterWrite(c);
+  });
+  app.use(async function htmlHeaders(c, next) {
+    await next();
+    // Every HTML response gets the pod's header policy; pod pages already set theirs (with the tenant's frame-ancestors).
+    if (!/^text\/html\b/i.test(c.res.headers.get("content-type") ?? "") || c.res.headers.has("content-security-policy")) return;
+    const res = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(htmlPolicyHeaders())) res.headers.set(name, value);
+    c.res = undefined;
+    c.res = res;
   });
   app.onError(handleError);
   app.route("/", healthRoutes);

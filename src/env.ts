@@ -2,9 +2,9 @@
  * Worker bindings and per-request variables, plus the zod check of string
  * vars and secrets. Bindings (D1, queue, assets) only need to be present;
  * secrets are validated so a missing OPERATOR_TOKEN or ENCRYPTION_KEY fails
- * loudly instead of leaving an API open or a credential unencrypted.
+ * loudly instead of leaving an API open or a credential unencrypted (the
+ * check itself: env-check.ts).
  */
-import { z } from "zod";
 import type { Db } from "./db/client.ts";
 import type { JobMessage } from "./jobs/messages.ts";
 
@@ -22,12 +22,7 @@ export interface Env {
   ALLOW_INSECURE_ORIGINS?: string;
 }
 
-export const envSchema = z.object({
-  OPERATOR_TOKEN: z.string().min(16, "OPERATOR_TOKEN must be at least 16 characters"),
-  ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "ENCRYPTION_KEY must be 32 bytes, base64"),
-  TRUEUP_ENV: z.enum(["development", "test", "production"]).default("production"),
-  ALLOW_INSECURE_ORIGINS: z.enum(["true", "false"]).optional(),
-});
+export { assertEnv, envProblems, envSchema, REQUIRED_SECRETS } from "./env-check.ts";
 
 /** Whether plain-http loopback origins (local simulators) may be used: never in production. */
 export function allowsInsecureOrigins(env: Env): boolean {

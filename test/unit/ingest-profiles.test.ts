@@ -110,7 +110,7 @@ describe("partner-center-usage", () => {
 });
 
 describe("generic csv", () => {
-  const config = { columns: { accountId: "Tenant", serviceName: "Plan", quantity: "Users", period: "Month" }, category: "seat" as const, aggregate: false, dateOrder: "MDY" as const };
+  const config = { columns: { accountId: "Tenant", serviceName: "Plan", quantity: "Users", period: "Month" }, category: "seat" as const, aggregate: false, dateFormat: "M/D/YYYY" as const, decimalSeparator: "." as const };
 
   it("reads a period column as YYYY-MM or as a date", () => {
     const run = createGenericProfile(config, { period: "2026-01", periodFromQuery: false });
@@ -118,9 +118,39 @@ describe("generic csv", () => {
     expect(run.acceptRow(["t1", "Pro", "4", "2026-05"], 2)).toEqual({ kind: "accepted" });
     expect(run.acceptRow(["t2", "Pro", "4", "6/30/2026"], 3)).toEqual({ kind: "accepted" });
     expect(run.acceptRow(["t3", "Pro", "4", "soon"], 4)).toMatchObject({ kind: "rejected" });
-    expect(run.acceptRow(["t4", "Pro", "-1", "2026-05"], 5)).toEqual({ kind: "rejected", reason: "Users: must not be negative" });
+    expect(run.acceptRow(["t4", "Pro", "-1", "2026-05"], 5)).toEqual({ kind: "rejected", reason: 'Users: must not be negative (a minus sign is never accepted), got "-1"' });
     const result = run.finish();
     expect(result.ok && result.value.map((d) => [d.accountExternalId, d.period])).toEqual([["t1", "2026-05"], ["t2", "2026-06"]]);
+  });
+
+  it.each(["-0", "-0.0", " -0 ", "'-0"])("refuses the quantity %j: a minus sign is never read as 0 (issue 10 #5)", (cell) => {
+    const run = createGenericProfile({ ...config, aggregate: true }, { period: "2026-01", periodFromQuery: false });
+    run.bindHeader(["Tenant", "Plan", "Users", "Month"]);
+    expect(run.acceptRow(["t1", "Pro", cell, "2026-05"], 7)).toEqual({ kind: "rejected", reason: `Users: must not be negative (a minus sign is never accepted), got "${cell}"` });
+  });
+
+  it.each([
+    ["YYYY-MM-DD", "2026-06-30", "6/30/2026"],
+    ["M/D/YYYY", "6/30/2026", "2026-06-30"],
+    ["D/M/YYYY", "30/6/2026", "2026-06-30"],
+  ] as const)("reads dates only in the declared format %s; another form is a line-numbered rejection (issue 10 #10)", (dateFormat, good, bad) => {
+    const run = createGenericProfile({ ...config, dateFormat, columns: { ...config.columns, period: undefined, date: "Day" } }, { period: "2026-01", periodFromQuery: false });
+    expect(run.bindHeader(["Tenant", "Plan", "Users", "Day"]).ok).toBe(true);
+    expect(run.acceptRow(["t1", "Pro", "4", good], 2)).toEqual({ kind: "accepted" });
+    expect(run.acceptRow(["t2", "Pro", "4", bad], 3)).toEqual({ kind: "rejected", reason: `Day: not a date in the profile's format ${dateFormat}: "${bad}"` });
+    expect(run.finish().ok && run.finish()).toMatchObject({ value: [{ period: "2026-06" }] });
+  });
+
+  it("reads numbers with the declared decimal separator only: with \",\", 1,5 is 1.5 and 1.234 is refused, never 1.234 (issue 10 #10)", () => {
+    const run = createGenericProfile({ ...config, decimalSeparator: ",", columns: { ...config.columns, cost: "Cost" }, currency: "EUR" }, { period: "2026-01", periodFromQuery: false });
+    expect(run.bindHeader(["Tenant", "Plan", "Users", "Month", "Cost"]).ok).toBe(true);
+    expect(run.acceptRow(["t1", "Pro", "1,5", "2026-05", "12,50"], 2)).toEqual({ kind: "accepted" });
+    expect(run.acceptRow(["t2", "Pro", "1.234", "2026-05", "1"], 3)).toEqual({ kind: "rejected", reason: 'Users: not a decimal with "," as decimal separator: "1.234"' });
+    expect(run.acceptRow(["t3", "Pro", "2", "2026-05", "3.5"], 4)).toEqual({ kind: "rejected", reason: 'Cost: not a decimal with "," as decimal separator: "3.5"' });
+    const dot = createGenericProfile(config, { period: "2026-01", periodFromQuery: false });
+    dot.bindHeader(["Tenant", "Plan", "Users", "Month"]);
+    expect(dot.acceptRow(["t4", "Pro", "1,5", "2026-05"], 5)).toEqual({ kind: "rejected", reason: 'Users: not a decimal with "." as decimal separator: "1,5"' });
+    expect(run.finish().ok && run.finish()).toMatchObject({ value: [{ quantity: "1.5", costMinor: 1250 }] });
   });
 
   it("names a missing optional column the profile relies on", () => {

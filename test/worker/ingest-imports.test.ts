@@ -93,8 +93,23 @@ describe("profile partner-center-invoice", () => {
   });
 
   it("gives the same counts when the upload arrives in 7-byte chunks", async () => {
-    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice", invoiceCsv, "text/csv", 7), 201);
+    // `period` makes the options differ from the first upload, so this is not a re-upload of it.
+    const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice&period=2026-06", invoiceCsv, "text/csv", 7), 201);
     expect((await ledger(view.importId)).map((r) => [r.quantity, r.cost_minor])).toEqual([["15", 29133], ["0", 1633], ["6", 7536], ["0", 3667]]);
+  });
+
+  it("answers a byte-identical re-upload with the first import (same importId, 200), writing nothing (issue 10 #6)", async () => {
+    const count = async (table: string) => (await rows<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`, tenant.tenantId))[0]?.n;
+    const first = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice&dateOrder=MDY", invoiceCsv), 201);
+    const before = { imports: await count("ingest_imports"), ledger: await count("ingest_count_log") };
+    const res = await upload("profile=partner-center-invoice&dateOrder=MDY", invoiceCsv, "text/csv", 11);
+    const again = await json<{ import: ImportView }>(res, 200);
+    expect(res.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.import.importId).toBe(first.import.importId);
+    expect({ imports: await count("ingest_imports"), ledger: await count("ingest_count_log") }).toEqual(before);
+    // One byte more, or other options, is a new import.
+    expect((await upload("profile=partner-center-invoice&dateOrder=MDY", `${invoiceCsv}\r\n`)).status).toBe(201);
+    expect((await upload("profile=partner-center-invoice&dateOrder=MDY&period=2026-05", invoiceCsv)).status).toBe(201);
   });
 });
 
@@ -150,7 +165,7 @@ describe("profile csv (saved column profile)", () => {
   let profileId: string;
 
   it("creates a profile bound to its own integration; names are unique", async () => {
-    const body = { name: "Keeper seats", columns: { accountId: "Customer ID", accountName: "Customer", serviceName: "Product", quantity: "Seats", cost: "Cost", date: "Report Date" }, currency: "usd", aggregate: true };
+    const body = { name: "Keeper seats", columns: { accountId: "Customer ID", accountName: "Customer", serviceName: "Product", quantity: "Seats", cost: "Cost", date: "Report Date" }, currency: "usd", aggregate: true, dateFormat: "M/D/YYYY", decimalSeparator: "." };
     const created = await json<{ profile: { profileId: string; integrationId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
     profileId = created.profile.profileId;
     expect((await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body)).status).toBe(409);
@@ -169,11 +184,82 @@ describe("profile csv (saved column profile)", () => {
     ]);
   });
 
+  it("wants the date and number formats declared, never guessed (issue 10 #10)", async () => {
+    const base = { name: "Formats", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats", date: "Report Date" } };
+    const noDate = (await json<ErrorBody>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", { ...base, decimalSeparator: "." }), 400)).error;
+    expect(noDate.message).toContain("body.dateFormat: required with a date or period column");
+    const noDecimal = (await json<ErrorBody>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", { ...base, dateFormat: "M/D/YYYY" }), 400)).error;
+    expect(noDecimal.message).toContain("body.decimalSeparator");
+  });
+
+  it("reads a ';' file with decimal commas as declared: 1.234 is a line-numbered error, not 1.234 (issue 10 #10)", async () => {
+    const body = { name: "EU export", columns: { accountId: "Kunde", serviceName: "Produkt", quantity: "Menge", date: "Datum" }, dateFormat: "D/M/YYYY", decimalSeparator: ",", delimiter: ";", aggregate: false };
+    const created = await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
+    const good = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${created.profile.profileId}`, "Kunde;Produkt;Menge;Datum\r\neu-1;Backup;1,5;30/6/2026\r\n"), 201);
+    expect((await ledger(good.import.importId)).map((r) => [r.account_external_id, r.quantity, r.period])).toEqual([["eu-1", "1.5", "2026-06"]]);
+    const bad = (await json<ErrorBody>(await upload(`profile=csv&profileId=${created.profile.profileId}`, "Kunde;Produkt;Menge;Datum\r\neu-2;Backup;1.234;30/6/2026\r\neu-3;Backup;2;6/30/2026\r\n"), 400)).error;
+    expect(bad.message).toContain('line 2: Menge: not a decimal with "," as decimal separator: "1.234"');
+    expect(bad.message).toContain("line 3: Datum: no such date");
+  });
+
   it("without aggregate, a second row for the same key is rejected naming the first", async () => {
-    const body = { name: "Keeper strict", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats" }, aggregate: false };
+    const body = { name: "Keeper strict", columns: { accountId: "Customer ID", serviceName: "Product", quantity: "Seats" }, aggregate: false, decimalSeparator: "." };
     const created = await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201);
     const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${created.profile.profileId}&period=2026-06`, keeperCsv), 400)).error;
     expect(error.message).toContain('line 3: same account, service and period as line 2 (enable "aggregate" to sum such rows)');
+  });
+});
+
+describe("periods and signs on the CSV road (issue 10 #4, #5)", () => {
+  const months = () => {
+    const now = new Date();
+    const shift = (by: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + by, 1)).toISOString().slice(0, 7);
+    return { previous: shift(-1), current: shift(0), next: shift(1) };
+  };
+  const profile = async (name: string, { columns = {}, ...rest }: { columns?: Record<string, string>; arrears?: boolean; aggregate?: boolean } = {}) => {
+    const body = { name, columns: { accountId: "Tenant", serviceName: "Plan", quantity: "Users", ...columns }, aggregate: false, decimalSeparator: ".", dateFormat: "YYYY-MM-DD", ...rest };
+    return (await json<{ profile: { profileId: string } }>(await authed(tenant.apiKey, "/api/v1/import-profiles", "POST", body), 201)).profile.profileId;
+  };
+
+  it("refuses a row whose period is after the current month, naming its line, and imports nothing", async () => {
+    const { current, next } = months();
+    const id = await profile("Periods", { columns: { period: "Month" } });
+    const csv = `Tenant,Plan,Users,Month\r\nt1,Pro,4,${current}\r\nt2,Pro,5,2099-12\r\n`;
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}`, csv), 400)).error;
+    expect(error.message).toBe(`line 3: period must not be after the current month (${current}), got "2099-12"; nothing imported`);
+    const nextMonth = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}`, `Tenant,Plan,Users,Month\r\nt3,Pro,4,${next}\r\n`), 400)).error;
+    expect(nextMonth.message).toContain("line 2: period must not be after the current month");
+    expect(await rows("SELECT id FROM vendor_accounts WHERE tenant_id = ? AND external_id IN ('t1','t2','t3')", tenant.tenantId)).toEqual([]);
+  });
+
+  it("refuses ?period= after the current month, naming the query field", async () => {
+    const error = (await json<ErrorBody>(await upload("profile=partner-center-usage&period=2099-12", usageCsv), 400)).error;
+    expect(error.message).toBe(`query.period: must not be after the current month (${months().current}), got "2099-12"`);
+  });
+
+  it("records an arrears export (profile field or ?arrears=true) for the month it covers, the month before the import", async () => {
+    const { previous, current } = months();
+    const arrears = await profile("Arrears report", { arrears: true });
+    const first = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${arrears}`, "Tenant,Plan,Users\r\narr-1,Pro,4\r\n"), 201);
+    expect((await ledger(first.import.importId)).map((r) => r.period)).toEqual([previous]);
+    const plain = await profile("Monthly report");
+    const second = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${plain}`, "Tenant,Plan,Users\r\narr-2,Pro,4\r\n"), 201);
+    expect((await ledger(second.import.importId)).map((r) => r.period)).toEqual([current]);
+    const third = await json<{ import: ImportView }>(await upload(`profile=csv&profileId=${plain}&arrears=true`, "Tenant,Plan,Users\r\narr-3,Pro,4\r\n"), 201);
+    expect((await ledger(third.import.importId)).map((r) => r.period)).toEqual([previous]);
+  });
+
+  it("refuses a Windows-1252 file (Excel's ANSI \"CSV\") naming the line, instead of storing mojibake", async () => {
+    const id = await profile("ANSI export");
+    const ansi = Uint8Array.from([...new TextEncoder().encode("Tenant,Plan,Users\r\nCaf"), 0xe9, ...new TextEncoder().encode(",Pro,2\r\n")]);
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}&period=2026-06`, ansi), 400)).error;
+    expect(error.message).toContain('line 2: Tenant is not valid UTF-8 (save the file as "CSV UTF-8" or "Unicode text")');
+  });
+
+  it.each(["-0", "-0.0", "-1"])("refuses the quantity cell %j naming its line (never read as 0)", async (cell) => {
+    const id = await profile(`Signs ${cell}`, { aggregate: true });
+    const error = (await json<ErrorBody>(await upload(`profile=csv&profileId=${id}&period=2026-06`, `Tenant,Plan,Users\r\nsign-1,Pro,2\r\nsign-1,Pro,${cell}\r\n`), 400)).error;
+    expect(error.message).toContain(`line 3: Users: must not be negative (a minus sign is never accepted), got "${cell}"`);
   });
 });
 
@@ -210,8 +296,15 @@ describe("request checks", () => {
   });
 
   it("lists imports newest first", async () => {
-    const { imports } = await json<{ imports: ImportView[] }>(await authed(tenant.apiKey, "/api/v1/imports"), 200);
-    expect(imports.length).toBeGreaterThan(5);
+    const older = (await json<{ import: ImportView & { createdAt: string } }>(await upload("profile=partner-center-usage&period=2026-01", usageCsv), 201)).import;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const newer = (await json<{ import: ImportView & { createdAt: string } }>(await upload("profile=partner-center-usage&period=2026-02", usageCsv), 201)).import;
+    expect(newer.createdAt > older.createdAt).toBe(true);
+    const { imports } = await json<{ imports: Array<ImportView & { createdAt: string }> }>(await authed(tenant.apiKey, "/api/v1/imports"), 200);
+    expect(imports.slice(0, 2).map((i) => i.importId)).toEqual([newer.importId, older.importId]);
+    const times = imports.map((i) => i.createdAt);
+    expect(new Set(times).size).toBeGreaterThan(5);
+    expect(times).toEqual([...times].sort().reverse());
     expect(new Set(imports.map((i) => i.status))).toEqual(new Set(["live", "failed"]));
   });
 });

@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
+import { withoutFuturePeriods } from "../../src/services/ingest/pulls.ts";
 import type { JobMessage } from "../../src/jobs/messages.ts";
 import { createLiongardSim } from "../sim/liongard/app.ts";
 import { METRICS } from "../sim/liongard/data.ts";
@@ -83,8 +84,8 @@ describe("Pax8 pull", () => {
 
     const done = await getRun(run.runId);
     expect(done).toMatchObject({ status: "succeeded", countsWritten: 5, countsApplied: 5, error: null, warnings: [] });
-    const counts = await rows<{ external_id: string; name: string; service: string; quantity: string; cost_minor: number; source_ref: string }>(
-      `SELECT a.external_id, a.name, s.external_id AS service, u.quantity, u.cost_minor, u.source_ref FROM usage_counts u
+    const counts = await rows<{ external_id: string; name: string; service: string; quantity: string; cost_minor: number; source_ref: string; period: string }>(
+      `SELECT a.external_id, a.name, s.external_id AS service, u.quantity, u.cost_minor, u.source_ref, u.period FROM usage_counts u
        JOIN vendor_accounts a ON a.id = u.account_id JOIN vendor_services s ON s.id = u.service_id WHERE u.tenant_id = ? AND a.integration_id = ? ORDER BY a.name, s.external_id`,
       tenant.tenantId, integrationId,
     );
@@ -96,6 +97,9 @@ describe("Pax8 pull", () => {
       ["Litware", "a1b2c3d4-exo-p1", "3", 960],
     ]);
     expect(new Set(counts.map((c) => c.source_ref))).toEqual(new Set([`pull:${run.runId}`]));
+    // Seats are in force now (the run's month); Azure usage summaries are arrears: the month they cover, the one before (issue 9 "Periods").
+    const month = (by: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + by, 1)).toISOString().slice(0, 7);
+    expect(counts.map((c) => c.period)).toEqual([month(0), month(-1), month(-1), month(0), month(0)]);
     // Paging: 3 companies at 2 per page (+ the phantom empty page the client must stop on).
     expect(sim.state.requests.filter((r) => r.path === "/v1/companies").map((r) => new URLSearchParams(r.query).get("page"))).toEqual(["0", "1", "2"]);
     expect(sim.state.tokensIssued).toBe(1);
@@ -108,6 +112,12 @@ describe("Pax8 pull", () => {
     // A redelivery of the same job does nothing.
     expect(await deliver(job)).toMatchObject({ explicitAcks: [`msg-${run.runId}`] });
     expect((await getRun(run.runId)).attempts).toBe(1);
+    // A second pull of unchanged data writes no ledger rows (issue 10 #6).
+    const again = await syncNow(integrationId);
+    await deliver(again.job);
+    expect(await getRun(again.run.runId)).toMatchObject({ status: "succeeded", countsWritten: 0, countsApplied: 0 });
+    const [ledger] = await rows<{ n: number }>("SELECT count(*) AS n FROM ingest_count_log WHERE tenant_id = ? AND integration_id = ?", tenant.tenantId, integrationId);
+    expect(ledger?.n).toBe(5);
   });
 
   it("caches the token sealed, refreshes it once on a 401, and waits out a 429's Retry-After", async () => {
@@ -232,5 +242,18 @@ describe("scheduling", () => {
   it("refuses a plain-http vendor URL that is not loopback", async () => {
     const res = await authed(tenant.apiKey, "/api/v1/integrations", "POST", { kind: "pax8", name: "X", clientId: "a", clientSecret: "b", baseUrl: "http://pax8.example.com/v1" });
     expect((await json<ErrorBody>(res, 400)).error.message).toBe("body.baseUrl: must be an https URL");
+  });
+});
+
+describe("pulled periods", () => {
+  it("skips a pulled count for a month after the current one and records a warning naming it (issue 10 #4)", () => {
+    const draft = (period: string) => ({
+      accountExternalId: "env-1", accountName: "Env", accountDescription: null, serviceExternalId: "m-1", serviceName: "Users", serviceCategory: "seat" as const,
+      serviceUnit: null, period, quantity: "3", costMinor: null, costCurrency: null, observedAt: "2026-06-15T00:00:00.000Z", sourceRef: "pull:r", lineCount: null,
+    });
+    const warnings: string[] = [];
+    const kept = withoutFuturePeriods([draft("2026-06"), draft("2026-07"), draft("2026-05")], new Date("2026-06-15T00:00:00Z"), warnings);
+    expect(kept.map((d) => d.period)).toEqual(["2026-06", "2026-05"]);
+    expect(warnings).toEqual(['account env-1, service m-1: period must not be after the current month (2026-06), got "2026-07"; count not written']);
   });
 });

@@ -6,7 +6,16 @@ interface PushResult {
   integrationId: string;
   received: number;
   applied: number;
+  unchanged: number;
   olderIgnored: number;
+  late: number;
+}
+
+/** The current UTC month and the one after it, from the real clock (the Worker checks against it). */
+function months() {
+  const now = new Date();
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { current: now.toISOString().slice(0, 7), next: next.toISOString().slice(0, 7) };
 }
 
 let tenant: { tenantId: string; apiKey: string };
@@ -96,6 +105,10 @@ describe("POST /api/v1/usage", () => {
     ["exponent notation", "1e3", "body.counts[0].quantity"],
     ["NaN", '"NaN"', "body.counts[0].quantity"],
     ["a negative", '"-1"', "body.counts[0].quantity"],
+    ["a string minus zero", '"-0"', "body.counts[0].quantity"],
+    ["a JSON minus zero", "-0", "body.counts[0].quantity"],
+    ["a string minus zero with decimals", '"-0.0"', "body.counts[0].quantity"],
+    ["a JSON minus zero with decimals", "-0.0", "body.counts[0].quantity"],
     ["an empty string", '""', "body.counts[0].quantity"],
     ["null", "null", "body.counts[0].quantity"],
   ])("rejects %s as quantity, naming the field, and stores nothing", async (_label, quantity, path) => {
@@ -115,6 +128,45 @@ describe("POST /api/v1/usage", () => {
   ])("rejects %s", async (_label, overrides, path) => {
     const error = (await json<ErrorBody>(await push({ counts: [count(overrides)] }), 400)).error;
     expect(error.message).toContain(path);
+  });
+
+  it("rejects a period after the current month naming the field, stores nothing, and takes the current month (issue 10 #4)", async () => {
+    const { current, next } = months();
+    for (const period of ["2099-12", next]) {
+      const error = (await json<ErrorBody>(await push({ counts: [count({ account: { id: "future", name: "Future" }, period })] }), 400)).error;
+      expect(error.message).toBe(`body.counts[0].period: must not be after the current month (${current}), got "${period}"`);
+    }
+    expect(await rows("SELECT id FROM vendor_accounts WHERE tenant_id = ? AND external_id = 'future'", tenant.tenantId)).toEqual([]);
+    await json(await push({ counts: [count({ account: { id: "future", name: "Future" }, period: current })] }), 201);
+  });
+
+  it("acknowledges an unchanged count without a ledger row, and confirms it (observed_at moves forward) (issue 10 #6)", async () => {
+    const at = (observedAt: string, quantity = "7", name = "Repeat Co") => ({ counts: [count({ account: { id: "repeat", name }, quantity, period: "2026-03", observedAt, cost: { amount: "7.00", currency: "USD" } })] });
+    expect(await json<PushResult>(await push(at("2026-03-01T00:00:00Z")), 201)).toMatchObject({ received: 1, applied: 1, unchanged: 0 });
+    for (let i = 1; i <= 5; i++) {
+      const again = await json<PushResult>(await push(at(`2026-03-0${i + 1}T00:00:00Z`)), 201);
+      expect(again).toMatchObject({ received: 1, applied: 0, unchanged: 1, olderIgnored: 0 });
+    }
+    const ledger = () => rows<{ quantity: string }>("SELECT quantity FROM ingest_count_log WHERE tenant_id = ? AND account_external_id = 'repeat' ORDER BY seq", tenant.tenantId);
+    expect(await ledger()).toEqual([{ quantity: "7" }]);
+    expect((await stored(tenant.tenantId, "repeat", "svc-1"))[0]).toMatchObject({ quantity: "7", observed_at: "2026-03-06T00:00:00.000Z" });
+    // A changed quantity, or a new account name, is written.
+    expect(await json<PushResult>(await push(at("2026-03-07T00:00:00Z", "8")), 201)).toMatchObject({ applied: 1, unchanged: 0 });
+    expect(await json<PushResult>(await push(at("2026-03-08T00:00:00Z", "8", "Repeat Co (renamed)")), 201)).toMatchObject({ applied: 1, unchanged: 0 });
+    expect((await ledger()).map((r) => r.quantity)).toEqual(["7", "8", "8"]);
+  });
+
+  it("keeps a count observed 40 days ago, marks it late in the response and on its ledger row (issue 10 #9)", async () => {
+    const observedAt = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const body = await json<PushResult>(await push({ counts: [count({ account: { id: "late", name: "Late Co" }, observedAt }), count({ account: { id: "fresh", name: "Fresh Co" } })] }), 201);
+    expect(body).toMatchObject({ received: 2, applied: 2, late: 1 });
+    const log = await rows<{ account_external_id: string; late: number }>("SELECT account_external_id, late FROM ingest_count_log WHERE tenant_id = ? AND source_id = ? ORDER BY seq", tenant.tenantId, body.pushId);
+    expect(log).toEqual([{ account_external_id: "late", late: 1 }, { account_external_id: "fresh", late: 0 }]);
+  });
+
+  it("refuses an observedAt with sub-millisecond digits instead of truncating it (issue 10 #9)", async () => {
+    const error = (await json<ErrorBody>(await push({ counts: [count({ observedAt: "2026-06-01T10:00:00.1234567Z" })] }), 400)).error;
+    expect(error.message).toContain("body.counts[0].observedAt: has sub-millisecond digits");
   });
 
   it("rejects the same account, service and period twice in one request", async () => {

@@ -136,6 +136,9 @@ describe("the CIPP flow", () => {
     ["a word", '"lots"'],
     ["exponent notation", "1e3"],
     ["a negative", "-2"],
+    ["a JSON minus zero", "-0"],
+    ["a string minus zero", '"-0"'],
+    ["a string minus zero with decimals", '"-0.0"'],
     ["nothing", "null"],
   ])("rejects %s as unitCount", async (_label, value) => {
     const res = await gradient(`/service/${serviceId}/count`, "POST", `{"accountId":"alpha.onmicrosoft.com","unitCount":${value}}`);
@@ -143,6 +146,81 @@ describe("the CIPP flow", () => {
     const body = (await res.json()) as { statusCode: number; message: string };
     expect(body.statusCode).toBe(400);
     expect(body.message).toContain("unitCount");
+  });
+});
+
+describe("repeated counts", () => {
+  it("identical count calls write one ledger row; a changed count writes again (issue 10 #6)", async () => {
+    // Its own integration: the test rate limit (40 per 10 s per token) is not shared with the tests above.
+    const own = await json<Keys>(await authed(tenant.apiKey, "/api/v1/integrations", "POST", { kind: "vendor-api", name: "Repeat" }), 201);
+    const ownToken = btoa(`${own.vendorApiKey}:${own.partnerApiKey}`);
+    const send = (unitCount: number) => gradient("/service/svc-repeat/count", "POST", { accountId: "repeat.onmicrosoft.com", unitCount }, "GRADIENT-TOKEN", ownToken);
+    const first = await json<{ data: { unchanged: boolean } }>(await send(12), 201);
+    expect(first.data.unchanged).toBe(false);
+    for (let i = 0; i < 10; i++) expect((await json<{ data: { unchanged: boolean } }>(await send(12), 201)).data.unchanged).toBe(true);
+    const ledger = () => rows<{ quantity: string }>("SELECT quantity FROM ingest_count_log WHERE tenant_id = ? AND account_external_id = 'repeat.onmicrosoft.com' ORDER BY seq", tenant.tenantId);
+    expect(await ledger()).toEqual([{ quantity: "12" }]);
+    expect((await json<{ data: { unchanged: boolean } }>(await send(13), 201)).data.unchanged).toBe(false);
+    expect((await ledger()).map((r) => r.quantity)).toEqual(["12", "13"]);
+  });
+});
+
+describe("limits and what real Gradient clients send (issue 10 #8)", () => {
+  let own: string;
+  beforeAll(async () => {
+    // Its own integration: the test rate limit (40 per 10 s per token) is not shared with the tests above.
+    const k = await json<Keys>(await authed(tenant.apiKey, "/api/v1/integrations", "POST", { kind: "vendor-api", name: "Limits" }), 201);
+    own = btoa(`${k.vendorApiKey}:${k.partnerApiKey}`);
+  });
+  const send = (path: string, method: string, body: string, type: string | null) =>
+    call(`/api/vendor-api${path}`, { method, headers: { "GRADIENT-TOKEN": own, ...(type ? { "content-type": type } : {}) }, body });
+
+  it("requires JSON (415), except form-encoded PATCH bodies as the Python client sends them", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", null]) {
+      const res = await send("/service/svc-limits/count", "POST", '{"accountId":"a","unitCount":1}', type);
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { statusCode: number; message: string }).message).toBe("Content-Type must be application/json");
+    }
+    await json(await send("/organization/accounts", "POST", '{"id":"form-1","name":"Form Co"}', "application/json"), 201);
+    const patched = await json<{ id: string; name: string }>(await send("/organization/accounts/form-1", "PATCH", new URLSearchParams({ name: "Form Co Renamed" }).toString(), "application/x-www-form-urlencoded"), 200);
+    expect(patched).toMatchObject({ id: "form-1", name: "Form Co Renamed" });
+    expect((await send("/organization/accounts/form-1", "PATCH", "name=X", "text/plain")).status).toBe(415);
+  });
+
+  it("caps bodies (413) and ids (400) like the batch API, storing nothing", async () => {
+    const huge = JSON.stringify({ accountId: "a", unitCount: 1, clientOId: "x".repeat(1024 * 1024) });
+    expect((await send("/service/svc-limits/count", "POST", huge, "application/json")).status).toBe(413);
+    const longId = "s".repeat(5000);
+    const res = await send(`/service/${longId}/count`, "POST", '{"accountId":"a","unitCount":1}', "application/json");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { message: string }).message).toBe("serviceId: 1–200 characters");
+    expect((await send("/service/svc-limits/count", "POST", JSON.stringify({ accountId: "a".repeat(201), unitCount: 1 }), "application/json")).status).toBe(400);
+    expect((await send("/organization/accounts", "POST", JSON.stringify({ id: "b".repeat(5000), name: "Long" }), "application/json")).status).toBe(400);
+    expect(await rows("SELECT id FROM vendor_services WHERE tenant_id = ? AND length(external_id) > 200", tenant.tenantId)).toEqual([]);
+    expect(await rows("SELECT id FROM vendor_accounts WHERE tenant_id = ? AND length(external_id) > 200", tenant.tenantId)).toEqual([]);
+  });
+
+  it("answers unitCount: null with Gradient's own 400 message", async () => {
+    for (const body of ['{"accountId":"a","unitCount":null}', '{"accountId":"a"}', '{"accountId":"a","unitCount":true}']) {
+      const res = await send("/service/svc-limits/count", "POST", body, "application/json");
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ statusCode: 400, message: "unitCount must be a number", error: "Bad Request" });
+    }
+  });
+
+  it("takes an alert for an account ({messageId, alertId, correlationID}), stores it scoped, and reports it on the debug endpoint", async () => {
+    const alert = { title: "Backup failed", description: "Job nightly-01 failed 3 times", alertId: "al-77", priority: 3, status: 1, dueDateTime: "2026-12-01T09:00:00Z", serviceId: "bkp-1tb" };
+    const created = await json<{ messageId: string; alertId: string; correlationID: string }>(await send("/alerting/acct-9", "POST", JSON.stringify(alert), "application/json"), 201);
+    expect(created).toEqual({ messageId: expect.stringMatching(/^msg_/), alertId: "al-77", correlationID: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const [stored] = await rows<Record<string, unknown>>("SELECT tenant_id, account_external_id, alert_id, title, priority, status, due_date_time, service_external_id FROM ingest_vendor_alerts WHERE id = ?", created.messageId);
+    expect(stored).toEqual({ tenant_id: tenant.tenantId, account_external_id: "acct-9", alert_id: "al-77", title: "Backup failed", priority: 3, status: 1, due_date_time: "2026-12-01T09:00:00.000Z", service_external_id: "bkp-1tb" });
+    const debug = await json<Record<string, unknown>>(await call(`/api/vendor-api/alerting/debug/${created.messageId}`, { headers: { "GRADIENT-TOKEN": own } }), 200);
+    expect(debug).toMatchObject({ messageId: created.messageId, status: "success", ticketId: null, statusCode: null, errors: [] });
+    // Another integration's token does not see it.
+    expect((await gradient(`/alerting/debug/${created.messageId}`)).status).toBe(404);
+    for (const bad of [{ ...alert, priority: 5 }, { ...alert, status: 0 }, { ...alert, title: "" }, { ...alert, dueDateTime: "tomorrow" }]) {
+      expect((await send("/alerting/acct-9", "POST", JSON.stringify(bad), "application/json")).status).toBe(400);
+    }
   });
 });
 
@@ -187,7 +265,7 @@ describe("rate limit and disconnect", () => {
   it("a disconnected integration's token stops working; its counts stay", async () => {
     expect((await authed(tenant.apiKey, `/api/v1/integrations/${keys.integrationId}`, "DELETE")).status).toBe(204);
     expect((await gradient("")).status).toBe(401);
-    const [kept] = await rows<{ n: number }>("SELECT count(*) AS n FROM usage_counts WHERE tenant_id = ?", tenant.tenantId);
+    const [kept] = await rows<{ n: number }>("SELECT count(*) AS n FROM usage_counts u JOIN vendor_accounts a ON a.id = u.account_id WHERE u.tenant_id = ? AND a.integration_id = ?", tenant.tenantId, keys.integrationId);
     expect(kept?.n).toBe(3);
   });
 });

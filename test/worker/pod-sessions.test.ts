@@ -137,7 +137,21 @@ describe("pod session tokens", () => {
 
   it("a live token resolves to the tenant with actor member:<id>", async () => {
     await insertSession("tp_livelivelivelivelivelivelivelivelive01", "member", "2999-01-01T00:00:00.000Z");
-    expect((await call("/api/v1/reconciliation", withKey("tp_livelivelivelivelivelivelivelivelive01"))).status).toBe(200);
+    const token = "tp_livelivelivelivelivelivelivelivelive01";
+    // The tenant: the session's tenant's data is what the token reads (the demo tenant's companies).
+    const recon = await call("/api/v1/reconciliation", withKey(token));
+    expect(recon.status).toBe(200);
+    const body = (await recon.json()) as { rows: Array<{ companyId: string | null }> };
+    expect(body.rows.length).toBeGreaterThan(0);
+    expect(body.rows.every((r) => r.companyId === null || r.companyId.startsWith("demo_"))).toBe(true);
+    // The actor: what the token does is audited as the session's actor (member:x), not as an API key.
+    const [agreement] = (await env.DB.prepare("SELECT a.id, l.product_key FROM agreements a JOIN agreement_lines l ON l.agreement_id = a.id WHERE a.tenant_id = 'tnt_demo' LIMIT 1").all<{ id: string; product_key: string }>()).results;
+    const decided = await call("/api/v1/decisions", withKey(token, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ agreementId: agreement?.id, productKey: agreement?.product_key, action: "dismiss", note: "actor check" }) }));
+    expect(decided.status).toBe(202);
+    const { decision } = (await decided.json()) as { decision: { id: string; actor: string } };
+    expect(decision.actor).toBe("member:x");
+    const audit = await env.DB.prepare("SELECT tenant_id, actor FROM audit_log WHERE entity_id = ?").bind(decision.id).first<{ tenant_id: string; actor: string }>();
+    expect(audit).toEqual({ tenant_id: "tnt_demo", actor: "member:x" });
   });
 });
 

@@ -171,6 +171,26 @@ describe("exactly once", () => {
     const conflict = await postAs(key, "/api/v1/decisions", { agreementId: agreement, productKey: "EDR-S1", action: "adjust", quantity: "3" }, { "idempotency-key": "k-123" });
     expect(conflict.status).toBe(409);
   });
+
+  it("compares the whole request under one Idempotency-Key: another product, note, quantity or effective date is a 409 (issue 10 #7)", async () => {
+    const acme = await agreementId("Acme");
+    const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const inTwentyDays = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
+    const dismiss = { agreementId: acme, productKey: "EDR-S1", action: "dismiss", note: "customer is migrating" };
+    const first = await decide(dismiss, { "idempotency-key": "k-whole-1" });
+    expect((await decide(dismiss, { "idempotency-key": "k-whole-1" })).decision.id).toBe(first.decision.id);
+    for (const changed of [{ ...dismiss, note: "another reason" }, { ...dismiss, note: undefined }, { ...dismiss, productKey: "M365-BP" }]) {
+      const res = await postAs(key, "/api/v1/decisions", changed, { "idempotency-key": "k-whole-1" });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("conflict");
+    }
+    const adjust = { agreementId: acme, productKey: "EDR-S1", action: "adjust", quantity: "3", effectiveDate: inTenDays };
+    const adjusted = await decide(adjust, { "idempotency-key": "k-whole-2" });
+    expect((await decide(adjust, { "idempotency-key": "k-whole-2" })).decision.id).toBe(adjusted.decision.id);
+    expect((await postAs(key, "/api/v1/decisions", { ...adjust, effectiveDate: inTwentyDays }, { "idempotency-key": "k-whole-2" })).status).toBe(409);
+    expect((await postAs(key, "/api/v1/decisions", { ...adjust, quantity: "4" }, { "idempotency-key": "k-whole-2" })).status).toBe(409);
+    expect((await postAs(key, "/api/v1/decisions", { ...adjust, note: "typo fix" }, { "idempotency-key": "k-whole-2" })).status).toBe(409);
+  });
 });
 
 describe("validation and tenancy", () => {
@@ -212,9 +232,18 @@ describe("validation and tenancy", () => {
 
   it("an agreement without a connected PSA cannot be written back", async () => {
     const old = await sql<{ id: string }>("SELECT id FROM agreements WHERE tenant_id = 'tnt_demo' AND psa = 'connectwise' LIMIT 1");
+    const decisionsBefore = await sql<{ n: number }>("SELECT count(*) AS n FROM decisions WHERE tenant_id = 'tnt_demo'");
     await env.DB.prepare("UPDATE psa_integrations SET status = 'disconnected' WHERE tenant_id = 'tnt_demo'").run();
     const res = await postAs(key, "/api/v1/decisions", { agreementId: old[0]?.id, productKey: "M365-BP", action: "adjust", quantity: "1" });
+    // A dismissal needs no write-back, so it is still taken: the refusal above is about the missing PSA, not the request.
+    const dismissal = await postAs(key, "/api/v1/decisions", { agreementId: old[0]?.id, productKey: "M365-BP", action: "dismiss" });
     await env.DB.prepare("UPDATE psa_integrations SET status = 'active' WHERE tenant_id = 'tnt_demo'").run();
     expect(res.status).toBe(409);
+    const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+    expect(error).toMatchObject({ code: "conflict", message: 'The agreement comes from "connectwise", which has no connected PSA to write back to' });
+    expect(dismissal.status).toBe(202);
+    const decisionsAfter = await sql<{ n: number }>("SELECT count(*) AS n FROM decisions WHERE tenant_id = 'tnt_demo'");
+    expect(decisionsAfter[0]?.n).toBe((decisionsBefore[0]?.n ?? 0) + 1);
+    expect(h.queued.filter((q) => (q.message as { kind?: string }).kind === "psa.writeback")).toEqual([]);
   });
 });

@@ -101,10 +101,14 @@ describe("queue consumer", () => {
     await env.DB.prepare("INSERT INTO psa_sync_runs (id, tenant_id, integration_id, mode, state, started_at) VALUES ('syn_retry', ?, ?, 'full', 'running', ?)").bind(t.tenantId, t.integrationId, new Date().toISOString()).run();
     cw.control.addFault({ path: "/finance/agreements?", status: 503, times: 2 });
     const batch = createMessageBatch<JobMessage>("trueup-jobs", [{ id: "m3", timestamp: Date.now(), attempts: 3, body: { kind: "psa.sync", id: "syn_retry", tenantId: t.tenantId, integrationId: t.integrationId, runId: "syn_retry" } }]);
+    const retry = vi.spyOn(batch.messages[0] as Message<JobMessage>, "retry");
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m3"]);
     expect(result.explicitAcks).toEqual([]);
+    // The backoff is the retry's delay: 2^attempts seconds (capped at 300), here the 3rd attempt → 8 s.
+    // getQueueResult drops retry() options, so the call itself is watched.
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 8 });
   });
 });

@@ -37,3 +37,14 @@ export function podPageHeaders(frameAncestors: readonly string[]): Record<string
     "Content-Type": "text/html; charset=utf-8",
   };
 }
+
+/**
+ * The policy for every other HTML response (the landing page and any HTML
+ * asset): the pod's, never framed (`frame-ancestors 'none'`), Content-Type
+ * left as the response has it. A response that already carries a CSP (a pod
+ * page with its tenant's frame-ancestors) keeps its own.
+ */
+export function htmlPolicyHeaders(): Record<string, string> {
+  const { "Content-Type": _type, ...rest } = podPageHeaders([]);
+  return rest;
+}

@@ -26,6 +26,8 @@ export interface CountDraft {
   observedAt: string;
   sourceRef: string;
   lineCount: number | null;
+  /** observedAt was older than the late window on arrival (push-counts LATE_AFTER_DAYS): kept, applied, marked. */
+  late?: boolean;
 }
 
 /** Key of a count: a second count with the same key replaces the first only when it is not older. */

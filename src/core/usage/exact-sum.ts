@@ -43,6 +43,16 @@ export function parseDecimalCell(cell: string): ScaledDecimal | null {
   return { units: sign === "-" ? -units : units, scale };
 }
 
+/**
+ * A cell read with the profile's declared decimal separator: with ",", `1,5`
+ * is 1.5 and `1.234` is an error (a thousands separator or a misdeclared
+ * file, never read as 1.234); with ".", a comma is an error.
+ */
+export function parseDecimalCellWith(cell: string, separator: "." | ","): ScaledDecimal | null {
+  if (separator === ".") return parseDecimalCell(cell);
+  return cell.includes(".") ? null : parseDecimalCell(cell.replace(",", "."));
+}
+
 /** A running exact sum. */
 export class ExactSum {
   units = 0n;

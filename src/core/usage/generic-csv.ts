@@ -5,13 +5,16 @@
  * `aggregate` (Gradient's "Aggregate service quantities" option, for exports
  * with one row per device or user); otherwise a second row for the same key
  * is rejected, naming the first, instead of silently replacing it.
+ * Formats are the profile's, never guessed: dates in its `dateFormat`
+ * (YYYY-MM-DD, M/D/YYYY or D/M/YYYY), numbers with its `decimalSeparator`;
+ * a cell in another form is rejected with its line.
  */
 import type { ServiceCategory } from "../reconcile/types.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import { CountAggregator } from "./aggregate.ts";
 import { ACCEPTED, bindColumns, type CsvProfileRun, type ImportDraft, rejected, type RowOutcome, textCell } from "./csv-profile.ts";
-import { type DateOrder, isPeriod, parseDateCell, periodOfDate } from "./date-cell.ts";
-import { parseDecimalCell, type ScaledDecimal } from "./exact-sum.ts";
+import { type DateFormat, isPeriod, parseDateInFormat, periodOfDate } from "./date-cell.ts";
+import { cleanNumericCell, parseDecimalCellWith, type ScaledDecimal } from "./exact-sum.ts";
 import { normalizeCurrency } from "./money.ts";
 
 export interface GenericCsvConfig {
@@ -31,7 +34,11 @@ export interface GenericCsvConfig {
   /** Currency of the cost column when the file has no currency column. */
   currency?: string | undefined;
   aggregate: boolean;
-  dateOrder: DateOrder;
+  /** Arrears export: the default period is the month before the import (set by the service, which has the clock). */
+  arrears?: boolean | undefined;
+  /** How the date/period column writes dates; required when the profile reads one. */
+  dateFormat?: DateFormat | undefined;
+  decimalSeparator: "." | ",";
   delimiter?: string | undefined;
 }
 
@@ -52,19 +59,26 @@ export function createGenericProfile(config: GenericCsvConfig, options: GenericR
     if (c.period !== undefined) {
       const text = (cells[c.period] ?? "").trim();
       if (isPeriod(text)) return text;
-      const date = parseDateCell(text, config.dateOrder);
-      return date.ok ? periodOfDate(date.value) : { error: `${config.columns.period}: not a period (YYYY-MM) or date: "${text}"` };
+      const date = dateOf(text);
+      return date.ok ? periodOfDate(date.value) : { error: `${config.columns.period}: not a period (YYYY-MM) or ${date.error}` };
     }
-    const date = parseDateCell(cells[c.date as number] ?? "", config.dateOrder);
+    const date = dateOf(cells[c.date as number] ?? "");
     return date.ok ? periodOfDate(date.value) : { error: `${config.columns.date}: ${date.error}` };
   }
+
+  function dateOf(text: string) {
+    return config.dateFormat ? parseDateInFormat(text, config.dateFormat) : { ok: false as const, error: `a date: the profile declares no dateFormat: "${text}"` };
+  }
+
+  const decimal = (text: string) => parseDecimalCellWith(text, config.decimalSeparator);
+  const notDecimal = (column: string, text: string) => `${column}: not a decimal with "${config.decimalSeparator}" as decimal separator: "${text}"`;
 
   function costOf(cells: readonly string[]): { cost: ScaledDecimal | null; currency: string | null } | { error: string } {
     if (c.cost === undefined) return { cost: null, currency: null };
     const text = (cells[c.cost] ?? "").trim();
     if (text === "") return { cost: null, currency: null };
-    const cost = parseDecimalCell(text);
-    if (!cost) return { error: `${config.columns.cost}: not a decimal: "${text}"` };
+    const cost = decimal(text);
+    if (!cost) return { error: notDecimal(config.columns.cost as string, text) };
     const raw = c.currency === undefined ? config.currency ?? "" : cells[c.currency] ?? "";
     const currency = normalizeCurrency(raw);
     if (!currency) return { error: `${config.columns.currency ?? "currency"}: not a currency code: "${raw}"` };
@@ -76,9 +90,11 @@ export function createGenericProfile(config: GenericCsvConfig, options: GenericR
     if ("error" in account) return rejected(account.error);
     const service = textCell(cells, (c.serviceId ?? c.serviceName) as number, config.columns.serviceId ?? config.columns.serviceName);
     if ("error" in service) return rejected(service.error);
-    const quantity = parseDecimalCell(cells[c.quantity as number] ?? "");
-    if (!quantity) return rejected(`${config.columns.quantity}: not a decimal: "${cells[c.quantity as number] ?? ""}"`);
-    if (quantity.units < 0n && !config.aggregate) return rejected(`${config.columns.quantity}: must not be negative`);
+    const quantityText = cells[c.quantity as number] ?? "";
+    // Quantities are ≥ 0: any minus sign is refused, so "-0" is an error, not a silent 0.
+    if (cleanNumericCell(quantityText).startsWith("-")) return rejected(`${config.columns.quantity}: must not be negative (a minus sign is never accepted), got "${quantityText}"`);
+    const quantity = decimal(quantityText);
+    if (!quantity) return rejected(notDecimal(config.columns.quantity, quantityText));
     const period = periodOf(cells);
     if (typeof period !== "string") return rejected(period.error);
     const money = costOf(cells);

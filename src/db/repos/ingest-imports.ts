@@ -36,17 +36,33 @@ export function failStatement(db: Db, tenantId: string, importId: string, error:
     .where(and(eq(ingestImports.tenantId, tenantId), eq(ingestImports.id, importId), eq(ingestImports.status, "processing")));
 }
 
-/** The switch that makes an import live: in the same batch as the apply statements. */
-export function goLiveStatement(db: Db, tenantId: string, importId: string, countsStaged: number, at: string) {
+/**
+ * The switch that makes an import live: in the same batch as the apply
+ * statements. With its dedupe key, a concurrent identical upload that went
+ * live first makes this fail (partial UNIQUE index) and the batch roll back.
+ */
+export function goLiveStatement(db: Db, tenantId: string, importId: string, countsStaged: number, at: string, hashes: { contentHash: string; dedupeKey: string }) {
   return db
     .update(ingestImports)
-    .set({ status: "live", countsStaged, countsApplied: sql`${appliedCountSql(tenantId, importId)}`, updatedAt: at, finishedAt: at })
+    .set({ status: "live", countsStaged, countsApplied: sql`${appliedCountSql(tenantId, importId)}`, updatedAt: at, finishedAt: at, ...hashes })
     .where(and(eq(ingestImports.tenantId, tenantId), eq(ingestImports.id, importId)));
 }
 
 export async function findImport(db: Db, tenantId: string, importId: string): Promise<ImportRow | null> {
   const rows = await db.select().from(ingestImports).where(and(eq(ingestImports.tenantId, tenantId), eq(ingestImports.id, importId))).limit(1);
   return rows[0] ?? null;
+}
+
+/** The live import with this dedupe key (a byte-identical upload with the same options), if any. */
+export async function findLiveImportByDedupeKey(db: Db, tenantId: string, dedupeKey: string): Promise<ImportRow | null> {
+  const rows = await db.select().from(ingestImports)
+    .where(and(eq(ingestImports.tenantId, tenantId), eq(ingestImports.dedupeKey, dedupeKey), eq(ingestImports.status, "live"))).limit(1);
+  return rows[0] ?? null;
+}
+
+/** Removes a re-upload's own `processing` record: the answer is the first import, and nothing of this one is kept. */
+export function deleteProcessingImport(db: Db, tenantId: string, importId: string) {
+  return db.delete(ingestImports).where(and(eq(ingestImports.tenantId, tenantId), eq(ingestImports.id, importId), eq(ingestImports.status, "processing")));
 }
 
 export function listImports(db: Db, tenantId: string, limit = 50) {

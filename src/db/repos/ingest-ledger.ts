@@ -11,11 +11,18 @@
  * D1 allows 100 bound parameters and 100 KB of SQL per statement: rows travel
  * as one JSON parameter expanded by json_each, in chunks of ≤ 1,000 rows /
  * ~512 KB, so 10,000 counts are 10 statements, not 1,100.
+ *
+ * Repeats (issue 10 #6): for pushes, Gradient count calls and pulls, a count
+ * equal to the stored figure (same account, service, period, quantity, cost,
+ * and no new name) is not appended again — 1,200 identical calls are one
+ * ledger row, not 1,200. It still confirms the figure: its observed_at moves
+ * forward so the count does not look stale.
  */
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { CountDraft, CountSourceKind } from "../../core/usage/count-draft.ts";
 import type { Db } from "../client.ts";
+import { confirmChunkStatement, sameStoredCount } from "./ingest-repeats.ts";
 
 export type Statement = BatchItem<"sqlite">;
 
@@ -63,6 +70,7 @@ function toJsonRow(d: CountDraft): string {
   return JSON.stringify({
     r: d.sourceRef, a: d.accountExternalId, an: d.accountName, ad: d.accountDescription, s: d.serviceExternalId, sn: d.serviceName,
     sc: d.serviceCategory, su: d.serviceUnit, p: d.period, q: d.quantity, c: d.costMinor, cc: d.costCurrency, o: d.observedAt, l: d.lineCount,
+    lt: d.late ? 1 : 0,
   });
 }
 
@@ -84,20 +92,32 @@ export function chunkDrafts(drafts: readonly CountDraft[]): string[] {
   return chunks;
 }
 
-/** Statements appending the drafts to the ledger. */
-export function logStatements(db: Db, source: LedgerSource, drafts: readonly CountDraft[]) {
-  return chunkDrafts(drafts).map((json) => logChunkStatement(db, source, json));
+/**
+ * Statements appending the drafts to the ledger. With `skipUnchanged`, a
+ * draft equal to the stored figure is not appended; a second statement per
+ * chunk moves that figure's observed_at forward instead.
+ */
+export function logStatements(db: Db, source: LedgerSource, drafts: readonly CountDraft[], options: { skipUnchanged?: boolean } = {}) {
+  return chunkDrafts(drafts).flatMap((json) =>
+    options.skipUnchanged ? [logChunkStatement(db, source, json, true), confirmChunkStatement(db, source, json)] : [logChunkStatement(db, source, json, false)],
+  );
 }
 
-export function logChunkStatement(db: Db, s: LedgerSource, json: string) {
+export function logChunkStatement(db: Db, s: LedgerSource, json: string, skipUnchanged = false) {
   return db.run(sql`
     INSERT INTO ingest_count_log (tenant_id, integration_id, source_kind, source_id, source_ref, account_external_id, account_name,
       account_description, service_external_id, service_name, service_category, service_unit, period, quantity, cost_minor, cost_currency,
-      observed_at, line_count, received_at)
+      observed_at, line_count, received_at, late)
     SELECT ${s.tenantId}, ${s.integrationId}, ${s.sourceKind}, ${s.sourceId}, j.value ->> '$.r', j.value ->> '$.a', j.value ->> '$.an',
       j.value ->> '$.ad', j.value ->> '$.s', j.value ->> '$.sn', j.value ->> '$.sc', j.value ->> '$.su', j.value ->> '$.p', j.value ->> '$.q',
-      j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}
-    FROM json_each(${json}) AS j`);
+      j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}, coalesce(j.value ->> '$.lt', 0)
+    FROM json_each(${json}) AS j
+    ${skipUnchanged ? sql`WHERE NOT EXISTS (${sameStoredCount(s)})` : sql``}`);
+}
+
+/** SQL: how many ledger rows a source wrote (counts received minus this = acknowledged unchanged). */
+export function loggedCountSql(tenantId: string, sourceId: string) {
+  return sql`(SELECT count(*) FROM ingest_count_log WHERE tenant_id = ${tenantId} AND source_id = ${sourceId})`;
 }
 
 export interface ApplyScope {

@@ -6,7 +6,7 @@
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { ingestPullRuns, vendorIntegrations } from "../schema.ts";
-import { appliedCountSql } from "./ingest-ledger.ts";
+import { appliedCountSql, loggedCountSql } from "./ingest-ledger.ts";
 
 export type PullRunRow = typeof ingestPullRuns.$inferSelect;
 
@@ -34,7 +34,8 @@ export interface RunFinish {
   status: "succeeded" | "failed" | "queued";
   period?: string | null;
   requests: number;
-  countsWritten: number;
+  /** A number, or "logged": the ledger rows the run wrote. */
+  countsWritten: number | "logged";
   warnings: string[];
   error: string | null;
   at: string;
@@ -47,7 +48,8 @@ export function finishRunStatement(db: Db, tenantId: string, runId: string, f: R
       status: f.status,
       period: f.period ?? null,
       requests: f.requests,
-      countsWritten: f.countsWritten,
+      // "logged": the ledger rows the run wrote (counts equal to the stored figure write none).
+      countsWritten: f.countsWritten === "logged" ? sql`${loggedCountSql(tenantId, runId)}` : f.countsWritten,
       countsApplied: f.status === "succeeded" ? sql`${appliedCountSql(tenantId, runId)}` : 0,
       warnings: JSON.stringify(f.warnings.slice(0, 100)),
       error: f.error,

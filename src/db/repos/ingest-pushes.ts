@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { ingestPushes } from "../schema.ts";
-import { appliedCountSql } from "./ingest-ledger.ts";
+import { appliedCountSql, loggedCountSql } from "./ingest-ledger.ts";
 
 export type PushRow = typeof ingestPushes.$inferSelect;
 
@@ -13,7 +13,10 @@ export function insertPushStatement(db: Db, push: typeof ingestPushes.$inferInse
 export function tallyAppliedStatement(db: Db, tenantId: string, pushId: string) {
   return db
     .update(ingestPushes)
-    .set({ countsApplied: sql`${appliedCountSql(tenantId, pushId)}` })
+    .set({
+      countsApplied: sql`${appliedCountSql(tenantId, pushId)}`,
+      countsUnchanged: sql`${ingestPushes.countsReceived} - ${loggedCountSql(tenantId, pushId)}`,
+    })
     .where(and(eq(ingestPushes.tenantId, tenantId), eq(ingestPushes.id, pushId)));
 }
 

@@ -51,6 +51,10 @@ export const ingestPushes = sqliteTable(
     /** Counts that became the stored figure (the rest were older than what was stored). */
     countsApplied: integer("counts_applied").notNull().default(0),
     receivedAt: text("received_at").notNull(),
+    /** Counts acknowledged without a ledger row: same quantity and cost as the stored figure (0008). */
+    countsUnchanged: integer("counts_unchanged").notNull().default(0),
+    /** Counts whose observedAt was older than the late window (0008). */
+    countsLate: integer("counts_late").notNull().default(0),
   },
   (t) => [
     uniqueIndex("ingest_pushes_idem_uq").on(t.tenantId, t.idempotencyKey),
@@ -87,6 +91,8 @@ export const ingestCountLog = sqliteTable(
     /** Imports: how many file lines were summed into this count. */
     lineCount: integer("line_count"),
     receivedAt: text("received_at").notNull(),
+    /** 1 when observedAt was older than the late window on arrival (0008): kept, applied, marked. */
+    late: integer("late").notNull().default(0),
   },
   (t) => [index("ingest_count_log_source_idx").on(t.tenantId, t.sourceId)],
 );
@@ -121,8 +127,15 @@ export const ingestImports = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     finishedAt: text("finished_at"),
+    /** SHA-256 of the file bytes (0008). */
+    contentHash: text("content_hash"),
+    /** SHA-256 of content hash + canonical options: one live import per key, a re-upload answers with it (0008). */
+    dedupeKey: text("dedupe_key"),
   },
-  (t) => [index("ingest_imports_created_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    index("ingest_imports_created_idx").on(t.tenantId, t.createdAt),
+    uniqueIndex("ingest_imports_dedupe_uq").on(t.tenantId, t.dedupeKey).where(sql`${t.status} = 'live'`),
+  ],
 );
 
 /** Saved column profiles for the generic `csv` import profile. */
@@ -199,4 +212,27 @@ export const ingestGradientServices = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [index("ingest_gradient_services_integration_idx").on(t.tenantId, t.integrationId)],
+);
+
+/** Alerts from the Gradient-compatible API (POST /api/vendor-api/alerting/:accountId); `id` is the messageId. */
+export const ingestVendorAlerts = sqliteTable(
+  "ingest_vendor_alerts",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    integrationId: text("integration_id").notNull().references(() => vendorIntegrations.id),
+    accountExternalId: text("account_external_id").notNull(),
+    alertId: text("alert_id").notNull(),
+    correlationId: text("correlation_id").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    /** Gradient: 1 low, 2 medium, 3 high, 4 very high. */
+    priority: integer("priority").notNull(),
+    /** Gradient: 1–6, mapped to the PSA ticket status. */
+    status: integer("status").notNull(),
+    dueDateTime: text("due_date_time"),
+    serviceExternalId: text("service_external_id"),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [index("ingest_vendor_alerts_account_idx").on(t.tenantId, t.integrationId, t.accountExternalId, t.receivedAt)],
 );

@@ -25,8 +25,10 @@ export const importRoutes = new Hono<AppEnv>()
     const body = c.req.raw.body;
     if (!body) throw new AppError("validation_failed", "body: the file is empty (no header line)");
     const length = Number(c.req.header("content-length"));
-    const row = await runImport(c.get("db"), c.get("tenant"), query, body, Number.isFinite(length) && length > 0 ? length : null, new Date());
-    return c.json({ import: toImportView(row) }, 201);
+    const outcome = await runImport(c.get("db"), c.get("tenant"), query, body, Number.isFinite(length) && length > 0 ? length : null, new Date());
+    // A byte-identical re-upload with the same options: the first import, 200, nothing written.
+    if (outcome.duplicate) return c.json({ import: toImportView(outcome.row) }, 200, { "Idempotent-Replayed": "true" });
+    return c.json({ import: toImportView(outcome.row) }, 201);
   })
   .get("/api/v1/imports", requireTenant(), async (c) => {
     const rows = await readImports(c.get("db"), c.get("tenant").tenantId, new Date());

@@ -1,6 +1,6 @@
 /** Inputs of the import endpoints (zod, parsed at the HTTP boundary): the query of POST /api/v1/imports and saved CSV profiles. */
 import { z } from "zod";
-import { isPeriod } from "../../core/usage/date-cell.ts";
+import { DATE_FORMATS, isPeriod } from "../../core/usage/date-cell.ts";
 
 export const IMPORT_PROFILES = ["partner-center-invoice", "partner-center-usage", "csv"] as const;
 export type ImportProfileName = (typeof IMPORT_PROFILES)[number];
@@ -15,6 +15,8 @@ export const importQuerySchema = z.strictObject({
   groupBy: z.string().regex(/^(subscription|resourceGroup|tag:[^\s]{1,100})$/, "must be subscription, resourceGroup or tag:<name>").optional(),
   measure: z.enum(["cost", "quantity"]).optional(),
   dateOrder: dateOrder.optional(),
+  /** The file is an arrears export: without a period of its own it covers the month before the import. */
+  arrears: z.enum(["true", "false"], { error: "must be true or false" }).transform((v) => v === "true").optional(),
 });
 export type ImportQuery = z.infer<typeof importQuerySchema>;
 
@@ -38,7 +40,18 @@ export const importProfileSchema = z.strictObject({
   unit: z.string().trim().min(1).max(50).optional(),
   currency: z.string().regex(/^[A-Za-z]{3}$/, "must be an ISO 4217 code").optional(),
   aggregate: z.boolean().default(false),
-  dateOrder: dateOrder.default("MDY"),
+  /** An arrears export (e.g. a monthly licence report for last month): without a period column it covers the month before the import. */
+  arrears: z.boolean().default(false),
+  /** Never guessed: how the file writes dates (required with a date or period column) and decimals. */
+  dateFormat: z.enum(DATE_FORMATS, { error: `must be one of ${DATE_FORMATS.join(", ")}` }).optional(),
+  decimalSeparator: z.enum([".", ","], { error: 'required: "." or ","' }),
   delimiter: z.enum([",", ";", "\t", "|"]).optional(),
+}).superRefine((profile, ctx) => {
+  if ((profile.columns.date !== undefined || profile.columns.period !== undefined) && profile.dateFormat === undefined) {
+    ctx.addIssue({ code: "custom", path: ["dateFormat"], message: `required with a date or period column: one of ${DATE_FORMATS.join(", ")}` });
+  }
+  if (profile.decimalSeparator === "," && profile.delimiter === ",") {
+    ctx.addIssue({ code: "custom", path: ["delimiter"], message: 'must not be "," when the decimal separator is ","' });
+  }
 });
 export type ImportProfileInput = z.infer<typeof importProfileSchema>;

@@ -4,7 +4,7 @@
  * integration (deterministic id, created on first use); a generic `csv` import
  * uses a saved column profile, each bound to its own integration.
  */
-import { periodOfInstant } from "../../core/usage/date-cell.ts";
+import { futurePeriodError, periodOfInstant, previousPeriod } from "../../core/usage/date-cell.ts";
 import type { CsvProfileRun } from "../../core/usage/csv-profile.ts";
 import { createGenericProfile, type GenericCsvConfig } from "../../core/usage/generic-csv.ts";
 import { createInvoiceProfile } from "../../core/usage/partner-center-invoice.ts";
@@ -31,12 +31,18 @@ export interface ResolvedProfile {
 }
 
 export async function resolveProfile(db: Db, tenantId: string, query: ImportQuery, now: Date): Promise<ResolvedProfile> {
+  const future = query.period === undefined ? null : futurePeriodError(query.period, now);
+  if (future) throw new AppError("validation_failed", `query.period: ${future}`);
   if (query.profile === "csv") {
     if (!query.profileId) throw new AppError("validation_failed", "query.profileId: required for profile csv (create one with POST /api/v1/import-profiles)");
     const saved = await findProfile(db, tenantId, query.profileId);
     if (!saved) throw new AppError("not_found", "query.profileId: import profile not found");
-    const config = JSON.parse(saved.config) as GenericCsvConfig;
-    const run = createGenericProfile(config, { period: query.period ?? periodOfInstant(now), periodFromQuery: query.period !== undefined });
+    const config = storedConfig(saved.config);
+    // Without a period (query, column or date), a file is for the import's month — or, for an arrears
+    // export (the profile's or the query's `arrears`), the month before it, which is the month it covers.
+    const arrears = query.arrears ?? config.arrears ?? false;
+    const fallback = arrears ? previousPeriod(periodOfInstant(now)) : periodOfInstant(now);
+    const run = createGenericProfile(config, { period: query.period ?? fallback, periodFromQuery: query.period !== undefined });
     return { run, label: `csv "${saved.name}"`, integrationId: saved.integrationId, ensureIntegration: null, delimiter: config.delimiter };
   }
   const dateOrder = query.dateOrder ?? "MDY";
@@ -49,6 +55,21 @@ export async function resolveProfile(db: Db, tenantId: string, query: ImportQuer
   }
   const ensure = { id: `int_pc_${tenantId}`, tenantId, kind: "csv", name: "Microsoft Partner Center (CSV)", status: "active", config: null, createdAt: now.toISOString() };
   return { run, label: query.profile, integrationId: ensure.id, ensureIntegration: ensure, delimiter: undefined };
+}
+
+/**
+ * A saved profile's config. Profiles saved before formats were explicit
+ * carry `dateOrder` and read only "." decimals: that is what they meant, so
+ * it is kept as their declared format rather than re-guessed.
+ */
+export function storedConfig(json: string): GenericCsvConfig {
+  const config = JSON.parse(json) as GenericCsvConfig & { dateOrder?: "MDY" | "DMY" | "YMD" };
+  const legacy = { MDY: "M/D/YYYY", DMY: "D/M/YYYY", YMD: "YYYY-MM-DD" } as const;
+  return {
+    ...config,
+    dateFormat: config.dateFormat ?? (config.dateOrder ? legacy[config.dateOrder] : undefined),
+    decimalSeparator: config.decimalSeparator ?? ".",
+  };
 }
 
 async function checkImportable(db: Db, tenantId: string, integrationId: string, field: string): Promise<void> {
@@ -80,5 +101,5 @@ export async function createImportProfile(db: Db, who: TenantPrincipal, input: I
 }
 
 export function toProfileView(row: ImportProfileRow) {
-  return { profileId: row.id, name: row.name, integrationId: row.integrationId, config: JSON.parse(row.config) as GenericCsvConfig, createdBy: row.createdBy, createdAt: row.createdAt };
+  return { profileId: row.id, name: row.name, integrationId: row.integrationId, config: storedConfig(row.config), createdBy: row.createdBy, createdAt: row.createdAt };
 }

@@ -8,19 +8,26 @@
  *   400 naming the first lines (the import record lists up to 100 with reasons);
  * - otherwise the counts are staged in the ledger under the import id (several
  *   batches, invisible) and one final batch applies them and flips the import
- *   to `live` — it lands whole or not at all.
+ *   to `live` — it lands whole or not at all;
+ * - a byte-identical re-upload with the same options (import-dedupe.ts)
+ *   answers with the first live import and leaves nothing of its own.
  */
 import type { CountDraft } from "../../core/usage/count-draft.ts";
+import { futurePeriodError } from "../../core/usage/date-cell.ts";
 import type { CsvProfileRun, ImportDraft } from "../../core/usage/csv-profile.ts";
 import type { Db } from "../../db/client.ts";
 import { ensureIntegrationStatement } from "../../db/repos/ingest-integrations.ts";
-import { failStatement, findImport, goLiveStatement, type ImportRow, insertImportStatement, listImports, progressStatement } from "../../db/repos/ingest-imports.ts";
+import {
+  deleteProcessingImport, failStatement, findImport, findLiveImportByDedupeKey, goLiveStatement, type ImportRow, insertImportStatement, listImports, progressStatement,
+} from "../../db/repos/ingest-imports.ts";
 import { applyStatements, createdAccountIds, logStatements, runBatch } from "../../db/repos/ingest-ledger.ts";
 import type { TenantPrincipal } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { newId } from "../secrets.ts";
 import { autoMapNewAccounts } from "./auto-map.ts";
+import { isUniqueViolation } from "./push.ts";
 import { CsvFormatError, readCsvRecords, type StreamStats } from "./csv-stream.ts";
+import { dedupeKeyOf, hashWhileStreaming } from "./import-dedupe.ts";
 import type { ImportQuery } from "./import-input.ts";
 import { type ResolvedProfile, resolveProfile } from "./import-profiles.ts";
 
@@ -39,7 +46,13 @@ interface Tally {
   skipped: Record<string, number>;
 }
 
-export async function runImport(db: Db, who: TenantPrincipal, query: ImportQuery, body: ReadableStream<Uint8Array>, bytesTotal: number | null, now: Date): Promise<ImportRow> {
+export interface ImportOutcome {
+  row: ImportRow;
+  /** A byte-identical re-upload: `row` is the first import, nothing was written. */
+  duplicate: boolean;
+}
+
+export async function runImport(db: Db, who: TenantPrincipal, query: ImportQuery, body: ReadableStream<Uint8Array>, bytesTotal: number | null, now: Date): Promise<ImportOutcome> {
   const resolved = await resolveProfile(db, who.tenantId, query, now);
   const importId = newId("imp");
   const at = now.toISOString();
@@ -53,24 +66,38 @@ export async function runImport(db: Db, who: TenantPrincipal, query: ImportQuery
   const stats: StreamStats = { bytesRead: 0 };
   const tally: Tally = { rowsRead: 0, rowsAccepted: 0, rowsRejected: 0, rowsSkipped: 0, rejected: [], skipped: {} };
   const progress = () => progressStatement(db, who.tenantId, importId, { ...stats, ...tally, rejected: JSON.stringify(tally.rejected), skipped: JSON.stringify(tally.skipped), at: new Date().toISOString() });
+  const hashed = hashWhileStreaming(body);
+  let dedupeKey: string | null = null;
   try {
-    await streamRows(body, stats, resolved, tally, progress);
-    const drafts = checkOutcome(resolved.run, tally, importId);
+    await streamRows(hashed.body, stats, resolved, tally, progress);
+    const contentHash = await hashed.contentHash();
+    dedupeKey = await dedupeKeyOf(contentHash, resolved.integrationId, query);
+    const first = await findLiveImportByDedupeKey(db, who.tenantId, dedupeKey);
+    if (first) return await answerWithFirst(db, who.tenantId, importId, first);
+    const drafts = checkOutcome(resolved.run, tally, importId, now);
     await stage(db, who.tenantId, resolved.integrationId, importId, drafts, at);
     const results = await runBatch(db, [
       ...applyStatements(db, { tenantId: who.tenantId, integrationId: resolved.integrationId, sourceId: importId, now: new Date().toISOString() }),
       progress(),
-      goLiveStatement(db, who.tenantId, importId, drafts.length, new Date().toISOString()),
+      goLiveStatement(db, who.tenantId, importId, drafts.length, new Date().toISOString(), { contentHash, dedupeKey }),
     ]);
     await autoMapNewAccounts(db, who.tenantId, createdAccountIds(results[0]), now);
   } catch (error) {
+    // An identical upload running alongside went live first: answer with it (this one's staged rows were never applied).
+    const winner = dedupeKey && isUniqueViolation(error) ? await findLiveImportByDedupeKey(db, who.tenantId, dedupeKey) : null;
+    if (winner) return answerWithFirst(db, who.tenantId, importId, winner);
     const message = error instanceof Error ? error.message : String(error);
     await runBatch(db, [progress(), failStatement(db, who.tenantId, importId, message, new Date().toISOString())]);
     if (error instanceof AppError) throw error;
     if (error instanceof CsvFormatError) throw new AppError("bad_request", `${message}; nothing imported`);
     throw new AppError("internal_error", `Import ${importId} failed`);
   }
-  return (await findImport(db, who.tenantId, importId)) as ImportRow;
+  return { row: (await findImport(db, who.tenantId, importId)) as ImportRow, duplicate: false };
+}
+
+async function answerWithFirst(db: Db, tenantId: string, importId: string, first: ImportRow): Promise<ImportOutcome> {
+  await deleteProcessingImport(db, tenantId, importId);
+  return { row: first, duplicate: true };
 }
 
 async function streamRows(body: ReadableStream<Uint8Array>, stats: StreamStats, resolved: ResolvedProfile, tally: Tally, progress: () => PromiseLike<unknown>): Promise<void> {
@@ -108,7 +135,7 @@ async function streamRows(body: ReadableStream<Uint8Array>, stats: StreamStats, 
   if (columns < 0) throw new AppError("validation_failed", "body: the file is empty (no header line)");
 }
 
-function checkOutcome(run: CsvProfileRun, tally: Tally, importId: string): ImportDraft[] {
+function checkOutcome(run: CsvProfileRun, tally: Tally, importId: string, now: Date): ImportDraft[] {
   if (tally.rowsRejected > 0) {
     const first = tally.rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join("; ");
     const more = tally.rowsRejected > 3 ? `; ${tally.rowsRejected - 3} more` : "";
@@ -116,6 +143,12 @@ function checkOutcome(run: CsvProfileRun, tally: Tally, importId: string): Impor
   }
   const drafts = run.finish();
   if (!drafts.ok) throw new AppError("validation_failed", `${drafts.error}; nothing imported`);
+  // Every profile's periods (a period column, a date, ChargeStartDate…) end up here: none may be after the current month.
+  for (const draft of drafts.value) {
+    const future = futurePeriodError(draft.period, now);
+    const where = draft.firstLine === draft.lastLine ? `line ${draft.firstLine}` : `lines ${draft.firstLine}–${draft.lastLine}`;
+    if (future) throw new AppError("validation_failed", `${where}: period ${future}; nothing imported`);
+  }
   return drafts.value;
 }
 

@@ -8,8 +8,15 @@
  * matching the integration's pattern, Azure by default) the usage summaries
  * (currentCharges, partnerTotal per resource group). A 401 on an API call
  * refreshes the token once; a rejected token request is a configuration error.
+ *
+ * Periods: seat subscriptions are counts in force now, recorded for the run's
+ * month. Usage summaries are arrears — Pax8 closes a month's usage after it
+ * ends (invoices "not sooner than the 5th", reference §4; the default sync day
+ * is the 6th) — so they are recorded for the month they cover, the month
+ * before the run, not the month they were pulled.
  */
 import type { CountDraft } from "../../core/usage/count-draft.ts";
+import { previousPeriod } from "../../core/usage/date-cell.ts";
 import { ExactSum, parseDecimalCell } from "../../core/usage/exact-sum.ts";
 import { parseJsonWithDecimals } from "../../core/usage/json-decimals.ts";
 import { normalizeCurrency, toMinorUnits } from "../../core/usage/money.ts";
@@ -118,7 +125,7 @@ function usageDraft(summary: UsageSummary, sub: Subscription, companies: Map<str
     serviceName: `${sub.productName ?? "Usage"} / ${group}`,
     serviceCategory: "consumption",
     serviceUnit: currency,
-    period: ctx.period,
+    period: previousPeriod(ctx.period),
     quantity: charged.toDecimal(),
     costMinor: minor?.ok ? minor.value : null,
     costCurrency: minor?.ok ? currency : null,

@@ -7,7 +7,7 @@
  * in-run wait, 5xx, network) put the run back to `queued` for the queue's
  * retry; configuration failures (401, bad URL) fail it for good.
  */
-import { periodOfInstant } from "../../core/usage/date-cell.ts";
+import { futurePeriodError, periodOfInstant } from "../../core/usage/date-cell.ts";
 import type { CountDraft } from "../../core/usage/count-draft.ts";
 import type { Db } from "../../db/client.ts";
 import { createDb } from "../../db/client.ts";
@@ -81,12 +81,13 @@ export async function executePullRun(job: PullJob, env: Env, now = new Date()): 
     return { ok: true };
   }
   try {
-    const drafts = await fetchDrafts(db, env, job, config, ctx);
-    const logs = logStatements(db, { tenantId: job.tenantId, integrationId: job.integrationId, sourceKind: "pull", sourceId: run.id, receivedAt: at }, drafts);
+    const drafts = withoutFuturePeriods(await fetchDrafts(db, env, job, config, ctx), now, ctx.warnings);
+    const source = { tenantId: job.tenantId, integrationId: job.integrationId, sourceKind: "pull" as const, sourceId: run.id, receivedAt: at };
+    const logs = logStatements(db, source, drafts, { skipUnchanged: true });
     const results = await runBatch(db, [
       ...logs,
       ...applyStatements(db, { tenantId: job.tenantId, integrationId: job.integrationId, sourceId: run.id, now: at }),
-      finish({ status: "succeeded", period, countsWritten: drafts.length, warnings: ctx.warnings, error: null }),
+      finish({ status: "succeeded", period, countsWritten: "logged", warnings: ctx.warnings, error: null }),
     ]);
     await autoMapNewAccounts(db, job.tenantId, createdAccountIds(results[logs.length]), now);
     return { ok: true };
@@ -97,6 +98,15 @@ export async function executePullRun(job: PullJob, env: Env, now = new Date()): 
     await finish({ status: final ? "failed" : "queued", countsWritten: 0, warnings: ctx.warnings, error: message });
     return final ? { ok: true } : { ok: false, retryable: true, error: message };
   }
+}
+
+/** A vendor count for a month after the current one is never stored: it is skipped and the run records a warning. */
+export function withoutFuturePeriods(drafts: CountDraft[], now: Date, warnings: string[]): CountDraft[] {
+  return drafts.filter((d) => {
+    const problem = futurePeriodError(d.period, now);
+    if (problem) warnings.push(`account ${d.accountExternalId}, service ${d.serviceExternalId}: period ${problem}; count not written`);
+    return problem === null;
+  });
 }
 
 async function fetchDrafts(db: Db, env: Env, job: PullJob, config: PullConfig, ctx: PullContext): Promise<CountDraft[]> {

@@ -2,8 +2,11 @@
  * The batch usage API: validate every count, then — in one D1 batch, so a
  * push lands whole or not at all — record the push (its Idempotency-Key is
  * UNIQUE per tenant), append the counts to the ledger, apply them, and tally
- * how many became the stored figure. A replay of the same key with the same
- * body returns the first result; with another body it is a 409.
+ * how many became the stored figure. A count equal to the stored figure is
+ * acknowledged (`unchanged`) without a ledger row; one observed more than
+ * LATE_AFTER_DAYS ago is applied and counted under `late`. A replay of the
+ * same key with the same body returns the first result; with another body it
+ * is a 409.
  */
 import { type PushItem, toPushDrafts } from "../../core/usage/push-counts.ts";
 import type { Db } from "../../db/client.ts";
@@ -28,7 +31,11 @@ export interface PushResult {
   integrationId: string;
   received: number;
   applied: number;
+  /** Equal to the stored figure: acknowledged, no ledger row written. */
+  unchanged: number;
   olderIgnored: number;
+  /** observedAt older than LATE_AFTER_DAYS: applied and marked late on the ledger row. */
+  late: number;
 }
 
 export interface PushOutcome {
@@ -48,8 +55,8 @@ export async function pushCounts(db: Db, who: TenantPrincipal, input: PushInput,
   const integrationId = await resolveIntegration(db, who, input.integrationId);
   const at = now.toISOString();
   const source = { tenantId: who.tenantId, integrationId, sourceKind: "push" as const, sourceId: pushId, receivedAt: at };
-  const push = { id: pushId, tenantId: who.tenantId, integrationId, sourceKind: "push", idempotencyKey, bodyHash, actor: who.actor, countsReceived: drafts.value.length, receivedAt: at };
-  const logs = logStatements(db, source, drafts.value);
+  const push = { id: pushId, tenantId: who.tenantId, integrationId, sourceKind: "push", idempotencyKey, bodyHash, actor: who.actor, countsReceived: drafts.value.length, countsLate: drafts.value.filter((d) => d.late).length, receivedAt: at };
+  const logs = logStatements(db, source, drafts.value, { skipUnchanged: true });
   let createdIds: string[];
   try {
     const fallback = defaultBatchIntegration(who.tenantId, at);
@@ -88,7 +95,9 @@ function toResult(row: PushRow): PushResult {
     integrationId: row.integrationId,
     received: row.countsReceived,
     applied: row.countsApplied,
-    olderIgnored: row.countsReceived - row.countsApplied,
+    unchanged: row.countsUnchanged,
+    olderIgnored: row.countsReceived - row.countsApplied - row.countsUnchanged,
+    late: row.countsLate,
   };
 }
 

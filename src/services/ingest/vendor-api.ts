@@ -11,7 +11,7 @@ import { parseQuantity } from "../../core/usage/push-counts.ts";
 import { periodOfInstant } from "../../core/usage/date-cell.ts";
 import type { Db } from "../../db/client.ts";
 import { findIntegration, setIntegrationConfig, setIntegrationStatus } from "../../db/repos/ingest-integrations.ts";
-import { applyStatements, createdAccountIds, logStatements, runBatch } from "../../db/repos/ingest-ledger.ts";
+import { applyStatements, changesOf, createdAccountIds, logStatements, runBatch } from "../../db/repos/ingest-ledger.ts";
 import { insertPushStatement, tallyAppliedStatement } from "../../db/repos/ingest-pushes.ts";
 import { type GradientServiceRow, lastPushAt, listGradientServices, mappedFlags, type Scope } from "../../db/repos/ingest-vendor-api.ts";
 import { findTenant } from "../../db/repos/tenants.ts";
@@ -94,6 +94,9 @@ export interface CountInput {
  * POST /service/:id/count. The count lands in the ledger and is applied in one
  * batch with its push record; unknown accounts/services are created with
  * their id as name (the vendor can name them later) and show as unmapped.
+ * The count is for the current month (Gradient has no period field), so it
+ * can never be for a future one. A count equal to the stored figure writes
+ * no ledger row (`unchanged: true`): it only confirms the figure.
  */
 export async function recordCount(db: Db, who: TenantPrincipal, serviceId: string, input: CountInput, rawBody: string, now: Date) {
   const quantity = parseQuantity(input.unitCount);
@@ -106,7 +109,7 @@ export async function recordCount(db: Db, who: TenantPrincipal, serviceId: strin
     serviceCategory: null, serviceUnit: null, period: periodOfInstant(now), quantity: quantity.value, costMinor: null, costCurrency: null,
     observedAt: at, sourceRef: `vendor-api:${pushId}`, lineCount: null,
   };
-  const logs = logStatements(db, { ...s, sourceKind: "vendor-api", sourceId: pushId, receivedAt: at }, [draft]);
+  const logs = logStatements(db, { ...s, sourceKind: "vendor-api", sourceId: pushId, receivedAt: at }, [draft], { skipUnchanged: true });
   const results = await runBatch(db, [
     insertPushStatement(db, { id: pushId, tenantId: s.tenantId, integrationId: s.integrationId, sourceKind: "vendor-api", idempotencyKey: null, bodyHash: await sha256Hex(rawBody), actor: who.actor, countsReceived: 1, receivedAt: at }),
     ...logs,
@@ -115,5 +118,6 @@ export async function recordCount(db: Db, who: TenantPrincipal, serviceId: strin
   ]);
   await autoMapNewAccounts(db, s.tenantId, createdAccountIds(results[1 + logs.length]), now);
   const mapped = await mappedFlags(db, s, input.accountId, serviceId);
-  return { accountId: input.accountId, serviceId, unitCount: quantity.value, period: draft.period, pushId, mapped };
+  const unchanged = changesOf(results[1]) === 0;
+  return { accountId: input.accountId, serviceId, unitCount: quantity.value, period: draft.period, pushId, unchanged, mapped };
 }

@@ -37,12 +37,25 @@ export function toDecisionView(row: DecisionRow): DecisionView {
   };
 }
 
+/**
+ * Whether a request replays the decision stored under its Idempotency-Key:
+ * every field the request gave must match what the decision recorded —
+ * agreement, action, line, product, quantity, effective date, note and the
+ * reverted decision. A field the request left out matches what the first
+ * request resolved it to (the same body resolves the same way); a field it
+ * gives with another value is a different request → 409.
+ */
 function sameRequest(row: DecisionRow, req: DecisionRequest): boolean {
+  const given = <T>(value: T | undefined, stored: T | null) => value === undefined || value === stored;
   return (
     row.agreementId === req.agreementId &&
     row.action === req.action &&
-    (req.lineId === undefined || row.lineId === req.lineId) &&
-    (req.quantity === undefined || row.newQuantity === req.quantity) &&
+    given(req.lineId, row.lineId) &&
+    given(req.productKey, row.productKey) &&
+    given(req.quantity, row.newQuantity) &&
+    // A dismissal records no date; a date given with one is not part of what was decided.
+    (row.effectiveDate === null || given(req.effectiveDate, row.effectiveDate)) &&
+    (req.note ?? null) === row.note &&
     (req.revertsDecisionId ?? null) === row.revertsDecisionId
   );
 }

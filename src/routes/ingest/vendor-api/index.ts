@@ -10,14 +10,18 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../../env.ts";
 import { AppError, statusForCode } from "../../../errors.ts";
+import { alertingRoutes } from "./alerting.ts";
 import { organizationRoutes } from "./organization.ts";
 import { vendorResourceRoutes } from "./vendor.ts";
 
-const ERROR_NAMES: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests" };
+const ERROR_NAMES: Record<number, string> = {
+  400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+};
 
 export const vendorApiRoutes = new Hono<AppEnv>()
   .route("/", vendorResourceRoutes)
   .route("/organization", organizationRoutes)
+  .route("/alerting", alertingRoutes)
   .onError((error, c) => {
     const status = (error instanceof AppError ? statusForCode(error.code) : error instanceof HTTPException ? error.status : 500) as ContentfulStatusCode;
     if (status >= 500) console.error(c.get("requestId"), error);

@@ -13,7 +13,7 @@ import {
   updateService,
 } from "../../../services/ingest/vendor-api-resources.ts";
 import { requireGradientToken } from "./auth.ts";
-import { accountListSchema, accountPatchSchema, readBody, readIdList } from "./schemas.ts";
+import { accountListSchema, accountPatchSchema, idParam, readBody, readIdList } from "./schemas.ts";
 
 const isTrue = (value: string | undefined) => value === "true" || value === "1";
 
@@ -35,8 +35,8 @@ export const organizationRoutes = new Hono<AppEnv>()
     return c.json(await createAccounts(c.get("db"), scopeOf(c.get("tenant")), data, new Date()), 201);
   })
   .patch("/accounts/:accountId", requireGradientToken(), async (c) => {
-    const { data } = await readBody(c, accountPatchSchema);
-    return c.json(await updateAccount(c.get("db"), scopeOf(c.get("tenant")), c.req.param("accountId"), data, new Date()));
+    const { data } = await readBody(c, accountPatchSchema, { form: true });
+    return c.json(await updateAccount(c.get("db"), scopeOf(c.get("tenant")), idParam(c, "accountId"), data, new Date()));
   })
   .get("/services", requireGradientToken(), async (c) => {
     const services = await listOrgServices(c.get("db"), scopeOf(c.get("tenant")), readIdList(c, "serviceIds"), isTrue(c.req.query("returnUnmapped")));
@@ -47,7 +47,7 @@ export const organizationRoutes = new Hono<AppEnv>()
     return c.json(await createOrgServices(c.get("db"), scopeOf(c.get("tenant")), data, new Date()), 201);
   })
   .patch("/services/:serviceId", requireGradientToken(), async (c) => {
-    const { data } = await readBody(c, accountPatchSchema);
-    const row = await updateService(c.get("db"), scopeOf(c.get("tenant")), c.req.param("serviceId"), { name: data.name, description: data.description ?? undefined }, new Date());
+    const { data } = await readBody(c, accountPatchSchema, { form: true });
+    const row = await updateService(c.get("db"), scopeOf(c.get("tenant")), idParam(c, "serviceId"), { name: data.name, description: data.description ?? undefined }, new Date());
     return c.json(toOrgService(row));
   });

@@ -5,14 +5,14 @@ import { recordCount, scopeOf, updateVendor, vendorData } from "../../../service
 import { createVendorService, getService, updateService } from "../../../services/ingest/vendor-api-resources.ts";
 import { toSku } from "../../../services/ingest/vendor-api.ts";
 import { requireGradientToken } from "./auth.ts";
-import { countSchema, readBody, servicePatchSchema, serviceSchema, vendorPatchSchema } from "./schemas.ts";
+import { countSchema, idParam, readBody, servicePatchSchema, serviceSchema, vendorPatchSchema } from "./schemas.ts";
 
 export const vendorResourceRoutes = new Hono<AppEnv>()
   .get("/", requireGradientToken(), async (c) => {
     return c.json({ status: 200, data: await vendorData(c.get("db"), scopeOf(c.get("tenant"))), message: "Success - Retrieved Vendor" });
   })
   .patch("/", requireGradientToken(), async (c) => {
-    const { data } = await readBody(c, vendorPatchSchema);
+    const { data } = await readBody(c, vendorPatchSchema, { form: true });
     return c.json({ status: 200, data: await updateVendor(c.get("db"), scopeOf(c.get("tenant")), data), message: "Success - Updated Vendor" });
   })
   .post("/service", requireGradientToken(), async (c) => {
@@ -22,17 +22,17 @@ export const vendorResourceRoutes = new Hono<AppEnv>()
     return c.json({ status: 201, data: sku, skus, message: "Success - Created Service" }, 201);
   })
   .get("/service/:serviceId", requireGradientToken(), async (c) => {
-    const row = await getService(c.get("db"), scopeOf(c.get("tenant")), c.req.param("serviceId"));
+    const row = await getService(c.get("db"), scopeOf(c.get("tenant")), idParam(c, "serviceId"));
     return c.json({ status: 200, data: toSku(row), message: "Success - Retrieved Service" });
   })
   .patch("/service/:serviceId", requireGradientToken(), async (c) => {
-    const { data } = await readBody(c, servicePatchSchema);
-    const row = await updateService(c.get("db"), scopeOf(c.get("tenant")), c.req.param("serviceId"), data, new Date());
+    const { data } = await readBody(c, servicePatchSchema, { form: true });
+    const row = await updateService(c.get("db"), scopeOf(c.get("tenant")), idParam(c, "serviceId"), data, new Date());
     return c.json({ status: 200, data: toSku(row), message: "Success - Updated Service" });
   })
   .post("/service/:serviceId/count", requireGradientToken(), async (c) => {
     // `no_build` only defers Gradient's billing view refresh; reconciliation here is computed on read.
     const { data, raw } = await readBody(c, countSchema);
-    const result = await recordCount(c.get("db"), c.get("tenant"), c.req.param("serviceId"), data, raw, new Date());
+    const result = await recordCount(c.get("db"), c.get("tenant"), idParam(c, "serviceId"), data, raw, new Date());
     return c.json({ status: 201, data: result, message: "Success - Unit count received" }, 201);
   });
