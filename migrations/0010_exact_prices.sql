@@ -21,3 +21,17 @@ BEGIN
     scope IN ((SELECT company_id FROM agreements WHERE id = NEW.agreement_id), (SELECT company_id FROM agreements WHERE id = OLD.agreement_id))
     OR scope IN (SELECT scope FROM recon_rows WHERE tenant_id = NEW.tenant_id AND needs_catalog = 1 AND product_key IN (OLD.product_key, NEW.product_key)));
 END;
+--> statement-breakpoint
+-- Dismissals (issue 9): a dismissed row leaves the totals until the vendor count
+-- changes or its billing period ends. The decision keeps the vendor figure it
+-- was made against; the persisted row says whether it is dismissed.
+ALTER TABLE decisions ADD COLUMN vendor_quantity TEXT;
+--> statement-breakpoint
+ALTER TABLE recon_rows ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0;
+--> statement-breakpoint
+CREATE TRIGGER decisions_dismiss_ins AFTER INSERT ON decisions
+WHEN NEW.action IN ('dismiss', 'revert')
+BEGIN
+  UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
+  WHERE tenant_id = NEW.tenant_id AND scope = (SELECT company_id FROM agreements WHERE id = NEW.agreement_id);
+END;

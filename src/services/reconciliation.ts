@@ -27,7 +27,7 @@ export async function getAgreementReconciliation(
 ): Promise<ReconciliationResponse> {
   await ensureScopeFresh(db, tenantId, agreement.companyId, now);
   const rows = await readAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
-  return { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), rows };
+  return { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), dismissed: rows.filter((r) => r.dismissed).length, rows };
 }
 
 export interface PageRequest extends RowFilter {
@@ -46,6 +46,7 @@ export async function getReconciliationPage(env: Env, db: Db, tenantId: string, 
     generatedAt: now.toISOString(),
     totals: summary.totals,
     counts: summary.counts,
+    dismissed: summary.dismissed,
     rows: page.rows,
     nextCursor: page.next === null ? null : encodeCursor(page.next),
     freshness: { pendingScopes: pending === 0 ? 0 : await countDirtyScopes(db, tenantId) },
@@ -75,7 +76,7 @@ export function decodeCursor(text: string): PageCursor {
 export function totalsOf(rows: readonly ReconRow[]): ReconTotals[] {
   const byCurrency = new Map<string, ReconTotals>();
   for (const row of rows) {
-    if (row.monthlyImpactMinor === null || row.currency === null) continue;
+    if (row.monthlyImpactMinor === null || row.currency === null || row.dismissed) continue;
     if (row.status !== "increase" && row.status !== "decrease" && row.status !== "missing-line") continue;
     const totals = byCurrency.get(row.currency) ?? { currency: row.currency, underBilledMonthlyMinor: 0, overBilledMonthlyMinor: 0 };
     if (row.monthlyImpactMinor > 0) totals.underBilledMonthlyMinor += row.monthlyImpactMinor;

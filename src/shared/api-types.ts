@@ -27,8 +27,12 @@ export type ReconRowView = ReconRow & { computedAt?: string };
 /** One agreement's view (`GET /api/v1/agreements/:id/reconciliation`): every row, no paging. */
 export interface ReconciliationResponse {
   generatedAt: string;
+  /** Money per currency, dismissed rows excluded. */
   totals: ReconTotals[];
+  /** Rows per status (dismissed rows included: they keep their status). */
   counts: Record<string, number>;
+  /** Rows whose dismissal holds (they leave the totals and "need action"). */
+  dismissed: number;
   rows: ReconRowView[];
 }
 

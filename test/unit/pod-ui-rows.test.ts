@@ -33,6 +33,7 @@ function row(key: string, status: ReconStatus, impact: number | null, productNam
     billingDate: "2026-04-01",
     upcoming: [],
     pooled: null,
+    dismissed: null,
     proposal: status === "increase" || status === "decrease" || status === "missing-line"
       ? { targetLineId: "l1", fromQuantity: "1", toQuantity: "2", effectiveDate: "2026-04-01", prorationMinor: null, remainingDays: 30, periodDays: 30 }
       : null,

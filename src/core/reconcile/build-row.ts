@@ -5,6 +5,7 @@
 import Big from "big.js";
 import { formatDecimal } from "../shared/decimal.ts";
 import type { RowDraft, UnmappedDraft } from "./allocate.ts";
+import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
 import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, exactPrice, resolvePrice, toMinor } from "./money.ts";
 import { compareIds } from "./order.ts";
@@ -68,8 +69,10 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
       ? { agreements: draft.pool.agreements, vendorTotal: formatQuantity(draft.pool.vendorTotal), psaTotal: formatQuantity(draft.pool.psaTotal), targetAgreementId: draft.pool.target.id }
       : null,
     proposal: null,
+    dismissed: null,
     reasons: [],
   };
+  row.dismissed = findDismissal(row, draft.agreement, ctx.index.dismissals, ctx.index.today);
   row.reasons = describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate);
   if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, ctx.now);
   return row;
@@ -189,6 +192,7 @@ export function buildUnmappedRow(draft: UnmappedDraft, ctx: RowContext): ReconRo
     upcoming: [],
     pooled: null,
     proposal: null,
+    dismissed: null,
     reasons: [what, ...describeWarnings(warnings, ctx)],
   };
 }

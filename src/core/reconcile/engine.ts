@@ -71,6 +71,12 @@
  *   period (month, Jan/Apr/Jul/Oct quarter, Jan/Jul half, year) holding the
  *   date, rounded once; null when the date starts a period.
  *
+ * Dismissals: a row of an agreement is `dismissed` (status kept; it leaves
+ *   the money totals and "need action") while its latest dismissal was made
+ *   against the row's current vendor figure and within the agreement's
+ *   billing period holding today; a changed count or a new period brings it
+ *   back. Undoing a dismissal (a revert decision) removes it from the input.
+ *
  * Order: company name, agreement name, product name (or key), key; names
  * compare case-insensitively, missing names last; unmapped rows last by key.
  *

@@ -11,7 +11,8 @@ import { dateOnly, isAgreementCounting, isLineBillable, isLineInEffect } from ".
 import { exactPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { addQuantities, formatQuantity, parseQuantity, type Quantity } from "./quantity.ts";
-import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, LineInput, ReconcileInput, UpcomingLine } from "./types.ts";
+import { indexDismissals } from "./dismissal.ts";
+import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, DismissalInput, LineInput, ReconcileInput, UpcomingLine } from "./types.ts";
 
 /** Lines of one product on one agreement that are in effect on the billing date. */
 export interface ProductLines {
@@ -40,6 +41,8 @@ export interface TenantIndex {
   accountMappings: Map<string, AccountMappingInput>;
   /** serviceId → mapped product keys (deduplicated). */
   serviceProducts: Map<string, string[]>;
+  /** (agreement, product) → its latest dismissal. */
+  dismissals: Map<string, DismissalInput>;
 }
 
 export function indexTenant(input: ReconcileInput, today: string, billingDate: string): TenantIndex {
@@ -59,6 +62,7 @@ export function indexTenant(input: ReconcileInput, today: string, billingDate: s
     catalog: input.aggregates?.catalog ?? buildCatalog(input.lines, agreements, today),
     accountMappings: new Map(input.accountMappings.map((m) => [m.accountId, m])),
     serviceProducts: groupServiceProducts(input),
+    dismissals: indexDismissals(input.dismissals),
   };
 }
 

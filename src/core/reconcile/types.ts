@@ -148,6 +148,19 @@ export interface ReconAggregates {
   catalog: ReadonlyMap<string, CatalogEntry>;
 }
 
+/** A dismissal decision that was not undone (the engine decides whether it still holds). */
+export interface DismissalInput {
+  decisionId: string;
+  agreementId: string;
+  productKey: string;
+  actor: string;
+  reason: string | null;
+  /** ISO instant of the decision. */
+  at: string;
+  /** The vendor figure it was made against. */
+  vendorQuantity: DecimalString | null;
+}
+
 export interface ReconcileInput {
   /** The clock, passed in: the engine never reads the time itself. */
   now: Date;
@@ -161,6 +174,8 @@ export interface ReconcileInput {
   accountMappings: readonly AccountMappingInput[];
   serviceMappings: readonly ServiceMappingInput[];
   counts: readonly UsageCountInput[];
+  /** Dismissals of rows (absent = none). */
+  dismissals?: readonly DismissalInput[];
   /** Tenant-wide facts for a slice of the tenant (see ReconAggregates); derived from the input when absent. */
   aggregates?: ReconAggregates;
 }
@@ -250,6 +265,12 @@ export interface ReconRow {
    */
   pooled: { agreements: number; vendorTotal: DecimalString; psaTotal: DecimalString; targetAgreementId: string } | null;
   proposal: Proposal | null;
+  /**
+   * Set while a dismissal holds: the row keeps its status but leaves the money
+   * totals and "need action" until the vendor count changes or the billing
+   * period it was dismissed in ends.
+   */
+  dismissed: { decisionId: string; by: string; at: string; reason: string | null } | null;
   /** Human-readable explanations (why stale, why suspect, why no proposal). */
   reasons: string[];
 }

@@ -6,14 +6,14 @@
  * estimated prices). An `account:<id>` scope is an unmapped account's usage.
  * Cost grows with the company, never with the tenant or its history.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { exactPrice } from "../../core/reconcile/money.ts";
 import { chooseEstimate, type PricePoint } from "../../core/reconcile/tenant-index.ts";
 import { formatDecimal } from "../../core/shared/decimal.ts";
 import type { BillingCycle, CatalogEntry, ReconcileInput } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
-import { DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toLineInput, toServiceInput } from "./snapshot.ts";
+import { activeDismissal, DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toDismissalInput, toLineInput, toServiceInput } from "./snapshot.ts";
 
 /** The engine input of a scope (without `now`) and the dirty counter it was read at. */
 export interface ScopeInput {
@@ -27,8 +27,9 @@ export function accountScope(accountId: string): string {
   return `${ACCOUNT_SCOPE}${accountId}`;
 }
 
-export async function loadScopeInput(db: Db, tenantId: string, scope: string): Promise<ScopeInput> {
-  return scope.startsWith(ACCOUNT_SCOPE) ? loadAccountScope(db, tenantId, scope.slice(ACCOUNT_SCOPE.length)) : loadCompanyScope(db, tenantId, scope);
+export async function loadScopeInput(db: Db, tenantId: string, scope: string, now: Date): Promise<ScopeInput> {
+  if (scope.startsWith(ACCOUNT_SCOPE)) return loadAccountScope(db, tenantId, scope.slice(ACCOUNT_SCOPE.length));
+  return loadCompanyScope(db, tenantId, scope, new Date(now.getTime() - 400 * 86_400_000).toISOString());
 }
 
 function scopeSeq(db: Db, tenantId: string, scope: string) {
@@ -39,7 +40,7 @@ function staleAfter(db: Db, tenantId: string) {
   return db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId));
 }
 
-async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Promise<ScopeInput> {
+async function loadCompanyScope(db: Db, tenantId: string, companyId: string, since: string): Promise<ScopeInput> {
   const agreementIds = db.select({ id: t.agreements.id }).from(t.agreements).where(and(eq(t.agreements.tenantId, tenantId), eq(t.agreements.companyId, companyId)));
   const accountIds = db
     .select({ id: t.accountMappings.accountId })
@@ -49,7 +50,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Pr
     .select({ id: t.latestCounts.serviceId })
     .from(t.latestCounts)
     .where(and(eq(t.latestCounts.tenantId, tenantId), inArray(t.latestCounts.accountId, accountIds)));
-  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats] = await db.batch([
+  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats, dismissals] = await db.batch([
     scopeSeq(db, tenantId, companyId),
     staleAfter(db, tenantId),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(and(eq(t.psaCompanies.tenantId, tenantId), eq(t.psaCompanies.id, companyId))),
@@ -61,6 +62,8 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Pr
     db.select().from(t.vendorServices).where(and(eq(t.vendorServices.tenantId, tenantId), inArray(t.vendorServices.id, serviceIds))),
     db.select().from(t.serviceMappings).where(and(eq(t.serviceMappings.tenantId, tenantId), inArray(t.serviceMappings.serviceId, serviceIds))),
     db.select().from(t.serviceStats).where(and(eq(t.serviceStats.tenantId, tenantId), inArray(t.serviceStats.serviceId, serviceIds))),
+    // A dismissal holds at most one billing period (a year at most): older ones are history, not read.
+    db.select().from(t.decisions).where(and(eq(t.decisions.tenantId, tenantId), inArray(t.decisions.agreementId, agreementIds), activeDismissal(), gte(t.decisions.createdAt, since))),
   ]);
   const serviceInputs = services.map(toServiceInput);
   return {
@@ -75,6 +78,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string): Pr
       accountMappings: mappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
       serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
       counts: counts.map(toCountInput),
+      dismissals: dismissals.map(toDismissalInput),
       // Estimated prices are loaded by the recompute for the rows that turn out to need one.
       aggregates: { suspect: suspectOf(stats, serviceInputs), catalog: new Map() },
     },

@@ -52,13 +52,15 @@ export async function writeScopeRows(db: Db, w: ScopeWrite): Promise<boolean> {
       d1
         .prepare(
           `INSERT INTO recon_rows (tenant_id, row_key, scope, status, company_id, agreement_id, product_key, currency, monthly_impact_minor,
-             abs_impact_minor, needs_catalog, integration_ids, sort_group, sort_key, body, input_seq, computed_at)
+             abs_impact_minor, needs_catalog, dismissed, integration_ids, sort_group, sort_key, body, input_seq, computed_at)
            SELECT ?1, j.value ->> '$.k', ?2, j.value ->> '$.st', j.value ->> '$.c', j.value ->> '$.a', j.value ->> '$.p', j.value ->> '$.cu',
-             j.value ->> '$.m', abs(j.value ->> '$.m'), j.value ->> '$.n', j.value ->> '$.i', j.value ->> '$.g', j.value ->> '$.s', j.value ->> '$.b', ?4, ?5
+             j.value ->> '$.m', abs(j.value ->> '$.m'), j.value ->> '$.n', j.value ->> '$.d', j.value ->> '$.i', j.value ->> '$.g', j.value ->> '$.s',
+             j.value ->> '$.b', ?4, ?5
            FROM json_each(?6) AS j WHERE ${mine}
            ON CONFLICT (tenant_id, row_key) DO UPDATE SET scope = excluded.scope, status = excluded.status, company_id = excluded.company_id,
              agreement_id = excluded.agreement_id, product_key = excluded.product_key, currency = excluded.currency,
              monthly_impact_minor = excluded.monthly_impact_minor, abs_impact_minor = excluded.abs_impact_minor, needs_catalog = excluded.needs_catalog,
+             dismissed = excluded.dismissed,
              integration_ids = excluded.integration_ids, sort_group = excluded.sort_group, sort_key = excluded.sort_key, body = excluded.body,
              input_seq = excluded.input_seq, computed_at = excluded.computed_at`,
         )
@@ -74,7 +76,7 @@ function toJsonRow(s: StoredRow): string {
   const integrations = [...new Set(r.sources.map((x) => x.integrationId))].sort();
   return JSON.stringify({
     k: r.key, st: r.status, c: r.companyId, a: r.agreementId, p: r.productKey, cu: r.currency, m: r.monthlyImpactMinor,
-    n: s.needsCatalog ? 1 : 0, i: JSON.stringify(integrations), g: s.sortGroup, s: s.sortKey, b: JSON.stringify(r),
+    n: s.needsCatalog ? 1 : 0, d: r.dismissed ? 1 : 0, i: JSON.stringify(integrations), g: s.sortGroup, s: s.sortKey, b: JSON.stringify(r),
   });
 }
 
@@ -231,7 +233,7 @@ export async function readRowPage(db: Db, tenantId: string, f: RowFilter, after:
 /** Totals per currency and counts per status over the whole filter (not the page). */
 export async function readTotals(db: Db, tenantId: string, f: RowFilter) {
   const where = filterConditions(tenantId, f);
-  const [money, statuses] = await db.batch([
+  const [money, statuses, dismissed] = await db.batch([
     db
       .select({
         currency: reconRows.currency,
@@ -239,14 +241,24 @@ export async function readTotals(db: Db, tenantId: string, f: RowFilter) {
         over: sql<number>`coalesce(sum(CASE WHEN ${reconRows.monthlyImpactMinor} < 0 THEN -${reconRows.monthlyImpactMinor} ELSE 0 END), 0)`,
       })
       .from(reconRows)
-      .where(and(where, inArray(reconRows.status, ["increase", "decrease", "missing-line"]), sql`${reconRows.currency} IS NOT NULL`, sql`${reconRows.monthlyImpactMinor} IS NOT NULL`))
+      .where(
+        and(
+          where,
+          inArray(reconRows.status, ["increase", "decrease", "missing-line"]),
+          eq(reconRows.dismissed, 0),
+          sql`${reconRows.currency} IS NOT NULL`,
+          sql`${reconRows.monthlyImpactMinor} IS NOT NULL`,
+        ),
+      )
       .groupBy(reconRows.currency)
       .orderBy(asc(reconRows.currency)),
     db.select({ status: reconRows.status, n: count() }).from(reconRows).where(where).groupBy(reconRows.status),
+    db.select({ n: count() }).from(reconRows).where(and(where, eq(reconRows.dismissed, 1))),
   ]);
   return {
     totals: money.map((m) => ({ currency: m.currency ?? "", underBilledMonthlyMinor: Number(m.under), overBilledMonthlyMinor: Number(m.over) })),
     counts: Object.fromEntries(statuses.map((s) => [s.status, s.n])) as Record<string, number>,
+    dismissed: dismissed[0]?.n ?? 0,
   };
 }
 

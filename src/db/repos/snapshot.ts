@@ -2,13 +2,14 @@
  * Loads everything the reconciliation engine needs for one tenant, as plain
  * engine input. Every query is scoped by tenant_id.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type {
   AccountMappingInput,
   AgreementInput,
   BillCustomer,
   BillingCycle,
   CompanyInput,
+  DismissalInput,
   LineInput,
   ServiceCategory,
   ServiceMappingInput,
@@ -31,6 +32,7 @@ export interface TenantSnapshot {
   accountMappings: AccountMappingInput[];
   serviceMappings: ServiceMappingInput[];
   counts: UsageCountInput[];
+  dismissals: DismissalInput[];
 }
 
 /** The schema default of tenants.stale_after_hours (7 days). */
@@ -42,7 +44,7 @@ export const DEFAULT_STALE_AFTER_HOURS = 168;
  * with a fresh reconciliation of the same data.
  */
 export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<TenantSnapshot> {
-  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts] = await db.batch([
+  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts, dismissals] = await db.batch([
     db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId)),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(eq(t.psaCompanies.tenantId, tenantId)),
     db.select().from(t.agreements).where(eq(t.agreements.tenantId, tenantId)),
@@ -52,6 +54,7 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     db.select().from(t.accountMappings).where(eq(t.accountMappings.tenantId, tenantId)),
     db.select().from(t.serviceMappings).where(eq(t.serviceMappings.tenantId, tenantId)),
     db.select().from(t.usageCounts).where(eq(t.usageCounts.tenantId, tenantId)),
+    db.select().from(t.decisions).where(and(eq(t.decisions.tenantId, tenantId), activeDismissal())),
   ]);
   return {
     staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
@@ -63,7 +66,17 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     accountMappings: accountMappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
     serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
     counts: counts.map(toCountInput),
+    dismissals: dismissals.map(toDismissalInput),
   };
+}
+
+/** Dismissals that no revert decision undid. */
+export function activeDismissal() {
+  return sql`${t.decisions.action} = 'dismiss' AND NOT EXISTS (SELECT 1 FROM decisions AS r WHERE r.tenant_id = ${t.decisions.tenantId} AND r.action = 'revert' AND r.reverts_decision_id = ${t.decisions.id})`;
+}
+
+export function toDismissalInput(d: typeof t.decisions.$inferSelect): DismissalInput {
+  return { decisionId: d.id, agreementId: d.agreementId, productKey: d.productKey, actor: d.actor, reason: d.note, at: d.createdAt, vendorQuantity: d.vendorQuantity };
 }
 
 export function toAgreementInput(a: typeof t.agreements.$inferSelect): AgreementInput {

@@ -235,6 +235,8 @@ export const decisions = sqliteTable(
     /** pending | applied | failed | not-required */
     writebackState: text("writeback_state").notNull(),
     writebackError: text("writeback_error"),
+    /** The vendor figure the decision was made against (a dismissal lasts while it holds; migration 0010). */
+    vendorQuantity: text("vendor_quantity"),
     /** Client-supplied key: the same decision submitted twice is recorded once. */
     idempotencyKey: text("idempotency_key"),
     createdAt: createdAt(),

@@ -74,6 +74,8 @@ export const reconRows = sqliteTable(
     monthlyImpactMinor: integer("monthly_impact_minor"),
     absImpactMinor: integer("abs_impact_minor"),
     needsCatalog: integer("needs_catalog").notNull().default(0),
+    /** 1 while a dismissal holds: the row leaves the totals (migration 0010). */
+    dismissed: integer("dismissed").notNull().default(0),
     integrationIds: text("integration_ids").notNull().default("[]"),
     sortGroup: integer("sort_group").notNull(),
     sortKey: text("sort_key").notNull(),

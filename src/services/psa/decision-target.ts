@@ -8,7 +8,7 @@
  * - adjust: `quantity` is required; same line rule;
  * - revert: the quantity the PSA held before the applied decision
  *   `revertsDecisionId`, on that decision's line;
- * - dismiss: nothing is written.
+ * - dismiss: nothing is written; reverting a dismissal undoes it (nothing written either).
  * Effective date: ConnectWise applies immediately unless a date is chosen
  * (null = immediately); Autotask defaults to the 1st of next month.
  */
@@ -34,6 +34,8 @@ export interface ResolvedTarget {
   newQuantity: string | null;
   effectiveDate: string | null;
   row: ReconRow | null;
+  /** Whether the decision writes to the PSA (a dismissal and undoing one don't). */
+  writes: boolean;
 }
 
 async function lineOf(db: Db, tenantId: string, agreementId: string, lineId: string): Promise<Line> {
@@ -74,7 +76,7 @@ export async function resolveTarget(db: Db, tenantId: string, req: DecisionReque
   const productKey = given?.productKey ?? req.productKey;
   if (!productKey) throw new AppError("validation_failed", "body.productKey: required when lineId is not given");
   const row = await rowOf(db, tenantId, agreement, productKey, now);
-  if (req.action === "dismiss") return { line: given, productKey, newQuantity: null, effectiveDate: null, row };
+  if (req.action === "dismiss") return { line: given, productKey, newQuantity: null, effectiveDate: null, row, writes: false };
   let quantity = req.quantity === undefined ? null : quantityOf(req.quantity);
   let lineId = given?.id ?? row?.targetLineId ?? null;
   if (req.action === "adjust" && quantity === null) throw new AppError("validation_failed", "body.quantity: required for adjust");
@@ -87,16 +89,20 @@ export async function resolveTarget(db: Db, tenantId: string, req: DecisionReque
   }
   if (!lineId) throw new AppError("conflict", "The row has no PSA line to write to: add the line in the PSA first");
   const line = given ?? (await lineOf(db, tenantId, agreement.id, lineId));
-  return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, agreement, now), row };
+  return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, agreement, now), row, writes: true };
 }
 
 async function resolveRevert(db: Db, tenantId: string, req: DecisionRequest, agreement: Agreement, now: Date): Promise<ResolvedTarget> {
   if (!req.revertsDecisionId) throw new AppError("validation_failed", "body.revertsDecisionId: required for revert");
   const reverted = await findDecision(db, tenantId, req.revertsDecisionId);
   if (!reverted || reverted.agreementId !== agreement.id) throw new AppError("validation_failed", "body.revertsDecisionId: not a decision of this agreement");
+  // Undoing a dismissal brings the row back; nothing is written to the PSA.
+  if (reverted.action === "dismiss") {
+    return { line: null, productKey: reverted.productKey, newQuantity: null, effectiveDate: null, row: await rowOf(db, tenantId, agreement, reverted.productKey, now), writes: false };
+  }
   if (reverted.writebackState !== "applied" || !reverted.lineId || reverted.oldQuantity === null) {
     throw new AppError("conflict", "Only an applied write-back can be reverted");
   }
   const line = await lineOf(db, tenantId, agreement.id, reverted.lineId);
-  return { line, productKey: line.productKey, newQuantity: reverted.oldQuantity, effectiveDate: effectiveDateOf(req, agreement, now), row: null };
+  return { line, productKey: line.productKey, newQuantity: reverted.oldQuantity, effectiveDate: effectiveDateOf(req, agreement, now), row: null, writes: true };
 }

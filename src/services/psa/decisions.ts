@@ -73,7 +73,7 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
   const agreement = await findAgreement(db, who.tenantId, req.agreementId);
   if (!agreement) throw new AppError("not_found", "Agreement not found");
   const target = await resolveTarget(db, who.tenantId, req, agreement, now);
-  const writes = req.action !== "dismiss";
+  const writes = target.writes;
   if (writes && !(await findConnectedIntegration(db, who.tenantId, agreement.psa))) {
     throw new AppError("conflict", `The agreement comes from "${agreement.psa}", which has no connected PSA to write back to`);
   }
@@ -91,6 +91,7 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
     effectiveDate: target.effectiveDate,
     note: req.note ?? null,
     revertsDecisionId: req.revertsDecisionId ?? null,
+    vendorQuantity: target.row?.vendorQuantity ?? null,
     writebackState: writes ? "pending" : "not-required",
     writebackError: null,
     idempotencyKey,

@@ -21,7 +21,7 @@ const MAX_ATTEMPTS = 3;
 
 export async function recomputeScope(db: Db, tenantId: string, scope: string, now: Date): Promise<{ written: boolean; rows: number }> {
   for (let attempt = 1; ; attempt++) {
-    const { seq, input } = await loadScopeInput(db, tenantId, scope);
+    const { seq, input } = await loadScopeInput(db, tenantId, scope, now);
     const rows = await reconcileScope(db, tenantId, input, now);
     const written = await writeScopeRows(db, {
       tenantId,
