@@ -35,3 +35,18 @@ BEGIN
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
   WHERE tenant_id = NEW.tenant_id AND scope = (SELECT company_id FROM agreements WHERE id = NEW.agreement_id);
 END;
+--> statement-breakpoint
+-- Whether a ConnectWise agreement prorates decides how a change is written and what is previewed.
+CREATE TRIGGER psa_agreement_state_prorate AFTER UPDATE OF allows_effective_date ON psa_agreement_state
+WHEN OLD.allows_effective_date IS NOT NEW.allows_effective_date
+BEGIN
+  UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
+  WHERE tenant_id = NEW.tenant_id AND scope = (SELECT company_id FROM agreements WHERE id = NEW.agreement_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER psa_agreement_state_prorate_ins AFTER INSERT ON psa_agreement_state
+WHEN NEW.allows_effective_date
+BEGIN
+  UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
+  WHERE tenant_id = NEW.tenant_id AND scope = (SELECT company_id FROM agreements WHERE id = NEW.agreement_id);
+END;

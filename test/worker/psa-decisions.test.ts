@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import { handlePsaJob } from "../../src/jobs/psa.ts";
 import type { DecisionListResponse, DecisionResponse, DecisionView } from "../../src/shared/api-types.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
@@ -57,7 +58,9 @@ describe("approve → write-back → re-sync", () => {
     const agreement = await agreementId("Brightline");
     const created = await decide({ agreementId: agreement, productKey: "M365-BP", action: "approve", note: "4 new hires" });
     expect(created.status).toBe(202);
-    expect(created.decision).toMatchObject({ action: "approve", productKey: "M365-BP", oldQuantity: "40", newQuantity: "44", effectiveDate: null, writebackState: "pending", writebackError: null, actor: "api-key:tu_demo_lo" });
+    // Issue 9: the API defaults to the pod's date, the next invoice's (1st of next month); ConnectWise without prorateFlag is written at once.
+    const nextInvoice = firstOfNextMonth(new Date());
+    expect(created.decision).toMatchObject({ action: "approve", productKey: "M365-BP", oldQuantity: "40", newQuantity: "44", effectiveDate: nextInvoice, writebackState: "pending", writebackError: null, actor: "api-key:tu_demo_lo" });
     expect(h.queued.map((q) => q.message.kind)).toEqual(["psa.writeback"]);
     await h.drain();
     expect(patches).toEqual([[{ op: "replace", path: "/quantity", value: 44 }]]);
@@ -217,8 +220,13 @@ describe("validation and tenancy", () => {
     expect(((await foreign.json()) as { error: { message: string } }).error.message).toBe("body.lineId: not a line of this agreement");
     expect((await postAs(key, "/api/v1/decisions", { agreementId: acme, productKey: "EDR-S1", action: "adjust" })).status).toBe(400);
     expect((await postAs(key, "/api/v1/decisions", { agreementId: acme, productKey: "M365-BP", action: "approve" })).status).toBe(409);
+    // Reverting a decision whose write-back hasn't applied is refused; reverting a dismissal undoes it (issue 9: "can be undone").
+    const pending = await decide({ agreementId: acme, productKey: "EDR-S1", action: "adjust", quantity: "31" });
+    expect((await postAs(key, "/api/v1/decisions", { agreementId: acme, action: "revert", revertsDecisionId: pending.decision.id })).status).toBe(409);
     const dismissed = await decide({ agreementId: acme, productKey: "M365-BP", action: "dismiss" });
-    expect((await postAs(key, "/api/v1/decisions", { agreementId: acme, action: "revert", revertsDecisionId: dismissed.decision.id })).status).toBe(409);
+    const undone = await postAs(key, "/api/v1/decisions", { agreementId: acme, action: "revert", revertsDecisionId: dismissed.decision.id });
+    expect(undone.status).toBe(202);
+    expect(((await undone.json()) as { decision: { writebackState: string } }).decision.writebackState).toBe("not-required");
   });
 
   it("another tenant sees neither the agreement nor the decisions", async () => {

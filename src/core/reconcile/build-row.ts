@@ -14,7 +14,7 @@ import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, t
 import { describeRow, describeWarnings } from "./reasons.ts";
 import { decideStatus, findStaleSources, findSuspectSources } from "./status.ts";
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
-import type { BillingCycle, LineInput, ReconRow, RowLine } from "./types.ts";
+import type { AgreementInput, BillingCycle, LineInput, ReconRow, RowLine } from "./types.ts";
 
 export interface RowContext {
   index: TenantIndex;
@@ -74,7 +74,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   };
   row.dismissed = findDismissal(row, draft.agreement, ctx.index.dismissals, ctx.index.today);
   row.reasons = describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate);
-  if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, ctx.now);
+  if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, draft.agreement, ctx.now);
   return row;
 }
 
@@ -146,9 +146,9 @@ function oldestObservedAt(sources: readonly LatestCount[]): string | null {
   return oldest?.count.observedAt ?? null;
 }
 
-function attachProposal(row: ReconRow, cycle: BillingCycle, now: Date): void {
+function attachProposal(row: ReconRow, cycle: BillingCycle, agreement: AgreementInput | null, now: Date): void {
   if (!PROPOSABLE_STATUSES.has(row.status)) return;
-  const proposal = proposeChange(row, { now, billingCycle: cycle });
+  const proposal = proposeChange(row, { now, billingCycle: cycle, ...(agreement ? { agreement } : {}) });
   if (proposal.ok) row.proposal = proposal.value;
   else row.reasons.push(`No change is proposed: ${proposal.error}`);
 }

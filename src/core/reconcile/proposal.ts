@@ -8,9 +8,10 @@
  */
 import Big from "big.js";
 import { parseDecimal, toBig } from "../shared/decimal.ts";
-import { billingPeriodContaining, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
+import { billingPeriodContaining, type BillingPeriod, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import { billedUnits, toMinor } from "./money.ts";
+import { type AgreementTimingFacts, planWriteTiming } from "./write-timing.ts";
 import { addQuantities, formatQuantity, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { BillingCycle, DecimalString, Proposal, ReconRow, ReconStatus, RowLine } from "./types.ts";
 
@@ -20,6 +21,8 @@ export interface ProposeOptions {
   now: Date;
   /** The agreement's cycle (unit prices are per cycle; periods follow it). */
   billingCycle: BillingCycle;
+  /** How the agreement's PSA takes a change (absent: written with the date, calendar periods). */
+  agreement?: Pick<AgreementTimingFacts, "psa" | "prorates" | "startDate">;
   /** Another line of the row to write the change to (default: row.targetLineId). */
   lineId?: string;
   /** Strict `YYYY-MM-DD`, today or later (default: the 1st of next month, UTC). */
@@ -44,13 +47,17 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
   const included = line.value ? toBig(line.value.lessIncluded) : new Big(0);
   const from = new Big(fromQuantity);
   const billedChange = billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(from, included));
-  const preview = prorate(effective.value, opts.billingCycle, billedChange, price, row.currency ?? "USD");
+  const timing = planWriteTiming({ billingCycle: opts.billingCycle, startDate: null, ...opts.agreement }, effective.value, firstOfNextMonth(opts.now));
+  const preview = prorateOver(timing.period, effective.value, billedChange, price, row.currency ?? "USD");
   return ok({
     targetLineId: line.value?.lineId ?? null,
     fromQuantity,
     toQuantity: formatQuantity(to),
     effectiveDate: effective.value,
-    prorationMinor: effective.value === preview.periodStart ? null : preview.prorationMinor,
+    writeMode: timing.mode,
+    writeOn: timing.writeOn,
+    firstBilledOn: timing.firstBilledOn,
+    prorationMinor: timing.prorates && effective.value !== preview.periodStart ? preview.prorationMinor : null,
     remainingDays: preview.remainingDays,
     periodDays: preview.periodDays,
   });
@@ -101,7 +108,10 @@ export function previewProration(input: ProrationInput): Result<ProrationPreview
 }
 
 function prorate(effectiveDate: string, cycle: BillingCycle, billedChange: Big, unitPrice: Big | null, currency: string): ProrationPreview {
-  const period = billingPeriodContaining(effectiveDate, cycle);
+  return prorateOver(billingPeriodContaining(effectiveDate, cycle), effectiveDate, billedChange, unitPrice, currency);
+}
+
+function prorateOver(period: BillingPeriod, effectiveDate: string, billedChange: Big, unitPrice: Big | null, currency: string): ProrationPreview {
   const remainingDays = daysBetween(effectiveDate, period.end) + 1;
   // Multiply everything first and divide once, so the only rounding is the last step.
   const prorationMinor = unitPrice === null ? null : toMinor(billedChange.times(remainingDays).times(unitPrice).div(period.days), currency);

@@ -55,6 +55,10 @@ export interface AgreementInput {
   /** Tagged flat-rate: shown for sanity, never proposed for change. */
   flatRate: boolean;
   currency: string;
+  /** Which PSA the agreement lives in (decides how a change is written; see write-timing.ts). */
+  psa?: "connectwise" | "autotask" | "demo";
+  /** ConnectWise prorateFlag: a change may carry an effective date and is prorated from it. */
+  prorates?: boolean;
 }
 
 export interface LineInput {
@@ -216,9 +220,19 @@ export interface Proposal {
   targetLineId: string | null;
   fromQuantity: DecimalString;
   toQuantity: DecimalString;
-  /** Defaults to the 1st of next month (UTC). */
+  /** Defaults to the 1st of next month (UTC): the next invoice's date. */
   effectiveDate: string;
-  /** Money for the rest of the period when the date is mid-period; null on a period start. */
+  /**
+   * How the PSA takes it: "now" (written at once, first billed by the next
+   * invoice), "with-date" (written now with the effective date; the PSA
+   * prorates), "scheduled" (held by Trueup and written on the date).
+   */
+  writeMode: "now" | "with-date" | "scheduled";
+  /** The day a scheduled write reaches the PSA; null = written when approved. */
+  writeOn: string | null;
+  /** The first invoice date that bills the new quantity in full. */
+  firstBilledOn: string;
+  /** What the PSA bills for the rest of its period holding the date; null when it doesn't prorate or the date starts a period. */
   prorationMinor: number | null;
   remainingDays: number;
   periodDays: number;

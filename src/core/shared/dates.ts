@@ -104,10 +104,41 @@ export function monthsPerCycle(cycle: BillingCycle): number {
 }
 
 /**
- * The calendar-aligned billing period holding `date`: months, quarters
- * starting Jan/Apr/Jul/Oct, Jan/Jul halves, calendar years.
+ * The billing period holding `date`. Without an anchor: calendar-aligned
+ * months, quarters starting Jan/Apr/Jul/Oct, Jan/Jul halves, calendar years.
+ * With one (a contract's start date): periods of the cycle's length counted
+ * from the anchor — how Autotask slices ContractServiceUnits by the
+ * contract's own period type and start day.
  */
-export function billingPeriodContaining(date: string, cycle: BillingCycle): BillingPeriod {
+export function billingPeriodContaining(date: string, cycle: BillingCycle, anchor: string | null = null): BillingPeriod {
+  if (anchor !== null && parseDateParts(anchor)) return anchoredPeriodContaining(date, monthsPerCycle(cycle), requireDateParts(anchor));
+  return calendarPeriodContaining(date, cycle);
+}
+
+/** Add whole months, clamping the day to the month's length (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(parts: DateParts, months: number, day = parts.day): string {
+  const index = parts.year * 12 + (parts.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return formatIsoDate({ year, month, day: Math.min(day, daysInMonth(year, month)) });
+}
+
+function anchoredPeriodContaining(date: string, span: number, anchor: DateParts): BillingPeriod {
+  const target = requireDateParts(date);
+  // Whole periods from the anchor to the date (may be negative before the anchor).
+  let k = Math.floor(((target.year - anchor.year) * 12 + (target.month - anchor.month)) / span);
+  let start = addMonths(anchor, k * span);
+  while (start > date) start = addMonths(anchor, --k * span);
+  let next = addMonths(anchor, (k + 1) * span);
+  while (next <= date) {
+    start = next;
+    next = addMonths(anchor, ++k * span + span);
+  }
+  const end = addDays(next, -1);
+  return { start, end, days: daysBetween(start, end) + 1 };
+}
+
+function calendarPeriodContaining(date: string, cycle: BillingCycle): BillingPeriod {
   const { year, month } = requireDateParts(date);
   const span = monthsPerCycle(cycle);
   const startMonth = Math.floor((month - 1) / span) * span + 1;

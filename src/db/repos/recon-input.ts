@@ -50,7 +50,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
     .select({ id: t.latestCounts.serviceId })
     .from(t.latestCounts)
     .where(and(eq(t.latestCounts.tenantId, tenantId), inArray(t.latestCounts.accountId, accountIds)));
-  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats, dismissals] = await db.batch([
+  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats, dismissals, states] = await db.batch([
     scopeSeq(db, tenantId, companyId),
     staleAfter(db, tenantId),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(and(eq(t.psaCompanies.tenantId, tenantId), eq(t.psaCompanies.id, companyId))),
@@ -64,14 +64,19 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
     db.select().from(t.serviceStats).where(and(eq(t.serviceStats.tenantId, tenantId), inArray(t.serviceStats.serviceId, serviceIds))),
     // A dismissal holds at most one billing period (a year at most): older ones are history, not read.
     db.select().from(t.decisions).where(and(eq(t.decisions.tenantId, tenantId), inArray(t.decisions.agreementId, agreementIds), activeDismissal(), gte(t.decisions.createdAt, since))),
+    db
+      .select({ id: t.psaAgreementState.agreementId })
+      .from(t.psaAgreementState)
+      .where(and(eq(t.psaAgreementState.tenantId, tenantId), inArray(t.psaAgreementState.agreementId, agreementIds), eq(t.psaAgreementState.allowsEffectiveDate, true))),
   ]);
+  const prorating = new Set(states.map((s) => s.id));
   const serviceInputs = services.map(toServiceInput);
   return {
     seq: seq[0]?.seq ?? 0,
     input: {
       staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
       companies,
-      agreements: agreements.map(toAgreementInput),
+      agreements: agreements.map((a) => toAgreementInput(a, prorating)),
       lines: lines.map(toLineInput),
       accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
       services: serviceInputs,

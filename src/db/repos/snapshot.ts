@@ -44,7 +44,7 @@ export const DEFAULT_STALE_AFTER_HOURS = 168;
  * with a fresh reconciliation of the same data.
  */
 export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<TenantSnapshot> {
-  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts, dismissals] = await db.batch([
+  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts, dismissals, states] = await db.batch([
     db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId)),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(eq(t.psaCompanies.tenantId, tenantId)),
     db.select().from(t.agreements).where(eq(t.agreements.tenantId, tenantId)),
@@ -55,11 +55,13 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     db.select().from(t.serviceMappings).where(eq(t.serviceMappings.tenantId, tenantId)),
     db.select().from(t.usageCounts).where(eq(t.usageCounts.tenantId, tenantId)),
     db.select().from(t.decisions).where(and(eq(t.decisions.tenantId, tenantId), activeDismissal())),
+    db.select({ id: t.psaAgreementState.agreementId }).from(t.psaAgreementState).where(and(eq(t.psaAgreementState.tenantId, tenantId), eq(t.psaAgreementState.allowsEffectiveDate, true))),
   ]);
+  const prorating = new Set(states.map((s) => s.id));
   return {
     staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
     companies,
-    agreements: agreements.map(toAgreementInput),
+    agreements: agreements.map((a) => toAgreementInput(a, prorating)),
     lines: lines.map(toLineInput),
     accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
     services: services.map(toServiceInput),
@@ -79,8 +81,11 @@ export function toDismissalInput(d: typeof t.decisions.$inferSelect): DismissalI
   return { decisionId: d.id, agreementId: d.agreementId, productKey: d.productKey, actor: d.actor, reason: d.note, at: d.createdAt, vendorQuantity: d.vendorQuantity };
 }
 
-export function toAgreementInput(a: typeof t.agreements.$inferSelect): AgreementInput {
+/** `prorating`: ids of ConnectWise agreements whose prorateFlag is set (psa_agreement_state). */
+export function toAgreementInput(a: typeof t.agreements.$inferSelect, prorating: ReadonlySet<string> = new Set()): AgreementInput {
   return {
+    psa: a.psa === "connectwise" || a.psa === "autotask" ? a.psa : "demo",
+    prorates: prorating.has(a.id),
     id: a.id,
     companyId: a.companyId,
     name: a.name,

@@ -18,7 +18,7 @@ import { firstOfNextMonth, parseIsoDate, toIsoDate } from "../../core/shared/dat
 import { compareDecimal, parseDecimal } from "../../core/shared/decimal.ts";
 import type { Db } from "../../db/client.ts";
 import { findDecision } from "../../db/repos/psa-decisions.ts";
-import { findLine } from "../../db/repos/psa-records.ts";
+import { findAgreementState, findLine } from "../../db/repos/psa-records.ts";
 import type { agreements } from "../../db/schema.ts";
 import { AppError } from "../../errors.ts";
 import type { DecisionRequest } from "../../shared/api-types.ts";
@@ -51,14 +51,19 @@ function quantityOf(text: string): string {
   return parsed.value;
 }
 
-function effectiveDateOf(req: DecisionRequest, agreement: Agreement, now: Date): string | null {
+/**
+ * The pod and this API default to the same date: the proposal's, the next
+ * invoice's (the 1st of next month). How the PSA takes it (at once, with the
+ * date, or scheduled) is core/reconcile/write-timing.ts.
+ */
+function effectiveDateOf(req: DecisionRequest, now: Date): string {
   if (req.effectiveDate !== undefined) {
     const parsed = parseIsoDate(req.effectiveDate);
     if (!parsed.ok) throw new AppError("validation_failed", `body.effectiveDate: ${parsed.error}`);
     if (parsed.value < toIsoDate(now)) throw new AppError("validation_failed", "body.effectiveDate: must not be in the past");
     return parsed.value;
   }
-  return agreement.psa === "autotask" ? firstOfNextMonth(now) : null;
+  return firstOfNextMonth(now);
 }
 
 /** The persisted row of (agreement, product), made current first: a company's worth of work, never the tenant's. */
@@ -82,14 +87,16 @@ export async function resolveTarget(db: Db, tenantId: string, req: DecisionReque
   if (req.action === "adjust" && quantity === null) throw new AppError("validation_failed", "body.quantity: required for adjust");
   if (quantity === null) {
     if (!row) throw new AppError("conflict", `No reconciliation row for ${productKey} on this agreement`);
-    const proposal = proposeChange(row, { now, billingCycle: agreement.billingCycle as Parameters<typeof proposeChange>[1]["billingCycle"], lineId: given?.id, effectiveDate: req.effectiveDate });
+    const state = await findAgreementState(db, tenantId, agreement.id);
+    const timing = { psa: agreement.psa as "connectwise" | "autotask" | "demo", prorates: state?.allowsEffectiveDate ?? false, startDate: agreement.startDate };
+    const proposal = proposeChange(row, { now, billingCycle: agreement.billingCycle as Parameters<typeof proposeChange>[1]["billingCycle"], agreement: timing, lineId: given?.id, effectiveDate: req.effectiveDate });
     if (!proposal.ok) throw new AppError("conflict", proposal.error);
     quantity = proposal.value.toQuantity;
     lineId = proposal.value.targetLineId;
   }
   if (!lineId) throw new AppError("conflict", "The row has no PSA line to write to: add the line in the PSA first");
   const line = given ?? (await lineOf(db, tenantId, agreement.id, lineId));
-  return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, agreement, now), row, writes: true };
+  return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, now), row, writes: true };
 }
 
 async function resolveRevert(db: Db, tenantId: string, req: DecisionRequest, agreement: Agreement, now: Date): Promise<ResolvedTarget> {
@@ -104,5 +111,5 @@ async function resolveRevert(db: Db, tenantId: string, req: DecisionRequest, agr
     throw new AppError("conflict", "Only an applied write-back can be reverted");
   }
   const line = await lineOf(db, tenantId, agreement.id, reverted.lineId);
-  return { line, productKey: line.productKey, newQuantity: reverted.oldQuantity, effectiveDate: effectiveDateOf(req, agreement, now), row: null, writes: true };
+  return { line, productKey: line.productKey, newQuantity: reverted.oldQuantity, effectiveDate: effectiveDateOf(req, now), row: null, writes: true };
 }

@@ -17,6 +17,10 @@ describe("default proposal", () => {
       fromQuantity: "10",
       toQuantity: "12",
       effectiveDate: "2026-04-01",
+      // No PSA named: written with the date (write-timing.test.ts covers each PSA).
+      writeMode: "with-date",
+      writeOn: null,
+      firstBilledOn: "2026-04-01",
       prorationMinor: null,
       remainingDays: 30,
       periodDays: 30,
@@ -90,7 +94,7 @@ describe("proposeChange", () => {
     expect(proposeChange(row, { ...opts, lineId: "L1", effectiveDate: "2026-03-20" })).toEqual({
       ok: true,
       // 12 of 31 days × 2 × 1000 / 31 = 774.19
-      value: { targetLineId: "L1", fromQuantity: "4", toQuantity: "6", effectiveDate: "2026-03-20", prorationMinor: 774, remainingDays: 12, periodDays: 31 },
+      value: { targetLineId: "L1", fromQuantity: "4", toQuantity: "6", effectiveDate: "2026-03-20", writeMode: "with-date", writeOn: null, firstBilledOn: "2026-04-01", prorationMinor: 774, remainingDays: 12, periodDays: 31 },
     });
   });
 
@@ -173,16 +177,16 @@ function major(minor: number | null): string | null {
 describe("proposals follow month lengths", () => {
   // change 2 at 2200 per month
   it.each([
-    ["2027-02-01T09:00:00Z", "2027-02-15", 14, 28, 2200],
-    ["2028-02-01T09:00:00Z", "2028-02-15", 15, 29, 2276], // 2275.86
-    ["2026-04-01T09:00:00Z", "2026-04-16", 15, 30, 2200],
-    ["2026-01-31T09:00:00Z", "2026-01-31", 1, 31, 142], // 141.94
-  ])("now %s, effective %s → %d of %d days, %d", (now, effectiveDate, remainingDays, periodDays, prorationMinor) => {
+    ["2027-02-01T09:00:00Z", "2027-02-15", 14, 28, 2200, "2027-03-01"],
+    ["2028-02-01T09:00:00Z", "2028-02-15", 15, 29, 2276, "2028-03-01"], // 2275.86
+    ["2026-04-01T09:00:00Z", "2026-04-16", 15, 30, 2200, "2026-05-01"],
+    ["2026-01-31T09:00:00Z", "2026-01-31", 1, 31, 142, "2026-02-01"], // 141.94
+  ])("now %s, effective %s → %d of %d days, %d", (now, effectiveDate, remainingDays, periodDays, prorationMinor, firstBilledOn) => {
     const row = rowAt(new Date(now));
     const result = proposeChange(row, { now: new Date(now), billingCycle: "monthly", effectiveDate });
     expect(result).toEqual({
       ok: true,
-      value: { targetLineId: "L1", fromQuantity: "10", toQuantity: "12", effectiveDate, prorationMinor, remainingDays, periodDays },
+      value: { targetLineId: "L1", fromQuantity: "10", toQuantity: "12", effectiveDate, writeMode: "with-date", writeOn: null, firstBilledOn, prorationMinor, remainingDays, periodDays },
     });
   });
 });
