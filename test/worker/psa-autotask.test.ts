@@ -124,6 +124,17 @@ describe("Autotask webhooks", () => {
     expect(h.queued.map((q) => q.message.kind)).toEqual(["psa.at-event"]);
   });
 
+  it("a signed webhook is only a hint: a 'Delete' for a company the PSA still has cancels nothing, and its Fields are not stored", async () => {
+    const name = at.state.companies.get(3)?.companyName;
+    const [delivery] = await at.companyChanged(3, "Delete");
+    expect(delivery?.status).toBe(200);
+    at.control.log = [];
+    await h.drain();
+    expect(at.control.count("/Contracts/query", "POST")).toBeGreaterThan(0);
+    expect(await sql("SELECT cancelled FROM agreements WHERE tenant_id = ? AND psa_id = '3'", tenant.tenantId)).toEqual([{ cancelled: 0 }]);
+    expect(await sql("SELECT name FROM psa_companies WHERE tenant_id = ? AND psa_id = '3'", tenant.tenantId)).toEqual([{ name }]);
+  });
+
   it.each([
     ["no signature", undefined],
     ["the wrong scheme", "sha256=UaDXFl2DRDu9dnINVkFle7y5uAE="],

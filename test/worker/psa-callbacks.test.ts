@@ -210,8 +210,51 @@ describe("cross-tenant delivery", () => {
   });
 });
 
+describe("forged callbacks (issue 10 item 1)", () => {
+  /** What an attacker can do: take a delivery's shape, fetch the signing key from the unauthenticated key URL, re-sign. */
+  let inboxBefore = 0;
+  async function resigned(mutate: (payload: Record<string, unknown>) => void) {
+    await editQuantity(34);
+    const d = cw.state.deliveries.at(-1);
+    const payload = JSON.parse(d?.body ?? "{}") as Record<string, unknown>;
+    payload.MessageId = crypto.randomUUID();
+    mutate(payload);
+    const keyUrl = (payload.Metadata as { key_url: string }).key_url;
+    const key = ((await (await cw.fetch(new Request(keyUrl))).json()) as { signing_key: string }).signing_key;
+    const body = JSON.stringify(payload);
+    h.queued.length = 0;
+    inboxBefore = (await inbox()).length;
+    return post(body, { "x-content-signature": await signConnectWise(key, utf8(body)) });
+  }
+
+  it.each([
+    ["without CallbackObjectRecId", (p: Record<string, unknown>) => delete p.CallbackObjectRecId],
+    ["with CallbackObjectRecId null", (p: Record<string, unknown>) => (p.CallbackObjectRecId = null)],
+    ["with another callback's CallbackObjectRecId", (p: Record<string, unknown>) => (p.CallbackObjectRecId = 999_999)],
+  ])("a validly signed callback %s is refused with 403 and queues nothing", async (_label, mutate) => {
+    const res = await resigned(mutate);
+    expect(res.status).toBe(403);
+    expect((await inbox()).length).toBe(inboxBefore);
+    expect(h.queued).toEqual([]);
+  });
+
+  it("a signed 'deleted' callback for an agreement the PSA still has cancels nothing: the consumer re-reads and keeps the PSA's state", async () => {
+    await h.drain();
+    const res = await resigned((p) => {
+      p.Action = "deleted";
+      p.Entity = "{}";
+    });
+    expect(res.status).toBe(200);
+    cw.control.log = [];
+    await h.drain();
+    expect(cw.control.count("/finance/agreements/10", "GET")).toBeGreaterThan(0);
+    expect(await sql("SELECT status, cancelled FROM agreements WHERE tenant_id = ? AND psa_id = '10'", tenant.tenantId)).toEqual([{ status: "Active", cancelled: 0 }]);
+    expect(await lineQuantity()).toBe("34");
+  });
+});
+
 describe("deletions", () => {
-  it("a deleted agreement is kept but cancelled", async () => {
+  it("a deleted agreement (the PSA answers 404 on re-read) is kept but cancelled", async () => {
     cw.state.agreements.delete(10);
     await cw.fetch(new Request(`${CW_ORIGIN}/_sim/agreements/10/notify`, { method: "POST", body: JSON.stringify({ action: "deleted" }) }));
     await h.drain();

@@ -6,8 +6,12 @@
  * 3. `Metadata.key_url` must be allow-listed (401, nothing fetched);
  * 4. an unfetchable key → the payload is kept unverified and we answer 429,
  *    the only failure ConnectWise retries besides 404/409/419 (§2.5);
- * 5. a bad signature → 401; a payload for another company or callback → 403;
+ * 5. a bad signature → 401; a payload for another company, or without this
+ *    integration's own `CallbackObjectRecId`, → 403 (ConnectWise serves
+ *    signing keys without auth, so a valid signature alone proves nothing);
  * 6. the same MessageId again → 200 without a second job.
+ * Even then the callback is only a hint: the consumer re-reads the record
+ * from the PSA with the tenant's credentials (notify-jobs.ts).
  */
 import { checkKeyUrl } from "../../core/psa/key-url.ts";
 import { type Bytes, parseConnectWiseSignature, verifyConnectWise } from "../../core/psa/signatures.ts";
@@ -33,10 +37,14 @@ export function parseCallback(text: string): CwCallback {
   return parsed.data;
 }
 
-/** Signed for the integration's own company and callback (a valid payload of another tenant is refused). */
+/**
+ * Signed for the integration's own company and its own callback record: the
+ * `CallbackObjectRecId` must be present and equal the id ConnectWise gave the
+ * callback we registered (an integration without one accepts nothing).
+ */
 export function belongsToIntegration(callback: CwCallback, integration: PsaIntegration): boolean {
   const sameCompany = callback.CompanyId.toLowerCase() === (integration.loginCompanyId ?? "").toLowerCase();
-  const sameHook = callback.CallbackObjectRecId == null || integration.remoteHookId === null || String(callback.CallbackObjectRecId) === integration.remoteHookId;
+  const sameHook = callback.CallbackObjectRecId != null && integration.remoteHookId !== null && String(callback.CallbackObjectRecId) === integration.remoteHookId;
   return sameCompany && sameHook;
 }
 
