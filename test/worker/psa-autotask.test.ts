@@ -60,10 +60,32 @@ describe("Autotask sync", () => {
     seedContracts(at, 1000, 505);
     await postAs(tenant.apiKey, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" });
     await h.drain();
-    expect(at.control.log.filter((e) => e.path.includes("/Contracts/query")).map((e) => e.path.replace(/\?.*/, ""))).toEqual(["/ATServicesRest/v1.0/Contracts/query", "/ATServicesRest/V1.0/Contracts/query/next"]);
+    expect(at.control.log.filter((e) => e.path.includes("/Contracts/query")).map((e) => e.path.replace(/\?.*/, ""))).toEqual([
+      "/ATServicesRest/v1.0/Contracts/query",
+      "/ATServicesRest/V1.0/Contracts/query/next",
+      "/ATServicesRest/v1.0/Contracts/query/count",
+    ]);
     const [count] = await sql<{ n: number }>("SELECT COUNT(*) AS n FROM agreements WHERE tenant_id = ? AND psa = 'autotask'", tenant.tenantId);
     expect(count?.n).toBe(508);
     for (let id = 1000; id < 1505; id++) at.state.contracts.delete(id);
+  });
+
+  it("a nextPageUrl on another host fails the run with an error and marks nothing inactive", async () => {
+    seedContracts(at, 2000, 505);
+    h.route(new URL(AT_ORIGIN).host, async (req) => {
+      const res = await at.fetch(req);
+      if (!new URL(req.url).pathname.endsWith("/Contracts/query")) return res;
+      const page = (await res.json()) as { items: unknown[]; pageDetails: Record<string, unknown> };
+      return Response.json({ ...page, pageDetails: { ...page.pageDetails, nextPageUrl: "https://webservices99.evil.test/ATServicesRest/V1.0/Contracts/query/next?paging=x" } });
+    });
+    const res = await postAs(tenant.apiKey, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" });
+    const { runId } = (await res.json()) as { runId: string };
+    await h.drain();
+    h.route(new URL(AT_ORIGIN).host, at.fetch);
+    const run = ((await (await getAs(tenant.apiKey, `/api/v1/psa/sync-runs/${runId}`)).json()) as { run: Record<string, unknown> }).run;
+    expect(run).toMatchObject({ state: "failed", error: "Autotask paging link points to another host (webservices99.evil.test); listing refused" });
+    expect(await sql("SELECT COUNT(*) AS n FROM agreements WHERE tenant_id = ? AND cancelled = 1 AND psa_id NOT IN ('90', '91')", tenant.tenantId)).toEqual([{ n: 0 }]);
+    for (let id = 2000; id < 2505; id++) at.state.contracts.delete(id);
   });
 
   it("stops short of the hourly budget and retries later instead of calling Autotask", async () => {

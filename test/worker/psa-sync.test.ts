@@ -34,9 +34,10 @@ describe("full ConnectWise sync of the demo tenant", () => {
     sim.control.log = [];
     const drained = await h.drain();
     expect(drained.every((d) => d.outcome.ok)).toBe(true);
-    expect(await run(key, syncRunId)).toMatchObject({ state: "done", mode: "full", agreements: 12, lines: 22, chunksTotal: 1, chunksDone: 1, psaCalls: 13 });
-    // One agreements page + one additions call per recurring active agreement (12 of 13: one is cancelled).
+    expect(await run(key, syncRunId)).toMatchObject({ state: "done", mode: "full", agreements: 12, lines: 22, chunksTotal: 1, chunksDone: 1, psaCalls: 14 });
+    // One agreements page, one count (the listing is complete only when it matches), one additions call per recurring active agreement (12 of 13: one is cancelled).
     expect(sim.control.count("/finance/agreements?")).toBe(1);
+    expect(sim.control.count("/finance/agreements/count?")).toBe(1);
     expect(sim.control.count("/additions")).toBe(12);
     const agreements = await sql<{ company_id: string; psa: string }>("SELECT company_id, psa FROM agreements WHERE tenant_id = 'tnt_demo' AND psa = 'connectwise'");
     expect(agreements).toHaveLength(12);
@@ -53,8 +54,8 @@ describe("full ConnectWise sync of the demo tenant", () => {
     const again = (await (await postAs(key, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" })).json()) as { runId: string };
     await h.drain();
     expect(await sql("SELECT id, quantity FROM agreement_lines WHERE tenant_id = 'tnt_demo' ORDER BY id")).toEqual(before);
-    expect(sim.control.log).toHaveLength(13);
-    expect(await run(key, again.runId)).toMatchObject({ state: "done", psaCalls: 13 });
+    expect(sim.control.log).toHaveLength(14);
+    expect(await run(key, again.runId)).toMatchObject({ state: "done", psaCalls: 14 });
   });
 
 });
@@ -152,5 +153,75 @@ describe("a PSA that refuses the sync", () => {
     expect(await run(t.apiKey, syncRunId)).toMatchObject({ state: "failed", error: "HTTP 403: Member lacks Finance > Agreements inquire rights" });
     const { integration } = (await (await getAs(t.apiKey, `/api/v1/psa/integrations/${integrationId}`)).json()) as { integration: { lastSyncError: string } };
     expect(integration.lastSyncError).toBe("HTTP 403: Member lacks Finance > Agreements inquire rights");
+  });
+});
+
+describe("a full sync never mass-cancels on a partial listing (issue 10 item 3)", () => {
+  async function bookOf(size: number) {
+    const t = await createTenant(`Book ${size} ${crypto.randomUUID()}`);
+    const sim = h.connectWise(CW_ORIGIN, { now: () => clock });
+    sim.state.addCompany({ id: 1, identifier: "A", name: "Alpha" });
+    for (let i = 0; i < size; i++) {
+      sim.state.addAgreement({ id: 10 + i, companyId: 1, name: `MS ${i}` });
+      sim.state.addAddition({ id: 1000 + i, agreementId: 10 + i, identifier: `P${i}`, description: `P${i}`, quantity: 1, unitPrice: 1, unitCost: 1 });
+    }
+    const { integrationId } = await connect(t.apiKey, sim);
+    await h.drain();
+    return { t, sim, integrationId };
+  }
+  const cancelled = (tenantId: string) => sql<{ n: number }>("SELECT COUNT(*) AS n FROM agreements WHERE tenant_id = ? AND cancelled = 1", tenantId).then((r) => r[0]?.n);
+  async function fullSync(key: string, integrationId: string) {
+    const res = await postAs(key, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" });
+    const { runId } = (await res.json()) as { runId: string };
+    await h.drain();
+    return runId;
+  }
+  const lastSyncError = async (key: string, integrationId: string) =>
+    ((await (await getAs(key, `/api/v1/psa/integrations/${integrationId}`)).json()) as { integration: { lastSyncError: string | null } }).integration.lastSyncError;
+
+  it("a Link rel=next to another host fails the run with an error and cancels nothing", async () => {
+    const { t, sim, integrationId } = await bookOf(5);
+    h.route(new URL(CW_ORIGIN).host, async (req) => {
+      const res = await sim.fetch(req);
+      if (!new URL(req.url).pathname.endsWith("/finance/agreements")) return res;
+      const body = (await res.json()) as unknown[];
+      // A short first page whose next link leaves the site.
+      return Response.json(body.slice(0, 2), { headers: { link: '<https://evil.test/finance/agreements?page=2>; rel="next"' } });
+    });
+    const runId = await fullSync(t.apiKey, integrationId);
+    expect(await run(t.apiKey, runId)).toMatchObject({ state: "failed", error: "ConnectWise paging link points to another host (evil.test); listing refused" });
+    expect(await cancelled(t.tenantId)).toBe(0);
+    expect(h.outbound.some((o) => new URL(o.url).host === "evil.test")).toBe(false);
+  });
+
+  it("a listing that stops early (fewer agreements than GET /finance/agreements/count) fails the run and cancels nothing", async () => {
+    const { t, sim, integrationId } = await bookOf(5);
+    h.route(new URL(CW_ORIGIN).host, async (req) => {
+      const res = await sim.fetch(req);
+      if (!new URL(req.url).pathname.endsWith("/finance/agreements")) return res;
+      return Response.json(((await res.json()) as unknown[]).slice(0, 2));
+    });
+    const runId = await fullSync(t.apiKey, integrationId);
+    expect(await run(t.apiKey, runId)).toMatchObject({ state: "failed", error: "ConnectWise listing incomplete: read 2 agreements but the PSA counts 5; nothing was cancelled" });
+    expect(await cancelled(t.tenantId)).toBe(0);
+    expect(await lastSyncError(t.apiKey, integrationId)).toMatch(/listing incomplete/);
+  });
+
+  it("more than 10% of known agreements gone in one run: none cancelled, the run finishes with an alert shown on the integration", async () => {
+    const { t, sim, integrationId } = await bookOf(20);
+    for (const id of [10, 11, 12]) sim.state.agreements.delete(id);
+    const runId = await fullSync(t.apiKey, integrationId);
+    const alert = "ConnectWise no longer lists 3 of 20 active agreements (more than 10% in one run); nothing was cancelled — check the PSA, then cancel them there or run a full sync again";
+    expect(await run(t.apiKey, runId)).toMatchObject({ state: "done", error: alert });
+    expect(await cancelled(t.tenantId)).toBe(0);
+    expect(await lastSyncError(t.apiKey, integrationId)).toBe(alert);
+  });
+
+  it("up to the allowance (2 of 20) is cancelled as before", async () => {
+    const { t, sim, integrationId } = await bookOf(20);
+    for (const id of [10, 11]) sim.state.agreements.delete(id);
+    const runId = await fullSync(t.apiKey, integrationId);
+    expect(await run(t.apiKey, runId)).toMatchObject({ state: "done", error: null });
+    expect(await cancelled(t.tenantId)).toBe(2);
   });
 });

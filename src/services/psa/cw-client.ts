@@ -34,6 +34,8 @@ function parseItems<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
   return out;
 }
 
+const cwCountSchema = z.object({ count: z.number().int().nonnegative() });
+
 /** `GET {site}/login/companyinfo/{companyId}` (no auth) → the REST base `{site}/{codebase}apis/3.0`. */
 export async function discoverCwApiBase(site: string, companyId: string, before: BeforeCall): Promise<string> {
   const call = { method: "GET", url: `${site}/login/companyinfo/${encodeURIComponent(companyId)}`, headers: { accept: "application/json" } };
@@ -82,6 +84,13 @@ export function createCwClient(apiBaseUrl: string, creds: CwCredentials, before:
     /** A cheap authenticated call to check the keys. */
     checkCredentials: () => get("/system/info"),
     listAgreements: (conditions: string | null) => getAll(listPath("/finance/agreements", conditions, { orderBy: "id asc" }), cwAgreementSchema),
+    /** `GET /finance/agreements/count?conditions=…` → `{"count": n}` (schema `Count`). */
+    async countAgreements(conditions: string | null): Promise<number> {
+      const res = await get(conditions ? `/finance/agreements/count?conditions=${encodeURIComponent(conditions)}` : "/finance/agreements/count");
+      const parsed = cwCountSchema.safeParse(res.json);
+      if (!parsed.success) throw new PsaHttpError(502, res.json, null, "ConnectWise answered /finance/agreements/count with an unexpected shape");
+      return parsed.data.count;
+    },
     getAgreement: (id: string): Promise<CwAgreement | null> => getOne(`/finance/agreements/${encodeURIComponent(id)}`, cwAgreementSchema),
     listAdditions: (agreementId: string, conditions: string | null = null) =>
       getAll(listPath(`/finance/agreements/${encodeURIComponent(agreementId)}/additions`, conditions), cwAdditionSchema),

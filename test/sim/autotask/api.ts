@@ -92,6 +92,16 @@ export function createAtApi(opts: AtApiOptions) {
     if (!body || !Array.isArray(body.filter)) return c.json(atError("A filter is required"), 500);
     return queryPage(c, opts, c.req.param("entity"), body.filter, 0);
   });
+  api.post("/:entity/query/count", async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { filter?: Filter[] } | null;
+    if (!body || !Array.isArray(body.filter)) return c.json(atError("A filter is required"), 500);
+    const filter = body.filter;
+    try {
+      return c.json({ queryCount: records(opts, c.req.param("entity").toLowerCase()).filter((r) => filter.every((f) => evaluate(f, r))).length });
+    } catch (error) {
+      return c.json(atError(error instanceof Error ? error.message : "bad filter"), 500);
+    }
+  });
   api.get("/:entity/query/next", (c) => {
     const paging = JSON.parse(atob(c.req.query("paging") ?? "")) as { filter: Filter[]; offset: number };
     return queryPage(c, opts, c.req.param("entity"), paging.filter, paging.offset);

@@ -70,20 +70,30 @@ function authenticate(opts: ApiOptions, c: Context): string | null {
   return member ? `member:${member.identifier}` : null;
 }
 
+/** Records matching `conditions`, or the 400 ConnectWise answers for a bad one. */
+function filterByConditions<T>(c: Context, records: T[]): T[] | Response {
+  const conditions = c.req.query("conditions");
+  if (!conditions) return records;
+  try {
+    const node = parseConditions(conditions);
+    return records.filter((r) => matches(node, r as unknown as Record<string, unknown>));
+  } catch (error) {
+    return c.json(cwError(400, error instanceof Error ? error.message : "bad conditions"), 400);
+  }
+}
+
+/** `GET …/count?conditions=…` → `{"count": n}` (ConnectWise's `Count` schema). */
+function count<T>(c: Context, records: T[]): Response {
+  const filtered = filterByConditions(c, records);
+  return filtered instanceof Response ? filtered : c.json({ count: filtered.length });
+}
+
 function page<T extends { id: number }>(c: Context, records: T[]): Response {
   const pageSize = Number(c.req.query("pageSize") ?? "25");
   const pageNo = Number(c.req.query("page") ?? "1");
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return c.json(cwError(400, "pageSize must be 1–1000"), 400);
-  let filtered = records;
-  const conditions = c.req.query("conditions");
-  if (conditions) {
-    try {
-      const node = parseConditions(conditions);
-      filtered = records.filter((r) => matches(node, r as unknown as Record<string, unknown>));
-    } catch (error) {
-      return c.json(cwError(400, error instanceof Error ? error.message : "bad conditions"), 400);
-    }
-  }
+  const filtered = filterByConditions(c, records);
+  if (filtered instanceof Response) return filtered;
   filtered.sort((a, b) => a.id - b.id);
   const items = filtered.slice((pageNo - 1) * pageSize, pageNo * pageSize);
   const last = Math.max(1, Math.ceil(filtered.length / pageSize));
@@ -114,6 +124,11 @@ export function createCwApi(opts: ApiOptions) {
     return c.json({ id: 42, identifier: m?.identifier ?? id, firstName: m?.firstName ?? "API", lastName: m?.lastName ?? "Member", inactiveFlag: false });
   });
   api.get("/finance/agreements", (c) => page(c, [...state.agreements.values()]));
+  api.get("/finance/agreements/count", (c) => count(c, [...state.agreements.values()]));
+  api.get("/finance/agreements/:id/additions/count", (c) => {
+    const id = Number(c.req.param("id"));
+    return state.agreements.has(id) ? count(c, state.additionsOf(id)) : c.json(cwError(404, "Agreement not found"), 404);
+  });
   api.get("/finance/agreements/:id", (c) => {
     const a = state.agreements.get(Number(c.req.param("id")));
     return a ? c.json(structuredClone(a)) : c.json(cwError(404, "Agreement not found"), 404);
