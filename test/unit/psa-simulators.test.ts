@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { autotaskJson, evaluate } from "../sim/autotask/filters.ts";
 import { AtSimState } from "../sim/autotask/state.ts";
+import { createAutotaskSim, SIM_AT_DEFAULTS } from "../sim/autotask/app.ts";
 import { createConnectWiseSim } from "../sim/connectwise/app.ts";
 import { applyAdditionPatch } from "../sim/connectwise/api.ts";
 import { matches, parseConditions } from "../sim/connectwise/conditions.ts";
@@ -96,5 +97,54 @@ describe("Autotask simulator: adjustments change the units of their period", () 
       ["2026-11-15", "2026-11-30", 13],
       ["2026-12-01", "2026-12-31", 13],
     ]);
+  });
+});
+
+describe("simulators throttle by default, as the real APIs do (issue 10 item 11)", () => {
+  const CW = "https://api-na.myconnectwise.net";
+  const cwAuth = { authorization: `Basic ${btoa("northwind+simPublicKey:simPrivateKey")}`, clientId: "3fa85f64-5717-4562-b3fc-2c963f66afa6" };
+
+  it("ConnectWise answers the 1,001st request of a minute 429 with Retry-After and its error body naming the same wait", async () => {
+    const sim = createConnectWiseSim({ origin: CW });
+    for (let i = 0; i < 1000; i++) {
+      const res = await sim.fetch(new Request(`${CW}/v4_6_release/apis/3.0/system/info`, { headers: cwAuth }));
+      expect(res.status).toBe(200);
+    }
+    const res = await sim.fetch(new Request(`${CW}/v4_6_release/apis/3.0/system/info`, { headers: cwAuth }));
+    expect(res.status).toBe(429);
+    const wait = Number(res.headers.get("retry-after"));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect(await res.json()).toEqual({ error: "ConnectWiseAPI", message: `Too many requests. Please try again in ${wait} seconds.` });
+  });
+
+  it("an injected ConnectWise 429 has the same body, its message matching Retry-After", async () => {
+    const sim = createConnectWiseSim({ origin: CW });
+    sim.control.addFault({ path: "/system/info", status: 429, retryAfter: 7 });
+    const res = await sim.fetch(new Request(`${CW}/v4_6_release/apis/3.0/system/info`, { headers: cwAuth }));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("7");
+    expect(await res.json()).toEqual({ error: "ConnectWiseAPI", message: "Too many requests. Please try again in 7 seconds." });
+  });
+
+  const AT = "https://webservices15.autotask.net";
+  const atHeaders = { ApiIntegrationCode: SIM_AT_DEFAULTS.integrationCode, UserName: SIM_AT_DEFAULTS.username, Secret: SIM_AT_DEFAULTS.secret, "content-type": "application/json" };
+  const contractsQuery = () => new Request(`${AT}/ATServicesRest/V1.0/Contracts/query`, { method: "POST", headers: atHeaders, body: JSON.stringify({ filter: [{ op: "exist", field: "id" }] }) });
+
+  it("Autotask refuses a 4th concurrent request to one endpoint with 429, and not a request to another endpoint", async () => {
+    const sim = createAutotaskSim({ origin: AT });
+    const companies = new Request(`${AT}/ATServicesRest/V1.0/Companies/query`, { method: "POST", headers: atHeaders, body: JSON.stringify({ filter: [{ op: "exist", field: "id" }] }) });
+    const statuses = await Promise.all([...Array.from({ length: 4 }, () => sim.fetch(contractsQuery())), sim.fetch(companies)].map(async (p) => (await p).status));
+    expect(statuses.slice(0, 4).sort()).toEqual([200, 200, 200, 429]);
+    expect(statuses[4]).toBe(200);
+  });
+
+  it("Autotask refuses requests over the database's hourly threshold with 429 and Retry-After", async () => {
+    const sim = createAutotaskSim({ origin: AT, limits: { hourly: 5 } });
+    for (let i = 0; i < 5; i++) expect((await sim.fetch(contractsQuery())).status).toBe(200);
+    const res = await sim.fetch(contractsQuery());
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await res.json()).toEqual({ errors: ["Request threshold of 5 requests per hour exceeded"] });
   });
 });

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { handlePsaJob } from "../../src/jobs/psa.ts";
 import { RECON_STATUSES, type ReconciliationResponse } from "../../src/shared/api-types.ts";
 import { seedDemo } from "../sim/connectwise/datasets.ts";
 import { CW_ORIGIN, cwConnectBody, getAs, installPsaHarness, type PsaHarness, postAs, seedDemoForSync, sql } from "../fixtures/psa/harness.ts";
@@ -223,5 +225,28 @@ describe("a full sync never mass-cancels on a partial listing (issue 10 item 3)"
     const runId = await fullSync(t.apiKey, integrationId);
     expect(await run(t.apiKey, runId)).toMatchObject({ state: "done", error: null });
     expect(await cancelled(t.tenantId)).toBe(2);
+  });
+});
+
+describe("ConnectWise request budget across isolates (issue 10 item 11)", () => {
+  it("at 900 requests in the integration's sliding minute a sync job calls nothing and comes back after the minute", async () => {
+    const t = await createTenant("Budget MSP");
+    const { sim, integrationId } = await connect(t.apiKey);
+    h.queued.length = 0;
+    const minute = new Date().toISOString().slice(0, 16);
+    await env.DB.prepare("INSERT INTO psa_request_budget (id, tenant_id, integration_id, minute, count) VALUES (?, ?, ?, ?, 900) ON CONFLICT (tenant_id, integration_id, minute) DO UPDATE SET count = 900")
+      .bind(`${integrationId}:${minute}`, t.tenantId, integrationId, minute)
+      .run();
+    await postAs(t.apiKey, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" });
+    const job = h.queued.find((q) => q.message.kind === "psa.sync");
+    sim.control.log = [];
+    expect(await handlePsaJob(job?.message ?? { kind: "", id: "", tenantId: "" }, env)).toEqual({ ok: true });
+    expect(sim.control.log).toEqual([]);
+    const again = h.queued.filter((q) => q.message.kind === "psa.sync" && q.message.id === job?.message.id).at(-1);
+    expect(again?.delaySeconds).toBeGreaterThanOrEqual(1);
+    expect(again?.delaySeconds).toBeLessThanOrEqual(60);
+    await env.DB.prepare("DELETE FROM psa_request_budget WHERE tenant_id = ?").bind(t.tenantId).run();
+    await h.drain();
+    expect(sim.control.count("/finance/agreements")).toBeGreaterThan(0);
   });
 });

@@ -33,12 +33,14 @@ export type AtClient = ReturnType<typeof createAtClient>;
 
 export function createAtClient(apiBaseUrl: string, creds: AtCredentials, before: BeforeCall) {
   const headers = { ApiIntegrationCode: creds.integrationCode, UserName: creds.username, Secret: creds.secret, accept: "application/json" };
+  // Autotask limits per tracking identifier (and endpoint) and per database: one bucket per zone and integration (http.ts).
+  const pace = { key: `at|${apiBaseUrl}|${creds.integrationCode}|${creds.username}`, psa: "autotask" as const };
 
   /** Every page of a query: the records that parsed, and how many the PSA returned in all. */
   async function queryAll<T>(entity: string, filter: AtFilter[], schema: z.ZodType<T>): Promise<{ items: T[]; read: number }> {
     const items: T[] = [];
     let read = 0;
-    let res = await sendRead({ method: "POST", url: `${apiBaseUrl}/${entity}/query`, headers, body: { filter } }, before);
+    let res = await sendRead({ method: "POST", url: `${apiBaseUrl}/${entity}/query`, headers, body: { filter }, pace }, before);
     for (;;) {
       const page = atQueryPageSchema.safeParse(res.json);
       if (!page.success) throw new PsaHttpError(502, res.json, null, `Autotask answered ${entity}/query with an unexpected shape`);
@@ -50,7 +52,7 @@ export function createAtClient(apiBaseUrl: string, creds: AtCredentials, before:
       const next = page.data.pageDetails.nextPageUrl;
       if (!next) return { items, read };
       // Only on the zone we were talking to: a link elsewhere is an error, not the end of the listing.
-      res = await sendRead({ method: "GET", url: assertSameOrigin("Autotask", next, apiBaseUrl), headers }, before);
+      res = await sendRead({ method: "GET", url: assertSameOrigin("Autotask", next, apiBaseUrl), headers, pace }, before);
     }
   }
 
@@ -58,14 +60,14 @@ export function createAtClient(apiBaseUrl: string, creds: AtCredentials, before:
 
   /** `POST /{Entity}/query/count` with the same filter → `{"queryCount": n}`. */
   async function count(entity: string, filter: AtFilter[]): Promise<number> {
-    const res = await sendRead({ method: "POST", url: `${apiBaseUrl}/${entity}/query/count`, headers, body: { filter } }, before);
+    const res = await sendRead({ method: "POST", url: `${apiBaseUrl}/${entity}/query/count`, headers, body: { filter }, pace }, before);
     const parsed = atCountSchema.safeParse(res.json);
     if (!parsed.success) throw new PsaHttpError(502, res.json, null, `Autotask answered ${entity}/query/count with an unexpected shape`);
     return parsed.data.queryCount;
   }
 
   async function create(path: string, body: unknown): Promise<number> {
-    const res = await sendWrite({ method: "POST", url: `${apiBaseUrl}/${path}`, headers, body }, before);
+    const res = await sendWrite({ method: "POST", url: `${apiBaseUrl}/${path}`, headers, body, pace }, before);
     const created = atCreatedSchema.safeParse(res.json);
     if (!created.success) throw new PsaHttpError(502, res.json, null, `Autotask did not return an itemId for ${path}`);
     return created.data.itemId;
@@ -74,7 +76,7 @@ export function createAtClient(apiBaseUrl: string, creds: AtCredentials, before:
   return {
     /** Cheap authenticated call that also reports the database's hourly usage. */
     async threshold() {
-      const res = await sendRead({ method: "GET", url: `${apiBaseUrl}/ThresholdInformation`, headers }, before);
+      const res = await sendRead({ method: "GET", url: `${apiBaseUrl}/ThresholdInformation`, headers, pace }, before);
       const parsed = atThresholdSchema.safeParse(res.json);
       if (!parsed.success) throw new PsaHttpError(502, res.json, null, "Autotask answered ThresholdInformation with an unexpected shape");
       return parsed.data;
@@ -83,12 +85,12 @@ export function createAtClient(apiBaseUrl: string, creds: AtCredentials, before:
     queryAll,
     count,
     async fields(entity: string): Promise<AtFields> {
-      const res = await sendRead({ method: "GET", url: `${apiBaseUrl}/${entity}/entityInformation/fields`, headers }, before);
+      const res = await sendRead({ method: "GET", url: `${apiBaseUrl}/${entity}/entityInformation/fields`, headers, pace }, before);
       const parsed = atFieldsSchema.safeParse(res.json);
       if (!parsed.success) throw new PsaHttpError(502, res.json, null, `Autotask answered ${entity}/entityInformation/fields with an unexpected shape`);
       return parsed.data;
     },
     create,
-    remove: (path: string) => sendWrite({ method: "DELETE", url: `${apiBaseUrl}/${path}`, headers }, before),
+    remove: (path: string) => sendWrite({ method: "DELETE", url: `${apiBaseUrl}/${path}`, headers, pace }, before),
   };
 }

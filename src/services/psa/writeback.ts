@@ -25,7 +25,7 @@ import { findLine } from "../../db/repos/psa-records.ts";
 import type { Env } from "../../env.ts";
 import { newId } from "../secrets.ts";
 import { openConnection } from "./connection.ts";
-import { MAX_INLINE_WAIT_SECONDS, PsaHttpError, sleep } from "./http.ts";
+import { MAX_INLINE_WAIT_SECONDS, PacedError, PsaHttpError, sleep } from "./http.ts";
 import { enqueueJob, type WritebackJob } from "./jobs.ts";
 import { openWriteTarget, type WriteTarget } from "./writeback-target.ts";
 
@@ -105,6 +105,8 @@ async function attemptOnce(db: Db, decision: DecisionRow, target: WriteTarget, n
     return finished(await apply(db, decision, now(), current, "applied", sent.request, sent.result.json), true);
   } catch (error) {
     if (!(error instanceof PsaHttpError)) throw error;
+    // Our own pacing held the call back: nothing reached the PSA, so it is no attempt.
+    if (error instanceof PacedError) return { kind: "wait", seconds: error.retryAfterSeconds ?? 1 };
     await recordFailure(db, decision, now(), current, error);
     if (error.failure === "rejected") return finished(await fail(db, decision, now(), error.message, current), false);
     if (error.failure === "throttled") return { kind: "wait", seconds: error.retryAfterSeconds ?? 30 };

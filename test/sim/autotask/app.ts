@@ -1,13 +1,15 @@
 /**
  * The Autotask PSA simulator: zone lookup, the REST API (api.ts), signed
  * Company webhooks with Autotask's \uXXXX escaping, DeactivationUrl calls,
- * 429/500 injection and a request log; `/_sim/*` controls it. Runs in
+ * Autotask's hourly and thread limits (../connectwise/throttle.ts), 429/500
+ * injection and a request log; `/_sim/*` controls it. Runs in
  * workerd (tests) and Node (scripts/sim-server.ts). Contracts, services and
  * units send no webhooks, exactly like Autotask (§3.4).
  */
 import { type Context, Hono } from "hono";
 import { signAutotask, utf8 } from "../../../src/core/psa/signatures.ts";
 import { faultsAndLog, SimControl } from "../connectwise/faults.ts";
+import { type AtLimits, atThrottle } from "../connectwise/throttle.ts";
 import { createAtControl } from "./control.ts";
 import { atError, createAtApi, type AtUser } from "./api.ts";
 import { autotaskJson } from "./filters.ts";
@@ -22,6 +24,8 @@ export interface AtSimOptions {
   users?: AtUser[];
   deliver?: Deliver;
   now?: () => Date;
+  /** Autotask's limits: 10,000 requests per rolling hour per database, 3 threads per endpoint; null: none. */
+  limits?: Partial<AtLimits>;
 }
 
 export const SIM_AT_DEFAULTS = { username: "trueup-api@northwind.example", secret: "sim-secret", integrationCode: "SIMINTEGRATIONCODE000000000" } as const;
@@ -73,6 +77,7 @@ export function createAutotaskSim(options: AtSimOptions) {
   const app = new Hono();
   app.route("/_sim", createAtControl({ state, control, deliveries, deliver, post, companyChanged }));
   app.use("*", faultsAndLog(control, (status) => atError(status === 429 ? "Request threshold exceeded" : "Injected failure")));
+  app.use("*", atThrottle({ hourly: 10_000, threadsPerEndpoint: 3, ...options.limits }));
   const zone = (c: Context) => {
     const user = c.req.query("user") ?? "";
     if (!users.some((u) => u.username.toLowerCase() === user.toLowerCase())) return c.json(atError("Invalid user"), 404);
