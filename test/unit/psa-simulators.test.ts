@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { autotaskJson, evaluate } from "../sim/autotask/filters.ts";
 import { AtSimState } from "../sim/autotask/state.ts";
 import { createAutotaskSim, SIM_AT_DEFAULTS } from "../sim/autotask/app.ts";
-import { createConnectWiseSim } from "../sim/connectwise/app.ts";
+import { createConnectWiseSim, SIM_CW_DEFAULTS } from "../sim/connectwise/app.ts";
 import { applyAdditionPatch } from "../sim/connectwise/api.ts";
 import { matches, parseConditions } from "../sim/connectwise/conditions.ts";
 
@@ -71,13 +71,15 @@ describe("simulated Autotask filters and escaping", () => {
 describe("ConnectWise simulator: member verification for the pod (§2.6)", () => {
   const origin = "https://api-na.myconnectwise.net";
   const info = `${origin}/v4_6_release/apis/3.0/system/myMembers/info`;
+  const CID = SIM_CW_DEFAULTS.clientId;
 
   it.each([
-    ["member cookies", { clientId: "c", cookie: "companyName=northwind; memberId=jsmith; memberHash=sim-member-hash-jsmith; memberContext=x" }, 200],
-    ["Basic member auth", { clientId: "c", authorization: `Basic ${btoa("northwind+jsmith:sim-member-hash-jsmith")}` }, 200],
-    ["a forged hash", { clientId: "c", cookie: "companyName=northwind; memberId=jsmith; memberHash=forged" }, 401],
-    ["another company", { clientId: "c", cookie: "companyName=other; memberId=jsmith; memberHash=sim-member-hash-jsmith" }, 401],
+    ["member cookies", { clientId: CID, cookie: "companyName=northwind; memberId=jsmith; memberHash=sim-member-hash-jsmith; memberContext=x" }, 200],
+    ["Basic member auth", { clientId: CID, authorization: `Basic ${btoa("northwind+jsmith:sim-member-hash-jsmith")}` }, 200],
+    ["a forged hash", { clientId: CID, cookie: "companyName=northwind; memberId=jsmith; memberHash=forged" }, 401],
+    ["another company", { clientId: CID, cookie: "companyName=other; memberId=jsmith; memberHash=sim-member-hash-jsmith" }, 401],
     ["no clientId", { cookie: "companyName=northwind; memberId=jsmith; memberHash=sim-member-hash-jsmith" }, 401],
+    ["a clientId not registered on the developer portal", { clientId: "c", cookie: "companyName=northwind; memberId=jsmith; memberHash=sim-member-hash-jsmith" }, 401],
   ])("%s → %i", async (_label, headers, status) => {
     const sim = createConnectWiseSim({ origin });
     const res = await sim.fetch(new Request(info, { headers }));
@@ -146,5 +148,38 @@ describe("simulators throttle by default, as the real APIs do (issue 10 item 11)
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await res.json()).toEqual({ errors: ["Request threshold of 5 requests per hour exceeded"] });
+  });
+});
+
+describe("Autotask simulator: ContractServiceUnits follow the contract's own periods (issue 9 §2)", () => {
+  function stateWith(contractPeriodType: number, startDate: string, now = "2026-11-10T12:00:00Z") {
+    const state = new AtSimState(() => new Date(now));
+    state.contracts.set(7, { id: 7, companyID: 1, contractName: "C", contractType: 7, status: 1, startDate: `${startDate}T00:00:00Z`, endDate: "2030-12-31T00:00:00Z", contractPeriodType });
+    state.addContractService({ id: 70, contractID: 7, serviceID: 5, unitPrice: 26, unitCost: 22, units: 10 });
+    return state;
+  }
+  const spans = (state: AtSimState) => state.unitRows().map((r) => [String(r.startDate).slice(0, 10), String(r.endDate).slice(0, 10), r.units]);
+
+  it.each([
+    [2, "2025-02-15", ["2026-08-15", "2026-11-14"], ["2026-11-15", "2027-02-14"]],
+    [3, "2025-03-01", ["2026-09-01", "2027-02-28"], ["2027-03-01", "2027-08-31"]],
+    [4, "2024-07-20", ["2026-07-20", "2027-07-19"], ["2027-07-20", "2028-07-19"]],
+    [1, "2025-01-31", ["2026-09-30", "2026-10-30"], ["2026-10-31", "2026-11-29"]],
+  ])("period type %i starting %s: periods are anchored at the contract's start day", (type, start, first, second) => {
+    const rows = spans(stateWith(type, start));
+    expect(rows[0]?.slice(0, 2)).toEqual(first);
+    expect(rows[1]?.slice(0, 2)).toEqual(second);
+    // Consecutive periods leave no gap and do not overlap.
+    for (let i = 1; i < rows.length; i++) expect(String(rows[i]?.[0])).toBe(new Date(Date.parse(`${rows[i - 1]?.[1]}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+  });
+
+  it("an adjustment inside a quarter splits that quarter and carries into the next", () => {
+    const state = stateWith(2, "2025-02-15");
+    state.adjustments.push({ id: 1, contractID: 7, contractServiceID: 70, serviceID: 5, unitChange: 4, effectiveDate: "2026-12-01T00:00:00Z" });
+    expect(spans(state).slice(1, 4)).toEqual([
+      ["2026-11-15", "2026-11-30", 10],
+      ["2026-12-01", "2027-02-14", 14],
+      ["2027-02-15", "2027-05-14", 14],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { handlePsaJob } from "../../src/jobs/psa.ts";
 import { RECON_STATUSES, type ReconciliationResponse } from "../../src/shared/api-types.ts";
+import { demoConnectWiseData } from "../../src/db/seed/demo-psa.ts";
 import { seedDemo } from "../sim/connectwise/datasets.ts";
 import { CW_ORIGIN, cwConnectBody, getAs, installPsaHarness, type PsaHarness, postAs, seedDemoForSync, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
@@ -31,7 +32,7 @@ describe("full ConnectWise sync of the demo tenant", () => {
   it("brings in every recurring active agreement, keeps company ids, and shows every reconciliation status", async () => {
     const key = await seedDemoForSync();
     const sim = h.connectWise(CW_ORIGIN, { now: () => clock });
-    seedDemo(sim.state, new Date());
+    seedDemo(sim.state, demoConnectWiseData(new Date()));
     const { syncRunId, integrationId } = await connect(key, sim);
     sim.control.log = [];
     const drained = await h.drain();

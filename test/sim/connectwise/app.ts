@@ -11,6 +11,7 @@
 import { Hono } from "hono";
 import { createCwApi, cwError, type ApiMember, type Member } from "./api.ts";
 import type { Deliver } from "./callbacks.ts";
+import type { CwDataset } from "./datasets.ts";
 import { createControl } from "./control.ts";
 import { faultsAndLog, SimControl } from "./faults.ts";
 import { cwThrottle, cwThrottleBody } from "./throttle.ts";
@@ -23,9 +24,13 @@ export interface CwSimOptions {
   codebase?: string;
   apiMembers?: ApiMember[];
   members?: Member[];
+  /** clientIds registered on the ConnectWise developer portal; any other is refused. */
+  clientIds?: string[];
   /** Where signed callbacks are POSTed (tests: the Worker's fetch; dev: real HTTP). */
   deliver?: Deliver;
   now?: () => Date;
+  /** The dataset `/_sim/seed/demo` loads (the caller passes the demo's; the simulator imports nothing from src/). */
+  demoData?: (now: Date) => CwDataset;
   /** Requests per minute per API member before 429 (ConnectWise throttles above ~1,000); null: never. */
   perMinute?: number | null;
 }
@@ -52,6 +57,8 @@ export function createConnectWiseSim(options: CwSimOptions) {
     deliver: options.deliver ?? ((url: string, init: RequestInit) => fetch(url, init)),
     apiMembers: options.apiMembers ?? [{ publicKey: SIM_CW_DEFAULTS.publicKey, privateKey: SIM_CW_DEFAULTS.privateKey, memberId: SIM_CW_DEFAULTS.apiMemberId }],
     members: options.members ?? [{ ...SIM_CW_DEFAULTS.member }],
+    clientIds: options.clientIds ?? [SIM_CW_DEFAULTS.clientId],
+    demoData: options.demoData,
   };
   const app = new Hono();
   app.route("/_sim", createControl(ctx, control));
