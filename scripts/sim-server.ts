@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { serve, type ServerType } from "@hono/node-server";
 import { createAutotaskSim } from "../test/sim/autotask/app.ts";
 import { createConnectWiseSim } from "../test/sim/connectwise/app.ts";
+import { demoConnectWiseData } from "../src/db/seed/demo-psa.ts";
 import { seedDemo } from "../test/sim/connectwise/datasets.ts";
 import { createDemoHost, type DemoHost } from "./demo-host.ts";
 import { ROOT, runWrangler, startWrangler } from "./wrangler.ts";
@@ -58,12 +59,12 @@ export async function startSimulators(options: { cwPort?: number; atPort?: numbe
   const atServer = await listen((req) => atFetch(req), options.atPort ?? 8789);
   cwOrigin = `http://127.0.0.1:${cwServer.port}`;
   atOrigin = `http://127.0.0.1:${atServer.port}`;
-  const cw = createConnectWiseSim({ origin: cwOrigin });
+  const cw = createConnectWiseSim({ origin: cwOrigin, demoData: demoConnectWiseData });
   const at = createAutotaskSim({ origin: atOrigin });
   const demo = createDemoHost({ uiDir: options.uiDir ?? path.join(ROOT, "dist", "ui"), siteOrigin: cwOrigin });
   cwFetch = async (req) => (await demo.handle(req)) ?? cw.fetch(req);
   atFetch = at.fetch;
-  if ((options.seed ?? "demo") === "demo") seedDemo(cw.state, new Date());
+  if ((options.seed ?? "demo") === "demo") seedDemo(cw.state, demoConnectWiseData(new Date()));
   return { cw, at, cwOrigin, atOrigin, demo, close: async () => void (await Promise.all([close(cwServer.server), close(atServer.server)])) };
 }
 

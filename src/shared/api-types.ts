@@ -51,7 +51,8 @@ export interface ReconciliationPage extends ReconciliationResponse {
 
 export const DECISION_ACTIONS = ["approve", "adjust", "dismiss", "revert"] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-export type WritebackState = "pending" | "applied" | "failed" | "not-required";
+/** `superseded`: a newer decision on the same line replaced it before it was written (writebackError says which). */
+export type WritebackState = "pending" | "applied" | "failed" | "not-required" | "superseded";
 
 /**
  * `POST /api/v1/decisions` (tenant key or pod session), optional

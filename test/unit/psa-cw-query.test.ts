@@ -34,9 +34,9 @@ describe("Link paging", () => {
     expect(parseLinkHeader(header)).toEqual(expected);
   });
 
-  it("follows next only on the same origin", () => {
+  it("follows next only on the same origin; a link to another host is an error, not a silent end", () => {
     expect(nextPageUrl(`<${base}&page=2>; rel="next"`, base)).toBe(`${base}&page=2`);
-    expect(nextPageUrl('<https://evil.test/page2>; rel="next"', base)).toBeNull();
+    expect(() => nextPageUrl('<https://evil.test/page2>; rel="next"', base)).toThrow(/another host \(evil\.test\)/);
     expect(nextPageUrl('</v4_6_release/apis/3.0/finance/agreements?page=2>; rel="next"', base)).toBe("https://api-na.myconnectwise.net/v4_6_release/apis/3.0/finance/agreements?page=2");
     expect(nextPageUrl(null, base)).toBeNull();
   });

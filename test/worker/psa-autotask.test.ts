@@ -60,10 +60,42 @@ describe("Autotask sync", () => {
     seedContracts(at, 1000, 505);
     await postAs(tenant.apiKey, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" });
     await h.drain();
-    expect(at.control.log.filter((e) => e.path.includes("/Contracts/query")).map((e) => e.path.replace(/\?.*/, ""))).toEqual(["/ATServicesRest/v1.0/Contracts/query", "/ATServicesRest/V1.0/Contracts/query/next"]);
+    expect(at.control.log.filter((e) => e.path.includes("/Contracts/query")).map((e) => e.path.replace(/\?.*/, ""))).toEqual([
+      "/ATServicesRest/v1.0/Contracts/query",
+      "/ATServicesRest/V1.0/Contracts/query/next",
+      "/ATServicesRest/v1.0/Contracts/query/count",
+    ]);
     const [count] = await sql<{ n: number }>("SELECT COUNT(*) AS n FROM agreements WHERE tenant_id = ? AND psa = 'autotask'", tenant.tenantId);
     expect(count?.n).toBe(508);
-    for (let id = 1000; id < 1505; id++) at.state.contracts.delete(id);
+    for (let id = 1000; id < 1505; id++) {
+      at.state.contracts.delete(id);
+      at.state.contractServices.delete(id * 10);
+    }
+    // Cleanup: a full sync would refuse to mark 505 of 508 inactive at once (listing-guard.ts).
+    await env.DB.prepare("UPDATE agreements SET cancelled = 1, status = 'Inactive' WHERE tenant_id = ? AND psa = 'autotask' AND CAST(psa_id AS INTEGER) BETWEEN 1000 AND 1504").bind(tenant.tenantId).run();
+  });
+
+  it("a nextPageUrl on another host fails the run with an error and marks nothing inactive", async () => {
+    const cancelled = () => sql<{ n: number }>("SELECT COUNT(*) AS n FROM agreements WHERE tenant_id = ? AND cancelled = 1", tenant.tenantId);
+    const before = await cancelled();
+    seedContracts(at, 2000, 505);
+    h.route(new URL(AT_ORIGIN).host, async (req) => {
+      const res = await at.fetch(req);
+      if (!new URL(req.url).pathname.endsWith("/Contracts/query")) return res;
+      const page = (await res.json()) as { items: unknown[]; pageDetails: Record<string, unknown> };
+      return Response.json({ ...page, pageDetails: { ...page.pageDetails, nextPageUrl: "https://webservices99.evil.test/ATServicesRest/V1.0/Contracts/query/next?paging=x" } });
+    });
+    const res = await postAs(tenant.apiKey, `/api/v1/psa/integrations/${integrationId}/sync`, { mode: "full" });
+    const { runId } = (await res.json()) as { runId: string };
+    await h.drain();
+    h.route(new URL(AT_ORIGIN).host, at.fetch);
+    const run = ((await (await getAs(tenant.apiKey, `/api/v1/psa/sync-runs/${runId}`)).json()) as { run: Record<string, unknown> }).run;
+    expect(run).toMatchObject({ state: "failed", error: "Autotask paging link points to another host (webservices99.evil.test); listing refused" });
+    expect(await cancelled()).toEqual(before);
+    for (let id = 2000; id < 2505; id++) {
+      at.state.contracts.delete(id);
+      at.state.contractServices.delete(id * 10);
+    }
   });
 
   it("stops short of the hourly budget and retries later instead of calling Autotask", async () => {
@@ -122,6 +154,17 @@ describe("Autotask webhooks", () => {
     }
     expect((await inbox()).length).toBe(before + 1);
     expect(h.queued.map((q) => q.message.kind)).toEqual(["psa.at-event"]);
+  });
+
+  it("a signed webhook is only a hint: a 'Delete' for a company the PSA still has cancels nothing, and its Fields are not stored", async () => {
+    const name = at.state.companies.get(3)?.companyName;
+    const [delivery] = await at.companyChanged(3, "Delete");
+    expect(delivery?.status).toBe(200);
+    at.control.log = [];
+    await h.drain();
+    expect(at.control.count("/Contracts/query", "POST")).toBeGreaterThan(0);
+    expect(await sql("SELECT cancelled FROM agreements WHERE tenant_id = ? AND psa_id = '3'", tenant.tenantId)).toEqual([{ cancelled: 0 }]);
+    expect(await sql("SELECT name FROM psa_companies WHERE tenant_id = ? AND psa_id = '3'", tenant.tenantId)).toEqual([{ name }]);
   });
 
   it.each([

@@ -180,13 +180,97 @@ describe("signing key unavailable", () => {
     cw.control.addFault({ path: "/system/callbackkey/", status: 500, times: 1 });
     const [first] = await editQuantity(41);
     expect(first?.status).toBe(429);
-    await env.DB.prepare("UPDATE psa_webhook_inbox SET received_at = ? WHERE dedupe_key = ?").bind(new Date(Date.now() - 10 * 60_000).toISOString(), `cw:${first?.messageId}`).run();
     h.queued.length = 0;
-    await runPsaCron("*/15 * * * *", new Date(), env);
+    // The first re-verification is due 2 minutes after the delivery.
+    await runPsaCron("*/15 * * * *", new Date(Date.now() + 3 * 60_000), env);
     expect(await sql("SELECT state FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${first?.messageId}`)).toEqual([{ state: "received" }]);
     expect(h.queued.map((q) => q.message.kind).sort()).toEqual(["psa.cw-callback", "psa.sync"]);
     await h.drain();
     expect(await lineQuantity()).toBe("41");
+  });
+});
+
+describe("junk callbacks (issue 10 item 2)", () => {
+  const JUNK_KEY = `${CW_ORIGIN}/v4_6_release/system/callbackkey/index.rails?id=junk-key`;
+  function junkPayload(messageId: string, entity = "{}") {
+    return JSON.stringify({ MessageId: messageId, CompanyId: "northwind", Action: "updated", Type: "agreement", ID: 10, Entity: entity, Metadata: { key_url: JUNK_KEY }, CallbackObjectRecId: 1 });
+  }
+  const bogusSignature = btoa(String.fromCharCode(...new Uint8Array(32).fill(7)));
+  const unverifiedCount = async () => (await sql<{ n: number }>("SELECT COUNT(*) AS n FROM psa_webhook_inbox WHERE integration_id = ? AND state = 'unverified'", integrationId))[0]?.n;
+  async function insertJunk(n: number, receivedAt: string, nextAttemptAt: string | null = receivedAt) {
+    const statements = Array.from({ length: n }, () => {
+      const id = crypto.randomUUID();
+      return env.DB.prepare(
+        "INSERT INTO psa_webhook_inbox (id, tenant_id, integration_id, source, dedupe_key, state, entity_type, record_id, action, payload, signature, received_at, next_attempt_at) VALUES (?, ?, ?, 'connectwise', ?, 'unverified', 'agreement', '10', 'updated', ?, ?, ?, ?)",
+      ).bind(`whk_junk_${id}`, tenant.tenantId, integrationId, `cw:${id}`, junkPayload(id), bogusSignature, receivedAt, nextAttemptAt);
+    });
+    for (let i = 0; i < statements.length; i += 50) await env.DB.batch(statements.slice(i, i + 50));
+  }
+  const clearJunk = () => env.DB.prepare("DELETE FROM psa_webhook_inbox WHERE integration_id = ? AND state IN ('unverified', 'expired')").bind(integrationId).run();
+  const junkKeyFetches = () => h.outbound.filter((o) => o.url === JUNK_KEY).length;
+  beforeEach(clearJunk);
+  afterAll(clearJunk);
+
+  it("an unverifiable 250 KB delivery is answered 429 but not kept", async () => {
+    const id = crypto.randomUUID();
+    const res = await post(junkPayload(id, "x".repeat(250 * 1024)), { "x-content-signature": bogusSignature });
+    expect(res.status).toBe(429);
+    expect(await sql("SELECT id FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${id}`)).toEqual([]);
+  });
+
+  it("an integration keeps at most 100 unverified deliveries; more are answered 429 and not kept", async () => {
+    await insertJunk(99, new Date().toISOString());
+    const first = crypto.randomUUID();
+    expect((await post(junkPayload(first), { "x-content-signature": bogusSignature })).status).toBe(429);
+    expect(await sql("SELECT state FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${first}`)).toEqual([{ state: "unverified" }]);
+    const second = crypto.randomUUID();
+    expect((await post(junkPayload(second), { "x-content-signature": bogusSignature })).status).toBe(429);
+    expect(await sql("SELECT state FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${second}`)).toEqual([]);
+    expect(await unverifiedCount()).toBe(100);
+  });
+
+  it("a kept delivery whose key stays unreachable is retried with backoff (attempts, next_attempt_at), not on every cron run", async () => {
+    const id = crypto.randomUUID();
+    expect((await post(junkPayload(id), { "x-content-signature": bogusSignature })).status).toBe(429);
+    const row = () => sql<{ attempts: number; next_attempt_at: string }>("SELECT attempts, next_attempt_at FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${id}`);
+    h.outbound.length = 0;
+    await runPsaCron("*/15 * * * *", new Date(Date.now() - 60_000), env);
+    expect(junkKeyFetches()).toBe(0); // not due before 2 minutes
+    const first = new Date(Date.now() + 3 * 60_000);
+    await runPsaCron("*/15 * * * *", first, env);
+    expect(junkKeyFetches()).toBe(1);
+    expect(await row()).toEqual([{ attempts: 1, next_attempt_at: new Date(first.getTime() + 4 * 60_000).toISOString() }]);
+    await runPsaCron("*/15 * * * *", new Date(first.getTime() + 3 * 60_000), env);
+    expect(junkKeyFetches()).toBe(1);
+    const second = new Date(first.getTime() + 5 * 60_000);
+    await runPsaCron("*/15 * * * *", second, env);
+    expect(junkKeyFetches()).toBe(2);
+    expect(await row()).toEqual([{ attempts: 2, next_attempt_at: new Date(second.getTime() + 8 * 60_000).toISOString() }]);
+  });
+
+  it("an unverified delivery older than a day expires without another key fetch", async () => {
+    await insertJunk(3, new Date(Date.now() - 25 * 3_600_000).toISOString());
+    h.outbound.length = 0;
+    await runPsaCron("*/15 * * * *", new Date(), env);
+    expect(junkKeyFetches()).toBe(0);
+    expect(await sql("SELECT state FROM psa_webhook_inbox WHERE integration_id = ? AND dedupe_key LIKE 'cw:%' AND id LIKE 'whk_junk_%'", integrationId)).toEqual([{ state: "expired" }, { state: "expired" }, { state: "expired" }]);
+  });
+
+  it("90 older junk rows do not starve a genuine kept delivery: it is verified on the next cron run, the junk key is fetched once", async () => {
+    await insertJunk(90, new Date(Date.now() - 30 * 60_000).toISOString());
+    const callback = [...cw.state.callbacks.values()][0];
+    if (callback) callback.keyId = crypto.randomUUID();
+    cw.control.addFault({ path: "/system/callbackkey/", status: 503, times: 1 });
+    const [genuine] = await editQuantity(42);
+    expect(genuine?.status).toBe(429);
+    h.outbound.length = 0;
+    h.queued.length = 0;
+    await runPsaCron("*/15 * * * *", new Date(Date.now() + 3 * 60_000), env);
+    expect(await sql("SELECT state FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${genuine?.messageId}`)).toEqual([{ state: "received" }]);
+    expect(junkKeyFetches()).toBe(1);
+    expect(await sql("SELECT DISTINCT attempts FROM psa_webhook_inbox WHERE id LIKE 'whk_junk_%' AND integration_id = ?", integrationId)).toEqual([{ attempts: 1 }]);
+    await h.drain();
+    expect(await lineQuantity()).toBe("42");
   });
 });
 
@@ -210,8 +294,51 @@ describe("cross-tenant delivery", () => {
   });
 });
 
+describe("forged callbacks (issue 10 item 1)", () => {
+  /** What an attacker can do: take a delivery's shape, fetch the signing key from the unauthenticated key URL, re-sign. */
+  let inboxBefore = 0;
+  async function resigned(mutate: (payload: Record<string, unknown>) => void) {
+    await editQuantity(34);
+    const d = cw.state.deliveries.at(-1);
+    const payload = JSON.parse(d?.body ?? "{}") as Record<string, unknown>;
+    payload.MessageId = crypto.randomUUID();
+    mutate(payload);
+    const keyUrl = (payload.Metadata as { key_url: string }).key_url;
+    const key = ((await (await cw.fetch(new Request(keyUrl))).json()) as { signing_key: string }).signing_key;
+    const body = JSON.stringify(payload);
+    h.queued.length = 0;
+    inboxBefore = (await inbox()).length;
+    return post(body, { "x-content-signature": await signConnectWise(key, utf8(body)) });
+  }
+
+  it.each([
+    ["without CallbackObjectRecId", (p: Record<string, unknown>) => delete p.CallbackObjectRecId],
+    ["with CallbackObjectRecId null", (p: Record<string, unknown>) => (p.CallbackObjectRecId = null)],
+    ["with another callback's CallbackObjectRecId", (p: Record<string, unknown>) => (p.CallbackObjectRecId = 999_999)],
+  ])("a validly signed callback %s is refused with 403 and queues nothing", async (_label, mutate) => {
+    const res = await resigned(mutate);
+    expect(res.status).toBe(403);
+    expect((await inbox()).length).toBe(inboxBefore);
+    expect(h.queued).toEqual([]);
+  });
+
+  it("a signed 'deleted' callback for an agreement the PSA still has cancels nothing: the consumer re-reads and keeps the PSA's state", async () => {
+    await h.drain();
+    const res = await resigned((p) => {
+      p.Action = "deleted";
+      p.Entity = "{}";
+    });
+    expect(res.status).toBe(200);
+    cw.control.log = [];
+    await h.drain();
+    expect(cw.control.count("/finance/agreements/10", "GET")).toBeGreaterThan(0);
+    expect(await sql("SELECT status, cancelled FROM agreements WHERE tenant_id = ? AND psa_id = '10'", tenant.tenantId)).toEqual([{ status: "Active", cancelled: 0 }]);
+    expect(await lineQuantity()).toBe("34");
+  });
+});
+
 describe("deletions", () => {
-  it("a deleted agreement is kept but cancelled", async () => {
+  it("a deleted agreement (the PSA answers 404 on re-read) is kept but cancelled", async () => {
     cw.state.agreements.delete(10);
     await cw.fetch(new Request(`${CW_ORIGIN}/_sim/agreements/10/notify`, { method: "POST", body: JSON.stringify({ action: "deleted" }) }));
     await h.drain();

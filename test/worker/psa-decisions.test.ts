@@ -4,6 +4,7 @@ import { firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import { handlePsaJob } from "../../src/jobs/psa.ts";
 import type { DecisionListResponse, DecisionResponse, DecisionView } from "../../src/shared/api-types.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
+import { demoConnectWiseData } from "../../src/db/seed/demo-psa.ts";
 import { seedDemo } from "../sim/connectwise/datasets.ts";
 import { CW_ORIGIN, cwConnectBody, getAs, installPsaHarness, type PsaHarness, postAs, seedDemoForSync, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
@@ -16,7 +17,7 @@ let patches: unknown[];
 beforeAll(async () => {
   h = installPsaHarness();
   cw = h.connectWise(CW_ORIGIN);
-  seedDemo(cw.state, new Date());
+  seedDemo(cw.state, demoConnectWiseData(new Date()));
   h.route(new URL(CW_ORIGIN).host, async (req) => {
     if (req.method === "PATCH") patches.push(await req.clone().json());
     return cw.fetch(req);

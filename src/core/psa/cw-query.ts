@@ -4,6 +4,7 @@
  * Datetimes go in square brackets (`lastUpdated > [2016-08-20T18:04:26Z]`),
  * strings in double quotes, booleans bare; pageSize is at most 1000. Pure.
  */
+import { assertSameOrigin } from "./listing-guard.ts";
 
 export const CW_MAX_PAGE_SIZE = 1000;
 
@@ -48,17 +49,11 @@ export function parseLinkHeader(header: string | null | undefined): Record<strin
 }
 
 /**
- * The next page to fetch, only when it stays on the same origin as the
- * request (a Link header pointing elsewhere is ignored, never followed).
+ * The next page to fetch, or null at the end. A Link header pointing to
+ * another origin is an error (IncompleteListingError), never followed and
+ * never a silent end of the listing.
  */
 export function nextPageUrl(header: string | null | undefined, requestUrl: string): string | null {
   const next = parseLinkHeader(header).next;
-  if (!next) return null;
-  let url: URL;
-  try {
-    url = new URL(next, requestUrl);
-  } catch {
-    return null;
-  }
-  return url.origin === new URL(requestUrl).origin ? url.toString() : null;
+  return next ? assertSameOrigin("ConnectWise", next, requestUrl) : null;
 }

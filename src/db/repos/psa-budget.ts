@@ -4,7 +4,8 @@
  * disables the API when it is exceeded (psa-and-vendor-apis.md §3.1). Our
  * calls are counted per UTC minute; a call is allowed only while the last 60
  * minutes stay under our cap — one atomic statement, so concurrent workers
- * cannot both take the last request.
+ * cannot both take the last request. ConnectWise integrations use the same
+ * table for their per-minute cap (reserveMinuteRequest).
  */
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
@@ -23,6 +24,25 @@ export async function reserveRequest(db: Db, tenantId: string, integrationId: st
     SELECT ${`${integrationId}:${minute}`}, ${tenantId}, ${integrationId}, ${minute}, 1
     WHERE (SELECT COALESCE(SUM(count), 0) FROM psa_request_budget
            WHERE tenant_id = ${tenantId} AND integration_id = ${integrationId} AND minute >= ${windowStart}) < ${cap}
+    ON CONFLICT (tenant_id, integration_id, minute) DO UPDATE SET count = count + 1
+    RETURNING count`);
+  return rows.length > 0;
+}
+
+/**
+ * Takes one request from a per-minute cap (ConnectWise): a sliding minute
+ * estimated from this minute's count plus the previous minute's weighted
+ * by the share of it still inside the last 60 s — one atomic statement.
+ */
+export async function reserveMinuteRequest(db: Db, tenantId: string, integrationId: string, now: Date, capPerMinute: number): Promise<boolean> {
+  const minute = minuteOf(now);
+  const previous = minuteOf(new Date(now.getTime() - 60_000));
+  const weight = 1 - (now.getTime() % 60_000) / 60_000;
+  const rows = await db.all<{ count: number }>(sql`
+    INSERT INTO psa_request_budget (id, tenant_id, integration_id, minute, count)
+    SELECT ${`${integrationId}:${minute}`}, ${tenantId}, ${integrationId}, ${minute}, 1
+    WHERE (SELECT COALESCE(SUM(CASE WHEN minute = ${previous} THEN count * ${weight} ELSE count END), 0) FROM psa_request_budget
+           WHERE tenant_id = ${tenantId} AND integration_id = ${integrationId} AND minute IN (${previous}, ${minute})) < ${capPerMinute}
     ON CONFLICT (tenant_id, integration_id, minute) DO UPDATE SET count = count + 1
     RETURNING count`);
   return rows.length > 0;

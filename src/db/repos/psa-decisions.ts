@@ -1,11 +1,12 @@
 /**
  * Decisions (approve / adjust / dismiss / revert) and their write-back
  * attempts. The decisions table is the write-back outbox: a `pending` row is
- * work to do until it is `applied` or `failed`; state changes are
+ * work to do until it is `applied`, `failed` or `superseded` (a newer
+ * decision on the same line replaced it); state changes are
  * conditional on the row still being pending, so a redelivered job cannot
  * move a finished decision.
  */
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { decisions, psaWritebackAttempts } from "../schema.ts";
 
@@ -58,6 +59,32 @@ export function finishDecisionStatement(db: Db, tenantId: string, id: string, ou
     .update(decisions)
     .set(set)
     .where(and(eq(decisions.tenantId, tenantId), eq(decisions.id, id), eq(decisions.writebackState, "pending")));
+}
+
+/**
+ * Write-backs in order: when a decision is recorded for a line, every older
+ * pending decision on that line with another target is superseded in the
+ * same batch (D1 applies batches one at a time, so insertion order is the
+ * line's sequence). A superseded decision is never written; one whose write
+ * was already in flight is followed by the newer one, which re-reads first.
+ */
+export function supersedeOlderOnLineStatement(db: Db, tenantId: string, lineId: string, newer: { id: string; newQuantity: string | null }, at: string) {
+  return db
+    .update(decisions)
+    .set({
+      writebackState: "superseded",
+      writebackError: `Superseded by decision ${newer.id} (quantity ${newer.newQuantity ?? "none"}) on the same line; not written`,
+      updatedAt: at,
+    })
+    .where(
+      and(
+        eq(decisions.tenantId, tenantId),
+        eq(decisions.lineId, lineId),
+        eq(decisions.writebackState, "pending"),
+        ne(decisions.id, newer.id),
+        newer.newQuantity === null ? isNotNull(decisions.newQuantity) : or(isNull(decisions.newQuantity), ne(decisions.newQuantity, newer.newQuantity)),
+      ),
+    );
 }
 
 /** Pending decisions not touched since `before` (their job was lost or dead-lettered). */

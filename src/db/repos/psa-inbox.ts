@@ -2,9 +2,11 @@
  * The webhook inbox: raw deliveries deduped by a UNIQUE key, so the same
  * callback delivered three times is one row and one job. A row kept as
  * `unverified` (signing key unreachable) is upgraded in place when a
- * verified copy arrives or the replay verifies it.
+ * verified copy arrives or the replay verifies it; until then it is capped
+ * per integration, retried with backoff and expires (intake-cw.ts,
+ * maintenance.ts).
  */
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { psaWebhookInbox } from "../schema.ts";
 
@@ -21,16 +23,61 @@ export async function recordVerifiedDelivery(db: Db, row: NewInboxRow): Promise<
     .values({ ...row, state: "received" })
     .onConflictDoUpdate({
       target: [psaWebhookInbox.tenantId, psaWebhookInbox.integrationId, psaWebhookInbox.dedupeKey],
-      set: { state: "received", payload: row.payload, receivedAt: row.receivedAt, error: null },
+      set: { state: "received", payload: row.payload, receivedAt: row.receivedAt, error: null, nextAttemptAt: null },
       setWhere: sql`${psaWebhookInbox.state} = 'unverified'`,
     })
     .returning({ id: psaWebhookInbox.id });
   return rows[0]?.id ?? null;
 }
 
-/** Keeps a payload whose signature could not be checked yet; a duplicate is ignored. */
-export async function recordUnverifiedDelivery(db: Db, row: NewInboxRow): Promise<void> {
-  await db.insert(psaWebhookInbox).values({ ...row, state: "unverified" }).onConflictDoNothing();
+/**
+ * Keeps a payload whose signature could not be checked yet, unless the
+ * integration already holds `cap` unverified rows (checked in the same
+ * statement, so concurrent junk cannot overshoot); a duplicate is ignored.
+ * Returns whether it was kept.
+ */
+export async function recordUnverifiedDelivery(db: Db, row: NewInboxRow, cap: number): Promise<boolean> {
+  const held = sql`(SELECT COUNT(*) FROM psa_webhook_inbox WHERE tenant_id = ${row.tenantId} AND integration_id = ${row.integrationId} AND state = 'unverified')`;
+  const res = await db.run(sql`
+    INSERT INTO psa_webhook_inbox (id, tenant_id, integration_id, source, dedupe_key, state, entity_type, record_id, action, payload, signature, received_at, error, attempts, next_attempt_at)
+    SELECT ${row.id}, ${row.tenantId}, ${row.integrationId}, ${row.source}, ${row.dedupeKey}, 'unverified', ${row.entityType ?? null}, ${row.recordId ?? null}, ${row.action ?? null},
+           ${row.payload}, ${row.signature ?? null}, ${row.receivedAt}, ${row.error ?? null}, 0, ${row.nextAttemptAt ?? null}
+    WHERE ${held} < ${cap}
+    ON CONFLICT DO NOTHING`);
+  return (res.meta.changes ?? 0) > 0;
+}
+
+/** Unverified rows of an integration due for re-verification, fewest attempts first, then longest waiting. */
+export async function listDueUnverified(db: Db, tenantId: string, integrationId: string, now: string, limit: number): Promise<InboxRow[]> {
+  return db
+    .select()
+    .from(psaWebhookInbox)
+    .where(
+      and(
+        eq(psaWebhookInbox.tenantId, tenantId),
+        eq(psaWebhookInbox.integrationId, integrationId),
+        eq(psaWebhookInbox.state, "unverified"),
+        lte(psaWebhookInbox.nextAttemptAt, now),
+      ),
+    )
+    .orderBy(asc(psaWebhookInbox.attempts), asc(psaWebhookInbox.nextAttemptAt))
+    .limit(limit);
+}
+
+/** The key was still unreachable: count the attempt and schedule the next one. */
+export function deferUnverifiedStatement(db: Db, row: InboxRow, nextAttemptAt: string, error: string) {
+  return db
+    .update(psaWebhookInbox)
+    .set({ attempts: row.attempts + 1, nextAttemptAt, error })
+    .where(and(eq(psaWebhookInbox.tenantId, row.tenantId), eq(psaWebhookInbox.id, row.id), eq(psaWebhookInbox.state, "unverified")));
+}
+
+/** Unverified rows received before `before` are never verified now: kept for inspection as `expired`. */
+export function expireUnverifiedStatement(db: Db, tenantId: string, before: string, at: string) {
+  return db
+    .update(psaWebhookInbox)
+    .set({ state: "expired", processedAt: at, nextAttemptAt: null, error: "signature never verified: the signing key stayed unreachable" })
+    .where(and(eq(psaWebhookInbox.tenantId, tenantId), eq(psaWebhookInbox.state, "unverified"), lt(psaWebhookInbox.receivedAt, before)));
 }
 
 export async function findInboxRow(db: Db, tenantId: string, id: string): Promise<InboxRow | null> {
@@ -74,7 +121,7 @@ export function markCoveredStatement(db: Db, row: InboxRow, readStartedAt: strin
 export function promoteVerifiedStatement(db: Db, tenantId: string, id: string) {
   return db
     .update(psaWebhookInbox)
-    .set({ state: "received", error: null })
+    .set({ state: "received", error: null, nextAttemptAt: null })
     .where(and(eq(psaWebhookInbox.tenantId, tenantId), eq(psaWebhookInbox.id, id), eq(psaWebhookInbox.state, "unverified")));
 }
 

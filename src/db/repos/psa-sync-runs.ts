@@ -70,10 +70,19 @@ export async function completeChunk(db: Db, tenantId: string, runId: string, chu
   return row !== undefined && row.done >= row.total;
 }
 
-export function finishSyncRunStatement(db: Db, tenantId: string, id: string, state: "done" | "failed", at: string, error: string | null = null) {
+/** An alert raised while the run goes on (e.g. cancellations held back); kept when it finishes. */
+export function setRunAlertStatement(db: Db, tenantId: string, id: string, alert: string) {
   return db
     .update(psaSyncRuns)
-    .set({ state, finishedAt: at, error })
+    .set({ error: alert })
+    .where(and(eq(psaSyncRuns.tenantId, tenantId), eq(psaSyncRuns.id, id), eq(psaSyncRuns.state, "running")));
+}
+
+/** `error` undefined keeps an alert set while the run went on. */
+export function finishSyncRunStatement(db: Db, tenantId: string, id: string, state: "done" | "failed", at: string, error?: string | null) {
+  return db
+    .update(psaSyncRuns)
+    .set(error === undefined ? { state, finishedAt: at } : { state, finishedAt: at, error })
     .where(and(eq(psaSyncRuns.tenantId, tenantId), eq(psaSyncRuns.id, id), eq(psaSyncRuns.state, "running")));
 }
 

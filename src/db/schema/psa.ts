@@ -3,7 +3,8 @@
  * added in 0004) is shared by sync/write-back and by the pod (member
  * verification, allowed origins); the rest of the surface's tables come in
  * migration 0004: webhook inbox, per-agreement sync state, write-back
- * attempts, leases, the Autotask request budget and sync runs.
+ * attempts, leases, the Autotask request budget and sync runs. Migration
+ * 0007 adds the inbox's retry columns (attempts, next_attempt_at).
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -71,10 +72,15 @@ export const psaWebhookInbox = sqliteTable(
     receivedAt: text("received_at").notNull(),
     processedAt: text("processed_at"),
     error: text("error"),
+    /** Failed re-verifications of an `unverified` row (migration 0007). */
+    attempts: integer("attempts").notNull().default(0),
+    /** When the cron may re-verify an `unverified` row next (backoff); null when not scheduled. */
+    nextAttemptAt: text("next_attempt_at"),
   },
   (t) => [
     uniqueIndex("psa_webhook_inbox_dedupe_uq").on(t.tenantId, t.integrationId, t.dedupeKey),
     index("psa_webhook_inbox_state_idx").on(t.tenantId, t.state, t.receivedAt),
+    index("psa_webhook_inbox_retry_idx").on(t.tenantId, t.integrationId, t.state, t.nextAttemptAt),
   ],
 );
 

@@ -34,6 +34,8 @@ function parseItems<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
   return out;
 }
 
+const cwCountSchema = z.object({ count: z.number().int().nonnegative() });
+
 /** `GET {site}/login/companyinfo/{companyId}` (no auth) → the REST base `{site}/{codebase}apis/3.0`. */
 export async function discoverCwApiBase(site: string, companyId: string, before: BeforeCall): Promise<string> {
   const call = { method: "GET", url: `${site}/login/companyinfo/${encodeURIComponent(companyId)}`, headers: { accept: "application/json" } };
@@ -51,7 +53,9 @@ export function createCwClient(apiBaseUrl: string, creds: CwCredentials, before:
     clientId: creds.clientId,
     accept: CW_ACCEPT,
   };
-  const get = (pathOrUrl: string) => sendRead({ method: "GET", url: pathOrUrl.startsWith("http") ? pathOrUrl : `${apiBaseUrl}${pathOrUrl}`, headers }, before);
+  // ConnectWise throttles per API member: one bucket per site and member (http.ts).
+  const pace = { key: `cw|${apiBaseUrl}|${creds.companyId}+${creds.publicKey}`, psa: "connectwise" as const };
+  const get = (pathOrUrl: string) => sendRead({ method: "GET", url: pathOrUrl.startsWith("http") ? pathOrUrl : `${apiBaseUrl}${pathOrUrl}`, headers, pace }, before);
 
   async function getAll<T>(path: string, schema: z.ZodType<T>): Promise<Parsed<T>> {
     const out: Parsed<T> = { items: [], invalid: 0 };
@@ -82,6 +86,13 @@ export function createCwClient(apiBaseUrl: string, creds: CwCredentials, before:
     /** A cheap authenticated call to check the keys. */
     checkCredentials: () => get("/system/info"),
     listAgreements: (conditions: string | null) => getAll(listPath("/finance/agreements", conditions, { orderBy: "id asc" }), cwAgreementSchema),
+    /** `GET /finance/agreements/count?conditions=…` → `{"count": n}` (schema `Count`). */
+    async countAgreements(conditions: string | null): Promise<number> {
+      const res = await get(conditions ? `/finance/agreements/count?conditions=${encodeURIComponent(conditions)}` : "/finance/agreements/count");
+      const parsed = cwCountSchema.safeParse(res.json);
+      if (!parsed.success) throw new PsaHttpError(502, res.json, null, "ConnectWise answered /finance/agreements/count with an unexpected shape");
+      return parsed.data.count;
+    },
     getAgreement: (id: string): Promise<CwAgreement | null> => getOne(`/finance/agreements/${encodeURIComponent(id)}`, cwAgreementSchema),
     listAdditions: (agreementId: string, conditions: string | null = null) =>
       getAll(listPath(`/finance/agreements/${encodeURIComponent(agreementId)}/additions`, conditions), cwAdditionSchema),
@@ -89,17 +100,17 @@ export function createCwClient(apiBaseUrl: string, creds: CwCredentials, before:
       getOne(`/finance/agreements/${encodeURIComponent(agreementId)}/additions/${encodeURIComponent(additionId)}`, cwAdditionSchema),
     patchAddition: (agreementId: string, additionId: string, operations: JsonPatchOp[]) =>
       sendWrite(
-        { method: "PATCH", url: `${apiBaseUrl}/finance/agreements/${encodeURIComponent(agreementId)}/additions/${encodeURIComponent(additionId)}`, headers, body: operations },
+        { method: "PATCH", url: `${apiBaseUrl}/finance/agreements/${encodeURIComponent(agreementId)}/additions/${encodeURIComponent(additionId)}`, headers, body: operations, pace },
         before,
       ),
     async createCallback(url: string, description: string): Promise<number> {
       // objectId 1 with level Owner = every agreement (CW-DevGuide "Configuring the Callbacks").
       const body = { url, objectId: 1, type: "agreement", level: "owner", description, inactiveFlag: false, isSelfSuppressedFlag: true };
-      const res = await sendWrite({ method: "POST", url: `${apiBaseUrl}/system/callbacks`, headers, body }, before);
+      const res = await sendWrite({ method: "POST", url: `${apiBaseUrl}/system/callbacks`, headers, body, pace }, before);
       const parsed = cwCallbackEntrySchema.safeParse(res.json);
       if (!parsed.success) throw new PsaHttpError(502, res.json, null, "ConnectWise did not return the callback id");
       return parsed.data.id;
     },
-    deleteCallback: (id: string) => sendWrite({ method: "DELETE", url: `${apiBaseUrl}/system/callbacks/${encodeURIComponent(id)}`, headers }, before),
+    deleteCallback: (id: string) => sendWrite({ method: "DELETE", url: `${apiBaseUrl}/system/callbacks/${encodeURIComponent(id)}`, headers, pace }, before),
   };
 }

@@ -1,13 +1,13 @@
 /**
  * Decisions API: record a decision and its audit row in one batch and queue
  * its write-back (`psa.writeback`); dismissals need none. An Idempotency-Key
- * makes a resubmitted decision return the first one (a different body with
- * the same key is a 409). The audit row keeps who, when, old and new
+ * makes a resubmitted decision return the first one; a new write on a line
+ * supersedes older pending ones there (write-backs in order). The key (a different body with the same key is a 409). The audit row keeps who, when, old and new
  * quantity, and the vendor counts behind the decision.
  */
 import type { Db } from "../../db/client.ts";
 import { auditStatement } from "../../db/repos/audit.ts";
-import { type DecisionRow, findDecision, findDecisionByIdempotencyKey, insertDecisionStatement, listAgreementDecisions } from "../../db/repos/psa-decisions.ts";
+import { type DecisionRow, findDecision, findDecisionByIdempotencyKey, insertDecisionStatement, listAgreementDecisions, supersedeOlderOnLineStatement } from "../../db/repos/psa-decisions.ts";
 import { findConnectedIntegration } from "../../db/repos/psa-integrations.ts";
 import { findAgreement } from "../../db/repos/snapshot.ts";
 import type { Env, TenantPrincipal } from "../../env.ts";
@@ -101,9 +101,11 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
   const evidence = target.row
     ? { status: target.row.status, psaQuantity: target.row.psaQuantity, vendorQuantity: target.row.vendorQuantity, sources: target.row.sources, proposal: target.row.proposal }
     : null;
+  const supersede = writes && row.lineId ? [supersedeOlderOnLineStatement(db, who.tenantId, row.lineId, row, at)] : [];
   try {
     await db.batch([
       insertDecisionStatement(db, row),
+      ...supersede,
       auditStatement(db, {
         tenantId: who.tenantId,
         at,

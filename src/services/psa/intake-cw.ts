@@ -4,10 +4,17 @@
  * 1. no or malformed `x-content-signature` → 401 before any lookup;
  * 2. the integration named by the URL must exist (404);
  * 3. `Metadata.key_url` must be allow-listed (401, nothing fetched);
- * 4. an unfetchable key → the payload is kept unverified and we answer 429,
- *    the only failure ConnectWise retries besides 404/409/419 (§2.5);
- * 5. a bad signature → 401; a payload for another company or callback → 403;
+ * 4. an unfetchable key → we answer 429, the only failure ConnectWise
+ *    retries besides 404/409/419 (§2.5), and keep the payload unverified
+ *    for the cron to re-verify — only while it is small and the integration
+ *    holds fewer than MAX_UNVERIFIED_ROWS (junk costs bounded storage;
+ *    ConnectWise's own retry still brings a genuine delivery back);
+ * 5. a bad signature → 401; a payload for another company, or without this
+ *    integration's own `CallbackObjectRecId`, → 403 (ConnectWise serves
+ *    signing keys without auth, so a valid signature alone proves nothing);
  * 6. the same MessageId again → 200 without a second job.
+ * Even then the callback is only a hint: the consumer re-reads the record
+ * from the PSA with the tenant's credentials (notify-jobs.ts).
  */
 import { checkKeyUrl } from "../../core/psa/key-url.ts";
 import { type Bytes, parseConnectWiseSignature, verifyConnectWise } from "../../core/psa/signatures.ts";
@@ -25,6 +32,12 @@ export type IntakeStatus = "accepted" | "duplicate";
 
 /** Seconds after which we ask ConnectWise to retry when the key could not be fetched. */
 const KEY_RETRY_AFTER = "2";
+/** Unverified rows one integration may hold; more are not kept (answered 429 all the same). */
+export const MAX_UNVERIFIED_ROWS = 100;
+/** Largest unverified payload kept: a callback carries one agreement as a JSON string, a few KB. */
+export const MAX_UNVERIFIED_BYTES = 32 * 1024;
+/** The first re-verification comes after ConnectWise's own retries had their chance. */
+export const FIRST_REVERIFY_AFTER_MS = 2 * 60_000;
 
 export function parseCallback(text: string): CwCallback {
   const json = parseJson(text);
@@ -33,10 +46,14 @@ export function parseCallback(text: string): CwCallback {
   return parsed.data;
 }
 
-/** Signed for the integration's own company and callback (a valid payload of another tenant is refused). */
+/**
+ * Signed for the integration's own company and its own callback record: the
+ * `CallbackObjectRecId` must be present and equal the id ConnectWise gave the
+ * callback we registered (an integration without one accepts nothing).
+ */
 export function belongsToIntegration(callback: CwCallback, integration: PsaIntegration): boolean {
   const sameCompany = callback.CompanyId.toLowerCase() === (integration.loginCompanyId ?? "").toLowerCase();
-  const sameHook = callback.CallbackObjectRecId == null || integration.remoteHookId === null || String(callback.CallbackObjectRecId) === integration.remoteHookId;
+  const sameHook = callback.CallbackObjectRecId != null && integration.remoteHookId !== null && String(callback.CallbackObjectRecId) === integration.remoteHookId;
   return sameCompany && sameHook;
 }
 
@@ -74,7 +91,10 @@ export async function receiveConnectWiseCallback(env: Env, db: Db, integrationId
   };
   const verified = await verifyCallbackSignature(keyUrl.value, signature, body, now.getTime());
   if (!verified.ok) {
-    await recordUnverifiedDelivery(db, { ...row, state: "unverified", error: verified.reason });
+    if (body.byteLength <= MAX_UNVERIFIED_BYTES) {
+      const nextAttemptAt = new Date(now.getTime() + FIRST_REVERIFY_AFTER_MS).toISOString();
+      await recordUnverifiedDelivery(db, { ...row, state: "unverified", error: verified.reason, nextAttemptAt }, MAX_UNVERIFIED_ROWS);
+    }
     throw new AppError("rate_limited", "Signing key unavailable; retry later", { "Retry-After": KEY_RETRY_AFTER });
   }
   if (!verified.valid) throw new AppError("unauthorized", "Invalid x-content-signature");

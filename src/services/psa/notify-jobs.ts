@@ -1,6 +1,10 @@
 /**
- * Fetch-on-notify: a recorded callback/webhook only says *what* changed; the
- * job re-reads it from the PSA and stores the PSA's current state, marking
+ * Fetch-on-notify: a recorded callback/webhook is only a hint of *what*
+ * changed — its action and entity are never trusted (a key anyone can fetch
+ * signs ConnectWise callbacks). The job re-reads the record from the PSA with
+ * the tenant's own credentials and stores what the PSA says: a "deleted"
+ * agreement is cancelled only when the PSA answers 404 for it; an Autotask
+ * webhook re-reads the company's contracts. The inbox row is marked
  * the inbox row processed in the same batch. Duplicates were already merged
  * by the inbox; a late or out-of-order delivery just re-reads the same truth,
  * and other deliveries about the same record that arrived before the re-read
@@ -9,7 +13,7 @@
 import type { Db } from "../../db/client.ts";
 import { findInboxRow, type InboxRow, markCoveredStatement, markInboxStatement } from "../../db/repos/psa-inbox.ts";
 import { findIntegration } from "../../db/repos/psa-integrations.ts";
-import { findAgreementByPsaId, markAgreementGoneStatement, runGroupedBatches, type Statement } from "../../db/repos/psa-records.ts";
+import { findAgreementByPsaId, runGroupedBatches, type Statement } from "../../db/repos/psa-records.ts";
 import type { Env } from "../../env.ts";
 import { type PsaConnection, openConnection } from "./connection.ts";
 import { PsaHttpError } from "./http.ts";
@@ -23,8 +27,9 @@ async function readForCallback(db: Db, conn: PsaConnection, row: InboxRow, now: 
   const recordId = row.recordId ?? "";
   if (conn.kind === "connectwise") {
     if (row.entityType !== "agreement") return { statements: [], note: `ignored ${row.entityType ?? "unknown"} callback` };
+    if (!/^\d+$/.test(recordId)) return { statements: [], note: `ignored callback for agreement id ${recordId}` };
     const known = (await findAgreementByPsaId(db, row.tenantId, "connectwise", recordId)) !== null;
-    if (row.action === "deleted") return { statements: known ? [markAgreementGoneStatement(db, stamp, recordId)] : [], note: null };
+    // "deleted" or not, the PSA decides: readCwAgreement marks it gone only on a 404.
     return { statements: (await readCwAgreement(db, conn.client, stamp, recordId, known)).statements, note: null };
   }
   if (row.entityType !== "company" || !/^\d+$/.test(recordId)) return { statements: [], note: `ignored ${row.entityType ?? "unknown"} webhook` };

@@ -21,6 +21,7 @@ import {
   type AtFields,
   atServiceSchema,
 } from "../../core/psa/at-records.ts";
+import { assertListingComplete, massCancelAlert } from "../../core/psa/listing-guard.ts";
 import { mapAtCompany, mapAtContract, mapAtContractServices } from "../../core/psa/at-map.ts";
 import type { Db } from "../../db/client.ts";
 import {
@@ -62,14 +63,18 @@ async function checkDatabaseThreshold(client: AtClient): Promise<void> {
   }
 }
 
-export async function listAtRun(db: Db, client: AtClient, stamp: SyncStamp): Promise<{ chunks: AtChunk[]; statements: Statement[] }> {
+/** A full listing: complete (every page, matching the PSA's count) before anything is marked inactive. */
+export async function listAtRun(db: Db, client: AtClient, stamp: SyncStamp): Promise<{ chunks: AtChunk[]; statements: Statement[]; alert: string | null }> {
   await checkDatabaseThreshold(client);
   const fields = periodTypeFields(await client.fields("Contracts"));
-  const contracts = await client.query("Contracts", ACTIVE_RECURRING, atContractSchema);
+  const { items: contracts, read } = await client.queryAll("Contracts", ACTIVE_RECURRING, atContractSchema);
+  assertListingComplete("Autotask", "contracts", read, await client.count("Contracts", ACTIVE_RECURRING));
   const listed = new Set(contracts.map((c) => String(c.id)));
-  const known = await listKnownAgreements(db, stamp.tenantId, "autotask");
-  const statements = known.filter((k) => k.active && !listed.has(k.psaId)).map((k) => markAgreementGoneStatement(db, stamp, k.psaId, "Inactive"));
-  return { chunks: chunksOf(contracts, CHUNK).map((chunk) => ({ psa: "autotask" as const, contracts: chunk, fields })), statements };
+  const active = (await listKnownAgreements(db, stamp.tenantId, "autotask")).filter((k) => k.active);
+  const gone = active.filter((k) => !listed.has(k.psaId));
+  const alert = massCancelAlert("Autotask", gone.length, active.length);
+  const statements = alert ? [] : gone.map((k) => markAgreementGoneStatement(db, stamp, k.psaId, "Inactive"));
+  return { chunks: chunksOf(contracts, CHUNK).map((chunk) => ({ psa: "autotask" as const, contracts: chunk, fields })), statements, alert };
 }
 
 function ids(values: Iterable<number>): number[] {

@@ -6,13 +6,16 @@
  * back on addition changes:
  * - full: every non-cancelled agreement (pageSize 1000, Link paging), then
  *   one additions call per recurring active agreement, in queue chunks;
- *   known agreements the listing no longer returns are marked cancelled;
+ *   known agreements the listing no longer returns are marked cancelled —
+ *   only when the listing is complete and the share is small
+ *   (core/psa/listing-guard.ts);
  * - incremental: agreements with `lastUpdated > [cursor]` are re-read in
  *   full; every other active agreement is asked for additions changed since
  *   the cursor and re-read only when there are some.
  * Calls per full sync = pages of agreements + one per agreement.
  */
 import { agreementConditions, formatCwDateTime } from "../../core/psa/cw-query.ts";
+import { assertListingComplete, massCancelAlert } from "../../core/psa/listing-guard.ts";
 import { mapCwAdditions, mapCwAgreement } from "../../core/psa/cw-map.ts";
 import type { AgreementRecord } from "../../core/psa/records.ts";
 import type { Db } from "../../db/client.ts";
@@ -62,11 +65,16 @@ export interface CwListing {
   chunks: CwChunk[];
   /** Statements for agreements that changed status or disappeared. */
   statements: Statement[];
+  /** Set when the run would cancel too many agreements: it cancels none and says so. */
+  alert: string | null;
 }
 
 /** The listing step of a run: which agreements to re-read, split into chunks. */
 export async function listCwRun(db: Db, client: CwClient, stamp: SyncStamp, since: string | null): Promise<CwListing> {
-  const listed = await client.listAgreements(agreementConditions(since ? new Date(since) : null));
+  const conditions = agreementConditions(since ? new Date(since) : null);
+  const listed = await client.listAgreements(conditions);
+  // Only a complete listing may cancel what it does not contain (listing-guard.ts).
+  if (!since) assertListingComplete("ConnectWise", "agreements", listed.items.length + listed.invalid, await client.countAgreements(conditions));
   const records = listed.items.map(mapCwAgreement);
   const known = await listKnownAgreements(db, stamp.tenantId, "connectwise");
   const knownIds = new Set(known.map((k) => k.psaId));
@@ -75,8 +83,12 @@ export async function listCwRun(db: Db, client: CwClient, stamp: SyncStamp, sinc
   for (const r of records) {
     if (!r.recurringActive && knownIds.has(r.psaId)) statements.push(...agreementSnapshotStatements(db, stamp, r, null));
   }
+  let alert: string | null = null;
   if (!since) {
-    for (const k of known) if (k.active && !listedIds.has(k.psaId)) statements.push(markAgreementGoneStatement(db, stamp, k.psaId, "Cancelled"));
+    const active = known.filter((k) => k.active);
+    const gone = active.filter((k) => !listedIds.has(k.psaId));
+    alert = massCancelAlert("ConnectWise", gone.length, active.length);
+    if (!alert) for (const k of gone) statements.push(markAgreementGoneStatement(db, stamp, k.psaId, "Cancelled"));
   }
   const counted = records.filter((r) => r.recurringActive);
   const delta = since ? known.filter((k) => k.active && !listedIds.has(k.psaId)).map((k) => k.psaId) : [];
@@ -84,7 +96,7 @@ export async function listCwRun(db: Db, client: CwClient, stamp: SyncStamp, sinc
     ...chunksOf(counted, FULL_CHUNK).map((agreements) => ({ psa: "connectwise" as const, agreements, deltaAgreementIds: [], since })),
     ...chunksOf(delta, DELTA_CHUNK).map((ids) => ({ psa: "connectwise" as const, agreements: [], deltaAgreementIds: ids, since })),
   ];
-  return { chunks, statements };
+  return { chunks, statements, alert };
 }
 
 /** One chunk: re-read the listed agreements' additions; probe the delta ones. */

@@ -6,6 +6,7 @@
  * A PSA refusal (4xx) fails the run with the PSA's reason, which the
  * integration shows as lastSyncError; other failures are retried.
  */
+import { IncompleteListingError } from "../../core/psa/listing-guard.ts";
 import { toIsoDate } from "../../core/shared/dates.ts";
 import type { Db } from "../../db/client.ts";
 import { findIntegration, type PsaIntegration } from "../../db/repos/psa-integrations.ts";
@@ -17,7 +18,7 @@ import { PsaHttpError } from "./http.ts";
 import { enqueueJobs, type SyncChunkJob, type SyncJob } from "./jobs.ts";
 import { listAtRun, syncAtChunk } from "./sync-at.ts";
 import { listCwRun, syncCwChunk } from "./sync-cw.ts";
-import { failSyncRun, finishSyncRun } from "./sync-runs.ts";
+import { failSyncRun, finishSyncRun, raiseRunAlert } from "./sync-runs.ts";
 
 export function syncStamp(integration: PsaIntegration, now: Date): SyncStamp {
   return { tenantId: integration.tenantId, integrationId: integration.id, psa: integration.kind as SyncStamp["psa"], at: now.toISOString(), today: toIsoDate(now) };
@@ -34,12 +35,16 @@ async function loadRunning(db: Db, tenantId: string, runId: string, integrationI
   return { run, integration };
 }
 
-/** A PSA refusal (bad credentials, missing rights) fails the run at once, with the PSA's reason; anything else is retried. */
+/**
+ * A PSA refusal (bad credentials, missing rights) or an incomplete listing
+ * (paging link to another host, fewer records than the PSA counts) fails the
+ * run at once with the reason — nothing is cancelled; anything else is retried.
+ */
 async function failRunOnRefusal(db: Db, run: SyncRun, now: Date, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {
-    if (error instanceof PsaHttpError && error.failure === "rejected") {
+    if ((error instanceof PsaHttpError && error.failure === "rejected") || error instanceof IncompleteListingError) {
       await failSyncRun(db, run, now, error.message);
       return;
     }
@@ -57,9 +62,10 @@ async function listRun(env: Env, db: Db, job: SyncJob, loaded: { run: SyncRun; i
   const stamp = syncStamp(loaded.integration, now);
   const listing = conn.kind === "connectwise" ? await listCwRun(db, conn.client, stamp, loaded.run.since) : await listAtRun(db, conn.client, stamp);
   await runGroupedBatches(db, listing.statements.map((s) => [s]));
+  if (listing.alert) await raiseRunAlert(db, loaded.run, now, listing.alert);
   await setChunksTotal(db, job.tenantId, job.runId, listing.chunks.length, conn.calls());
   if (listing.chunks.length === 0) {
-    await finishSyncRun(db, loaded.run, now);
+    await finishSyncRun(db, { ...loaded.run, error: listing.alert ?? loaded.run.error }, now);
     return;
   }
   const chunks: SyncChunkJob[] = listing.chunks.map((payload, chunk) => ({

@@ -7,7 +7,7 @@
 import type { Db } from "../../db/client.ts";
 import type { PsaIntegration } from "../../db/repos/psa-integrations.ts";
 import { updateIntegrationStatement } from "../../db/repos/psa-integrations.ts";
-import { finishSyncRunStatement, insertSyncRunStatement, type SyncRun } from "../../db/repos/psa-sync-runs.ts";
+import { finishSyncRunStatement, insertSyncRunStatement, setRunAlertStatement, type SyncRun } from "../../db/repos/psa-sync-runs.ts";
 import type { Env } from "../../env.ts";
 import { newId } from "../secrets.ts";
 import { enqueueJob, type SyncMode } from "./jobs.ts";
@@ -36,13 +36,26 @@ export async function startSyncRun(env: Env, db: Db, integration: PsaIntegration
   return { runId, mode };
 }
 
-/** Marks the run done and moves the integration's cursors, in one batch. */
+/**
+ * Marks the run done and moves the integration's cursors, in one batch. An
+ * alert the run raised (run.error, e.g. cancellations held back) stays on
+ * the run and becomes the integration's lastSyncError, so it stays visible.
+ */
 export async function finishSyncRun(db: Db, run: SyncRun, at: Date): Promise<void> {
   const cursor = new Date(Date.parse(run.startedAt) - CURSOR_SKEW_MS).toISOString();
-  const patch = run.mode === "full" ? { lastFullSyncAt: run.startedAt, lastIncrementalSyncAt: cursor, lastSyncError: null } : { lastIncrementalSyncAt: cursor, lastSyncError: null };
+  const lastSyncError = run.error ?? null;
+  const patch = run.mode === "full" ? { lastFullSyncAt: run.startedAt, lastIncrementalSyncAt: cursor, lastSyncError } : { lastIncrementalSyncAt: cursor, lastSyncError };
   await db.batch([
     finishSyncRunStatement(db, run.tenantId, run.id, "done", at.toISOString()),
     updateIntegrationStatement(db, run.tenantId, run.integrationId, { ...patch, updatedAt: at.toISOString() }),
+  ]);
+}
+
+/** Records an alert on a running run and shows it on the integration at once. */
+export async function raiseRunAlert(db: Db, run: SyncRun, at: Date, alert: string): Promise<void> {
+  await db.batch([
+    setRunAlertStatement(db, run.tenantId, run.id, alert),
+    updateIntegrationStatement(db, run.tenantId, run.integrationId, { lastSyncError: alert, updatedAt: at.toISOString() }),
   ]);
 }
 

@@ -2,6 +2,9 @@
  * Executes one decision's write-back, exactly once:
  * - a D1 lease per agreement serialises writers, so two approvals of one
  *   line make one PSA write (the second re-reads and finds the target);
+ * - in order: a decision superseded by a newer one on its line (psa-decisions
+ *   repo) is never written, checked again before every round, so a retry
+ *   that comes due late cannot overwrite the newer quantity;
  * - every round re-reads the line first, so a PSA that applied a change and
  *   then answered 500 or timed out is not changed twice;
  * - 4xx are final (the PSA's reason is kept); 429 waits for Retry-After
@@ -22,7 +25,7 @@ import { findLine } from "../../db/repos/psa-records.ts";
 import type { Env } from "../../env.ts";
 import { newId } from "../secrets.ts";
 import { openConnection } from "./connection.ts";
-import { MAX_INLINE_WAIT_SECONDS, PsaHttpError, sleep } from "./http.ts";
+import { MAX_INLINE_WAIT_SECONDS, PacedError, PsaHttpError, sleep } from "./http.ts";
 import { enqueueJob, type WritebackJob } from "./jobs.ts";
 import { openWriteTarget, type WriteTarget } from "./writeback-target.ts";
 
@@ -90,6 +93,8 @@ type Step = { kind: "finished"; resync: boolean } | { kind: "wait"; seconds: num
 
 async function attemptOnce(db: Db, decision: DecisionRow, target: WriteTarget, now: () => Date): Promise<Step> {
   let current: string | null = null;
+  // A newer decision on the line may have superseded this one while it waited (Retry-After, backoff).
+  if ((await findDecision(db, decision.tenantId, decision.id))?.writebackState !== "pending") return { kind: "finished", resync: false };
   try {
     current = await target.read();
     if (current === null) return finished(await fail(db, decision, now(), "The line no longer exists in the PSA", null), false);
@@ -100,6 +105,8 @@ async function attemptOnce(db: Db, decision: DecisionRow, target: WriteTarget, n
     return finished(await apply(db, decision, now(), current, "applied", sent.request, sent.result.json), true);
   } catch (error) {
     if (!(error instanceof PsaHttpError)) throw error;
+    // Our own pacing held the call back: nothing reached the PSA, so it is no attempt.
+    if (error instanceof PacedError) return { kind: "wait", seconds: error.retryAfterSeconds ?? 1 };
     await recordFailure(db, decision, now(), current, error);
     if (error.failure === "rejected") return finished(await fail(db, decision, now(), error.message, current), false);
     if (error.failure === "throttled") return { kind: "wait", seconds: error.retryAfterSeconds ?? 30 };

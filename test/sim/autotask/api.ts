@@ -1,14 +1,14 @@
 /**
  * The Autotask REST surface the simulator serves under /ATServicesRest/V1.0
  * (any case): ApiIntegrationCode/UserName/Secret headers, `/{Entity}/query`
- * (POST body or GET ?search=) with filters and 500-record pages linked by
- * `pageDetails.nextPageUrl`, `{"item"}` reads, `{"itemId"}` creates,
+ * (POST body or GET ?search=; query.ts), `{"item"}` reads (404 for an
+ * unknown entity or id), `{"itemId"}` creates,
  * ThresholdInformation, picklist metadata, Company webhooks with fields, and
  * ContractServiceAdjustments that change ContractServiceUnits
  * (psa-and-vendor-apis.md §3).
  */
 import { type Context, Hono } from "hono";
-import { evaluate, type Filter } from "./filters.ts";
+import { atError, entityRecords, queryPage, runQuery } from "./query.ts";
 import type { AtSimState } from "./state.ts";
 
 export interface AtUser {
@@ -24,7 +24,6 @@ export interface AtApiOptions {
   requestsInLastHour: () => number;
 }
 
-const PAGE = 500;
 export const PERIOD_TYPES = [
   { value: "1", label: "Monthly" },
   { value: "2", label: "Quarterly" },
@@ -37,41 +36,19 @@ export const WEBHOOK_FIELD_IDS = [
   { value: "22", label: "Phone" },
 ];
 
-export const atError = (message: string) => ({ errors: [message] });
+export { atError } from "./query.ts";
 
-function records(opts: AtApiOptions, entity: string): Array<Record<string, unknown>> {
-  const s = opts.state;
-  switch (entity) {
-    case "companies":
-      return [...s.companies.values()] as unknown as Array<Record<string, unknown>>;
-    case "contracts":
-      return [...s.contracts.values()] as unknown as Array<Record<string, unknown>>;
-    case "services":
-      return [...s.services.values()];
-    case "contractservices":
-      return [...s.contractServices.values()] as unknown as Array<Record<string, unknown>>;
-    case "contractserviceunits":
-      return s.unitRows();
-    default:
-      return [];
-  }
-}
+/** Field names of a ContractServiceAdjustment, exactly as Autotask spells them (a create naming another spelling is refused). */
+const ADJUSTMENT_FIELDS = new Set(["id", "contractID", "contractServiceID", "serviceID", "unitChange", "effectiveDate", "adjustedUnitPrice", "adjustedUnitCost", "allowRepeatService", "quoteItemID"]);
 
-function queryPage(c: Context, opts: AtApiOptions, entity: string, filter: Filter[], offset: number): Response {
-  let matching: Array<Record<string, unknown>>;
-  try {
-    matching = records(opts, entity.toLowerCase()).filter((r) => filter.every((f) => evaluate(f, r)));
-  } catch (error) {
-    return c.json(atError(error instanceof Error ? error.message : "bad filter"), 500);
-  }
-  matching.sort((a, b) => Number(a.id) - Number(b.id));
-  const items = matching.slice(offset, offset + PAGE);
-  const more = offset + PAGE < matching.length;
-  const token = btoa(JSON.stringify({ filter, offset: offset + PAGE }));
-  const nextPageUrl = more ? `${opts.origin}/ATServicesRest/V1.0/${entity}/query/next?paging=${encodeURIComponent(token)}` : null;
-  return c.json({ items, pageDetails: { count: items.length, requestCount: PAGE, prevPageUrl: null, nextPageUrl } });
-}
+type Body = Record<string, unknown> | null;
+const json = async (c: Context): Promise<Body> => (await c.req.json().catch(() => null)) as Body;
 
+/**
+ * The API routes. The app routes on the lower-cased path (app.ts), as
+ * Autotask's IIS does: `/ATServicesRest/v1.0/Contracts/query` and
+ * `/atservicesrest/V1.0/contracts/query` are the same call.
+ */
 export function createAtApi(opts: AtApiOptions) {
   const { state } = opts;
   const api = new Hono();
@@ -80,25 +57,43 @@ export function createAtApi(opts: AtApiOptions) {
     if (!ok) return c.json(atError("User is not authorized to use the API"), 401);
     await next();
   });
-  api.get("/ThresholdInformation", (c) => c.json({ externalRequestThreshold: 10_000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: opts.requestsInLastHour() }));
-  api.get("/:entity/entityInformation/fields", (c) => {
+  api.get("/thresholdinformation", (c) => c.json({ externalRequestThreshold: 10_000, requestThresholdTimeframe: 60, currentTimeframeRequestCount: opts.requestsInLastHour() }));
+  api.get("/:entity/entityinformation/fields", (c) => {
     const entity = c.req.param("entity").toLowerCase();
     if (entity === "contracts") return c.json({ fields: [{ name: "contractPeriodType", dataType: "integer", isPickList: true, picklistValues: PERIOD_TYPES.map((v) => ({ ...v, isActive: true })) }] });
     if (entity === "companywebhookfields") return c.json({ fields: [{ name: "fieldID", dataType: "integer", isPickList: true, picklistValues: WEBHOOK_FIELD_IDS.map((v) => ({ ...v, isActive: true })) }] });
     return c.json({ fields: [] });
   });
+  const entityName = (c: Context) => new URL(c.req.url).pathname.split("/").at(-2) ?? "";
   api.post("/:entity/query", async (c) => {
-    const body = (await c.req.json().catch(() => null)) as { filter?: Filter[] } | null;
-    if (!body || !Array.isArray(body.filter)) return c.json(atError("A filter is required"), 500);
-    return queryPage(c, opts, c.req.param("entity"), body.filter, 0);
+    const body = await json(c);
+    return queryPage(c, state, opts.origin, entityName(c), body?.filter, 0, body?.MaxRecords);
+  });
+  api.post("/:entity/query/count", async (c) => {
+    const result = runQuery(state, c.req.param("entity"), (await json(c))?.filter);
+    return result.ok ? c.json({ queryCount: result.matching.length }) : c.json(atError(result.message), result.status);
   });
   api.get("/:entity/query/next", (c) => {
-    const paging = JSON.parse(atob(c.req.query("paging") ?? "")) as { filter: Filter[]; offset: number };
-    return queryPage(c, opts, c.req.param("entity"), paging.filter, paging.offset);
+    let paging: { filter: unknown; offset: number; maxRecords: number };
+    try {
+      paging = JSON.parse(atob(c.req.query("paging") ?? "")) as typeof paging;
+    } catch {
+      return c.json(atError("Invalid paging token"), 400);
+    }
+    const entity = new URL(c.req.url).pathname.split("/").at(-3) ?? "";
+    return queryPage(c, state, opts.origin, entity, paging.filter, paging.offset, paging.maxRecords);
   });
-  api.get("/:entity/query", (c) => queryPage(c, opts, c.req.param("entity"), (JSON.parse(c.req.query("search") ?? "{}") as { filter?: Filter[] }).filter ?? [], 0));
-  api.post("/CompanyWebhooks", async (c) => {
-    const b = (await c.req.json()) as Record<string, unknown>;
+  api.get("/:entity/query", (c) => {
+    let search: Body;
+    try {
+      search = JSON.parse(c.req.query("search") ?? "null") as Body;
+    } catch {
+      return c.json(atError("search must be JSON"), 400);
+    }
+    return queryPage(c, state, opts.origin, entityName(c), search?.filter, 0, search?.MaxRecords);
+  });
+  api.post("/companywebhooks", async (c) => {
+    const b = (await json(c)) ?? {};
     if (typeof b.WebhookUrl !== "string" || typeof b.DeactivationUrl !== "string" || typeof b.SecretKey !== "string" || b.SecretKey.length > 64) {
       return c.json(atError("WebhookUrl, DeactivationUrl and SecretKey (≤ 64 characters) are required"), 500);
     }
@@ -106,36 +101,52 @@ export function createAtApi(opts: AtApiOptions) {
     state.webhooks.set(id, { id, name: String(b.Name ?? ""), webhookUrl: b.WebhookUrl, deactivationUrl: b.DeactivationUrl, secretKey: b.SecretKey, isActive: b.IsActive === true, guid: crypto.randomUUID(), fields: [] });
     return c.json({ itemId: id });
   });
-  api.post("/CompanyWebhooks/:id/Fields", async (c) => {
+  api.post("/companywebhooks/:id/fields", async (c) => {
     const hook = state.webhooks.get(Number(c.req.param("id")));
-    const b = (await c.req.json()) as { FieldID?: number; IsSubscribedField?: boolean };
+    const b = (await json(c)) ?? {};
     if (!hook) return c.json(atError("Webhook not found"), 404);
     if (!WEBHOOK_FIELD_IDS.some((f) => Number(f.value) === b.FieldID)) return c.json(atError("Unknown FieldID"), 500);
     hook.fields.push(Number(b.FieldID));
     return c.json({ itemId: state.id() });
   });
-  api.get("/CompanyWebhooks/:id", (c) => {
+  api.get("/companywebhooks/:id", (c) => {
     const hook = state.webhooks.get(Number(c.req.param("id")));
     if (!hook) return c.json(atError("Webhook not found"), 404);
     const { secretKey: _s, guid, ...rest } = hook;
     return c.json({ item: { ...rest, webhookGUID: guid, isReady: hook.isActive && hook.fields.length > 0 } });
   });
-  api.delete("/CompanyWebhooks/:id", (c) => (state.webhooks.delete(Number(c.req.param("id"))) ? c.json({ itemId: Number(c.req.param("id")) }) : c.json(atError("Webhook not found"), 404)));
-  const adjust = async (c: Context, contractFromPath?: number) => {
-    const b = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
-    const contractID = contractFromPath ?? Number(b.contractID ?? b.ContractID);
-    const serviceID = Number(b.serviceID ?? b.serviceId);
-    const cs = [...state.contractServices.values()].find((x) => x.contractID === contractID && x.serviceID === serviceID);
-    if (!cs || !Number.isInteger(b.unitChange) || typeof b.effectiveDate !== "string") return c.json(atError("contractID, serviceID, integer unitChange and effectiveDate are required"), 500);
-    const id = state.id();
-    state.adjustments.push({ id, contractID, contractServiceID: cs.id, serviceID, unitChange: Number(b.unitChange), effectiveDate: b.effectiveDate });
-    return c.json({ itemId: id });
-  };
-  api.post("/ContractServiceAdjustments", (c) => adjust(c));
-  api.post("/Contracts/:id/ServiceAdjustments", (c) => adjust(c, Number(c.req.param("id"))));
+  api.delete("/companywebhooks/:id", (c) => (state.webhooks.delete(Number(c.req.param("id"))) ? c.json({ itemId: Number(c.req.param("id")) }) : c.json(atError("Webhook not found"), 404)));
+  api.post("/contractserviceadjustments", async (c) => adjust(c, state, await json(c)));
+  api.post("/contracts/:id/serviceadjustments", async (c) => adjust(c, state, await json(c), Number(c.req.param("id"))));
   api.get("/:entity/:id", (c) => {
-    const item = records(opts, c.req.param("entity").toLowerCase()).find((r) => String(r.id) === c.req.param("id"));
-    return item ? c.json({ item }) : c.json({ item: null });
+    const records = entityRecords(state, c.req.param("entity"));
+    if (!records) return c.json(atError(`Entity ${c.req.param("entity")} was not found`), 404);
+    const item = records.find((r) => String(r.id) === c.req.param("id"));
+    return item ? c.json({ item }) : c.json(atError(`No ${c.req.param("entity")} with id ${c.req.param("id")}`), 404);
   });
   return api;
+}
+
+/**
+ * A ContractServiceAdjustment: field names exactly as Autotask spells them,
+ * an integer unitChange and an effectiveDate; refused (500, Autotask's way
+ * for business rules) when it would leave the service below 0 units in any
+ * period.
+ */
+function adjust(c: Context, state: AtSimState, b: Body, contractFromPath?: number): Response {
+  const body = b ?? {};
+  const misspelt = Object.keys(body).find((k) => !ADJUSTMENT_FIELDS.has(k));
+  if (misspelt !== undefined) return c.json(atError(`Unknown field ${misspelt} on ContractServiceAdjustment (field names are case-sensitive, e.g. contractID, serviceID)`), 500);
+  const contractID = contractFromPath ?? Number(body.contractID);
+  const serviceID = Number(body.serviceID);
+  const cs = [...state.contractServices.values()].find((x) => x.contractID === contractID && x.serviceID === serviceID);
+  if (!cs || !Number.isInteger(body.unitChange) || typeof body.effectiveDate !== "string") return c.json(atError("contractID, serviceID, integer unitChange and effectiveDate are required"), 500);
+  const adjustment = { id: state.id(), contractID, contractServiceID: cs.id, serviceID, unitChange: Number(body.unitChange), effectiveDate: body.effectiveDate };
+  state.adjustments.push(adjustment);
+  const lowest = state.lowestUnitsFrom(cs.id, body.effectiveDate.slice(0, 10));
+  if (lowest.units < 0) {
+    state.adjustments.pop();
+    return c.json(atError(`The adjustment would leave ${lowest.units} units from ${lowest.day}; units cannot be negative`), 500);
+  }
+  return c.json({ itemId: adjustment.id });
 }

@@ -1,13 +1,15 @@
 /**
  * The Autotask PSA simulator: zone lookup, the REST API (api.ts), signed
  * Company webhooks with Autotask's \uXXXX escaping, DeactivationUrl calls,
- * 429/500 injection and a request log; `/_sim/*` controls it. Runs in
+ * Autotask's hourly and thread limits (../connectwise/throttle.ts), 429/500
+ * injection and a request log; `/_sim/*` controls it. Runs in
  * workerd (tests) and Node (scripts/sim-server.ts). Contracts, services and
  * units send no webhooks, exactly like Autotask (§3.4).
  */
 import { type Context, Hono } from "hono";
-import { signAutotask, utf8 } from "../../../src/core/psa/signatures.ts";
 import { faultsAndLog, SimControl } from "../connectwise/faults.ts";
+import { autotaskSignature } from "../signing.ts";
+import { type AtLimits, atThrottle } from "../connectwise/throttle.ts";
 import { createAtControl } from "./control.ts";
 import { atError, createAtApi, type AtUser } from "./api.ts";
 import { autotaskJson } from "./filters.ts";
@@ -22,6 +24,8 @@ export interface AtSimOptions {
   users?: AtUser[];
   deliver?: Deliver;
   now?: () => Date;
+  /** Autotask's limits: 10,000 requests per rolling hour per database, 3 threads per endpoint; null: none. */
+  limits?: Partial<AtLimits>;
 }
 
 export const SIM_AT_DEFAULTS = { username: "trueup-api@northwind.example", secret: "sim-secret", integrationCode: "SIMINTEGRATIONCODE000000000" } as const;
@@ -45,7 +49,7 @@ export function createAutotaskSim(options: AtSimOptions) {
 
   async function post(url: string, hook: AtWebhook, payload: unknown): Promise<AtDelivery> {
     const body = autotaskJson(payload);
-    const headers = { "content-type": "application/json", "x-hook-signature": await signAutotask(hook.secretKey, utf8(body)) };
+    const headers = { "content-type": "application/json", "x-hook-signature": await autotaskSignature(hook.secretKey, body) };
     let status = 0;
     try {
       const res = await deliver(url, { method: "POST", headers, body });
@@ -70,19 +74,19 @@ export function createAutotaskSim(options: AtSimOptions) {
     return out;
   }
 
-  const app = new Hono();
+  // Autotask's paths are case-insensitive (the published client asks for /ATServicesRest/v1.0/zoneInformation):
+  // routes match the lower-cased path; the request log keeps the path as sent.
+  const app = new Hono({ getPath: (req) => new URL(req.url).pathname.toLowerCase() });
   app.route("/_sim", createAtControl({ state, control, deliveries, deliver, post, companyChanged }));
   app.use("*", faultsAndLog(control, (status) => atError(status === 429 ? "Request threshold exceeded" : "Injected failure")));
+  app.use("*", atThrottle({ hourly: 10_000, threadsPerEndpoint: 3, ...options.limits }));
   const zone = (c: Context) => {
     const user = c.req.query("user") ?? "";
     if (!users.some((u) => u.username.toLowerCase() === user.toLowerCase())) return c.json(atError("Invalid user"), 404);
     return c.json({ zoneName: "Simulated Zone", url: `${origin}/ATServicesRest/`, webUrl: options.webOrigin ?? `${origin}/`, ci: 15 });
   };
-  app.get("/atservicesrest/v1.0/zoneInformation", zone);
-  app.get("/ATServicesRest/V1.0/zoneInformation", zone);
+  app.get("/atservicesrest/v1.0/zoneinformation", zone);
   const api = createAtApi({ state, origin, users, requestsInLastHour: () => control.log.filter((e) => Date.parse(e.at) > Date.now() - 3_600_000).length });
-  app.route("/ATServicesRest/V1.0", api);
-  app.route("/ATServicesRest/v1.0", api);
   app.route("/atservicesrest/v1.0", api);
   app.notFound((c) => c.json(atError(`No route ${c.req.method} ${c.req.path}`), 404));
 

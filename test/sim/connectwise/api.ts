@@ -9,7 +9,8 @@
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { type Context, Hono } from "hono";
 import { type CallbackContext, notifyAgreement } from "./callbacks.ts";
-import { matches, parseConditions } from "./conditions.ts";
+import { conditionFields, matches, parseConditions } from "./conditions.ts";
+import { ADDITION_FIELDS, ADDITION_READ_ONLY, AGREEMENT_FIELDS } from "./fields.ts";
 
 export interface ApiMember {
   publicKey: string;
@@ -26,6 +27,8 @@ export interface Member {
 
 export interface ApiOptions extends CallbackContext {
   apiMembers: ApiMember[];
+  /** clientIds registered on the developer portal (every request must carry one). */
+  clientIds: string[];
   members: Member[];
 }
 
@@ -53,7 +56,8 @@ function cookieMap(header: string | undefined): Record<string, string> {
 }
 
 function authenticate(opts: ApiOptions, c: Context): string | null {
-  if (!c.req.header("clientId")) return null;
+  const clientId = c.req.header("clientId") ?? "";
+  if (!opts.clientIds.some((id) => id.toLowerCase() === clientId.toLowerCase())) return null;
   const basic = decodeBasic(c.req.header("authorization"));
   if (basic) {
     const [user, secret] = basic;
@@ -70,20 +74,32 @@ function authenticate(opts: ApiOptions, c: Context): string | null {
   return member ? `member:${member.identifier}` : null;
 }
 
-function page<T extends { id: number }>(c: Context, records: T[]): Response {
+/** Records matching `conditions`, or the 400 ConnectWise answers for a bad one (syntax, or a field the record type does not have). */
+function filterByConditions<T>(c: Context, records: T[], fields: Set<string>): T[] | Response {
+  const conditions = c.req.query("conditions");
+  if (!conditions) return records;
+  try {
+    const node = parseConditions(conditions);
+    const unknown = conditionFields(node).find((f) => !fields.has(f));
+    if (unknown !== undefined) return c.json(cwError(400, `conditions: ${unknown} is not a valid field`), 400);
+    return records.filter((r) => matches(node, r as unknown as Record<string, unknown>));
+  } catch (error) {
+    return c.json(cwError(400, error instanceof Error ? error.message : "bad conditions"), 400);
+  }
+}
+
+/** `GET …/count?conditions=…` → `{"count": n}` (ConnectWise's `Count` schema). */
+function count<T>(c: Context, records: T[], fields: Set<string>): Response {
+  const filtered = filterByConditions(c, records, fields);
+  return filtered instanceof Response ? filtered : c.json({ count: filtered.length });
+}
+
+function page<T extends { id: number }>(c: Context, records: T[], fields: Set<string>): Response {
   const pageSize = Number(c.req.query("pageSize") ?? "25");
   const pageNo = Number(c.req.query("page") ?? "1");
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) return c.json(cwError(400, "pageSize must be 1–1000"), 400);
-  let filtered = records;
-  const conditions = c.req.query("conditions");
-  if (conditions) {
-    try {
-      const node = parseConditions(conditions);
-      filtered = records.filter((r) => matches(node, r as unknown as Record<string, unknown>));
-    } catch (error) {
-      return c.json(cwError(400, error instanceof Error ? error.message : "bad conditions"), 400);
-    }
-  }
+  const filtered = filterByConditions(c, records, fields);
+  if (filtered instanceof Response) return filtered;
   filtered.sort((a, b) => a.id - b.id);
   const items = filtered.slice((pageNo - 1) * pageSize, pageNo * pageSize);
   const last = Math.max(1, Math.ceil(filtered.length / pageSize));
@@ -96,6 +112,13 @@ function page<T extends { id: number }>(c: Context, records: T[]): Response {
   if (pageNo > 1) links.push(`${link(pageNo - 1)}; rel="prev"`);
   if (pageNo < last) links.push(`${link(pageNo + 1)}; rel="next"`, `${link(last)}; rel="last"`);
   return c.json(structuredClone(items), 200, { link: links.join(", ") });
+}
+
+/** A stable integer record id for a member identifier (ConnectWise member ids are int32). */
+function memberRecId(identifier: string): number {
+  let h = 0;
+  for (const ch of identifier) h = (h * 31 + ch.charCodeAt(0)) % 100_000;
+  return 100 + h;
 }
 
 export function createCwApi(opts: ApiOptions) {
@@ -113,14 +136,19 @@ export function createCwApi(opts: ApiOptions) {
     const m = opts.members.find((x) => x.identifier === id);
     return c.json({ id: 42, identifier: m?.identifier ?? id, firstName: m?.firstName ?? "API", lastName: m?.lastName ?? "Member", inactiveFlag: false });
   });
-  api.get("/finance/agreements", (c) => page(c, [...state.agreements.values()]));
+  api.get("/finance/agreements", (c) => page(c, [...state.agreements.values()], AGREEMENT_FIELDS));
+  api.get("/finance/agreements/count", (c) => count(c, [...state.agreements.values()], AGREEMENT_FIELDS));
+  api.get("/finance/agreements/:id/additions/count", (c) => {
+    const id = Number(c.req.param("id"));
+    return state.agreements.has(id) ? count(c, state.additionsOf(id), ADDITION_FIELDS) : c.json(cwError(404, "Agreement not found"), 404);
+  });
   api.get("/finance/agreements/:id", (c) => {
     const a = state.agreements.get(Number(c.req.param("id")));
     return a ? c.json(structuredClone(a)) : c.json(cwError(404, "Agreement not found"), 404);
   });
   api.get("/finance/agreements/:id/additions", (c) => {
     const id = Number(c.req.param("id"));
-    return state.agreements.has(id) ? page(c, state.additionsOf(id)) : c.json(cwError(404, "Agreement not found"), 404);
+    return state.agreements.has(id) ? page(c, state.additionsOf(id), ADDITION_FIELDS) : c.json(cwError(404, "Agreement not found"), 404);
   });
   api.get("/finance/agreements/:id/additions/:addId", (c) => {
     const a = state.findAddition(Number(c.req.param("id")), Number(c.req.param("addId")));
@@ -136,7 +164,7 @@ export function createCwApi(opts: ApiOptions) {
     await notifyAgreement(opts, agreementId, "updated", c.get("member"));
     return c.json(structuredClone(addition));
   });
-  api.get("/system/callbacks", (c) => c.json([...state.callbacks.values()].map(({ signingKey: _k, keyId: _i, ...entry }) => entry)));
+  api.get("/system/callbacks", (c) => c.json([...state.callbacks.values()].map(({ signingKey: _k, keyId: _i, memberIdentifier: _m, ...entry }) => entry)));
   api.post("/system/callbacks", async (c) => {
     const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
     if (!body || typeof body.url !== "string" || typeof body.objectId !== "number" || typeof body.type !== "string" || typeof body.level !== "string") {
@@ -151,22 +179,29 @@ export function createCwApi(opts: ApiOptions) {
       description: String(body.description ?? ""),
       inactiveFlag: body.inactiveFlag === true,
       isSelfSuppressedFlag: body.isSelfSuppressedFlag === true,
-      memberId: c.get("member"),
+      memberId: memberRecId(c.get("member")),
     };
-    state.callbacks.set(entry.id, { ...entry, signingKey: crypto.randomUUID(), keyId: crypto.randomUUID() });
+    state.callbacks.set(entry.id, { ...entry, memberIdentifier: c.get("member"), signingKey: crypto.randomUUID(), keyId: crypto.randomUUID() });
     return c.json(entry, 201);
   });
   api.delete("/system/callbacks/:id", (c) => (state.callbacks.delete(Number(c.req.param("id"))) ? c.body(null, 204) : c.json(cwError(404, "Callback not found"), 404)));
   return api;
 }
 
-const READ_ONLY = new Set(["/id", "/_info", "/agreementId"]);
-
-/** Applies ConnectWise-style JSON Patch (path with or without the leading slash) to a copy; a string is the 400 message. */
+/**
+ * Applies ConnectWise-style JSON Patch (path with or without the leading
+ * slash) to a copy; a string is the 400 message. Only writable fields of the
+ * Addition schema may be named (fields.ts): a read-only one (id, agreementId,
+ * _info/…, computed amounts) or one the schema does not have is refused.
+ */
 export function applyAdditionPatch(addition: object, body: unknown): object | string {
   if (!Array.isArray(body) || body.length === 0) return "body must be a non-empty JSON Patch array";
   const ops = body.map((op: Record<string, unknown>) => ({ ...op, path: typeof op.path === "string" && !op.path.startsWith("/") ? `/${op.path}` : op.path })) as Operation[];
-  if (ops.some((op) => READ_ONLY.has(op.path))) return "read-only field";
+  for (const op of ops) {
+    const field = typeof op.path === "string" ? (op.path.split("/")[1] ?? "") : "";
+    if (!ADDITION_FIELDS.has(field)) return `${op.path}: not a field of an agreement addition`;
+    if (ADDITION_READ_ONLY.has(field)) return `${op.path}: read-only field`;
+  }
   const doc = structuredClone(addition);
   const invalid = jsonpatch.validate(ops, doc);
   if (invalid) return `invalid patch: ${invalid.message}`;

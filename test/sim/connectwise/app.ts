@@ -3,15 +3,18 @@
  * follows the published API (psa-and-vendor-apis.md §2) closely enough for
  * Trueup's client to be tested against it — company info discovery, the
  * REST API (api.ts), unauthenticated callback signing keys, signed callbacks
- * when data changes, 429/500 injection and a request log. `/_sim/*` is the
+ * when data changes, ConnectWise's throttling (throttle.ts), 429/500
+ * injection and a request log. `/_sim/*` is the
  * control surface for tests, `npm run dev` and the benches. Runs in workerd
  * (tests: `sim.app.fetch`) and in Node (scripts/sim-server.ts).
  */
 import { Hono } from "hono";
 import { createCwApi, cwError, type ApiMember, type Member } from "./api.ts";
 import type { Deliver } from "./callbacks.ts";
+import type { CwDataset } from "./datasets.ts";
 import { createControl } from "./control.ts";
 import { faultsAndLog, SimControl } from "./faults.ts";
+import { cwThrottle, cwThrottleBody } from "./throttle.ts";
 import { CwSimState } from "./state.ts";
 
 export interface CwSimOptions {
@@ -21,9 +24,15 @@ export interface CwSimOptions {
   codebase?: string;
   apiMembers?: ApiMember[];
   members?: Member[];
+  /** clientIds registered on the ConnectWise developer portal; any other is refused. */
+  clientIds?: string[];
   /** Where signed callbacks are POSTed (tests: the Worker's fetch; dev: real HTTP). */
   deliver?: Deliver;
   now?: () => Date;
+  /** The dataset `/_sim/seed/demo` loads (the caller passes the demo's; the simulator imports nothing from src/). */
+  demoData?: (now: Date) => CwDataset;
+  /** Requests per minute per API member before 429 (ConnectWise throttles above ~1,000); null: never. */
+  perMinute?: number | null;
 }
 
 export const SIM_CW_DEFAULTS = {
@@ -48,10 +57,13 @@ export function createConnectWiseSim(options: CwSimOptions) {
     deliver: options.deliver ?? ((url: string, init: RequestInit) => fetch(url, init)),
     apiMembers: options.apiMembers ?? [{ publicKey: SIM_CW_DEFAULTS.publicKey, privateKey: SIM_CW_DEFAULTS.privateKey, memberId: SIM_CW_DEFAULTS.apiMemberId }],
     members: options.members ?? [{ ...SIM_CW_DEFAULTS.member }],
+    clientIds: options.clientIds ?? [SIM_CW_DEFAULTS.clientId],
+    demoData: options.demoData,
   };
   const app = new Hono();
   app.route("/_sim", createControl(ctx, control));
-  app.use("*", faultsAndLog(control, (status) => cwError(status, status === 429 ? "Too many requests. Please try again in 1 seconds." : "Injected failure", status === 429 ? "ConnectWiseAPI" : "ServerError")));
+  app.use("*", faultsAndLog(control, (status, retryAfter) => (status === 429 ? cwThrottleBody(retryAfter) : cwError(status, "Injected failure", "ServerError"))));
+  app.use(`/${ctx.codebase}apis/3.0/*`, cwThrottle(options.perMinute === undefined ? 1_000 : options.perMinute));
   app.get("/login/companyinfo/:companyId", (c) => {
     if (c.req.param("companyId").toLowerCase() !== ctx.companyId.toLowerCase()) return c.json(cwError(404, "Company not found"), 404);
     return c.json({ CompanyName: "Northwind IT (simulated)", Codebase: ctx.codebase, VersionCode: "v2025.8", VersionNumber: "v4.6.2025", CompanyID: ctx.companyId, IsCloud: true, SiteURL: new URL(ctx.origin).host });

@@ -6,7 +6,7 @@
  * body)); the record id appended to the registered URL. Callbacks created
  * with isSelfSuppressedFlag skip changes made by their own member.
  */
-import { signConnectWise, utf8 } from "../../../src/core/psa/signatures.ts";
+import { connectWiseSignature } from "../signing.ts";
 import type { CwSimState, Delivery, SimCallback } from "./state.ts";
 
 export type Deliver = (url: string, init: { method: "POST"; headers: Record<string, string>; body: string }) => Promise<Response>;
@@ -40,7 +40,7 @@ export async function buildCallback(ctx: CallbackContext, callback: SimCallback,
     CallbackObjectRecId: callback.id,
   };
   const body = JSON.stringify(payload);
-  const headers = { "content-type": "application/json", "x-content-signature": await signConnectWise(callback.signingKey, utf8(body)) };
+  const headers = { "content-type": "application/json", "x-content-signature": await connectWiseSignature(callback.signingKey, body) };
   return { messageId: payload.MessageId, url: `${callback.url}${agreementId}`, body, headers };
 }
 
@@ -63,7 +63,7 @@ export async function notifyAgreement(ctx: CallbackContext, agreementId: number,
   const out: Delivery[] = [];
   for (const callback of ctx.state.callbacks.values()) {
     if (callback.inactiveFlag || callback.type.toLowerCase() !== "agreement" || callback.level.toLowerCase() !== "owner") continue;
-    if (callback.isSelfSuppressedFlag && callback.memberId === byMember) continue;
+    if (callback.isSelfSuppressedFlag && callback.memberIdentifier === byMember) continue;
     out.push(await send(ctx, await buildCallback(ctx, callback, agreementId, action, byMember)));
   }
   return out;

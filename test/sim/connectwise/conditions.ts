@@ -127,3 +127,10 @@ export function matches(node: Node, record: Record<string, unknown>): boolean {
   if ("or" in node) return node.or.some((n) => matches(n, record));
   return compare(resolve(record, node.field), node.op, node.value);
 }
+
+/** The fields a parsed condition names (their first path segment). */
+export function conditionFields(node: Node): string[] {
+  if ("and" in node) return node.and.flatMap(conditionFields);
+  if ("or" in node) return node.or.flatMap(conditionFields);
+  return [node.field.split("/")[0] ?? node.field];
+}

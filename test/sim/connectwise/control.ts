@@ -8,10 +8,10 @@
  */
 import { Hono } from "hono";
 import { type CallbackContext, keyUrl, notifyAgreement, send } from "./callbacks.ts";
-import { seedBench, seedDemo } from "./datasets.ts";
+import { type CwDataset, seedBench, seedDemo } from "./datasets.ts";
 import type { Fault, SimControl } from "./faults.ts";
 
-export function createControl(ctx: CallbackContext, control: SimControl) {
+export function createControl(ctx: CallbackContext & { demoData?: (now: Date) => CwDataset }, control: SimControl) {
   const { state } = ctx;
   return new Hono()
     .post("/reset", (c) => {
@@ -19,7 +19,7 @@ export function createControl(ctx: CallbackContext, control: SimControl) {
       control.clear();
       return c.json({ ok: true });
     })
-    .post("/seed/demo", (c) => c.json(seedDemo(state, state.now())))
+    .post("/seed/demo", (c) => (ctx.demoData ? c.json(seedDemo(state, ctx.demoData(state.now()))) : c.json({ error: "no demo dataset was given to this simulator" }, 404)))
     .post("/seed/bench", async (c) => {
       const body = (await c.req.json().catch(() => ({}))) as { companies?: number; agreementsPerCompany?: number; linesPerAgreement?: number };
       return c.json(seedBench(state, body.companies ?? 200, body.agreementsPerCompany ?? 5, body.linesPerAgreement ?? 6));

@@ -1,13 +1,18 @@
 /**
- * Datasets for the ConnectWise simulator: the demo tenant's PSA side (built
- * from the same rows as src/db/seed/demo-tenant.ts) and a synthetic tenant
- * for the sync benchmark (companies × agreements × lines).
+ * Datasets for the ConnectWise simulator: a dataset handed in by the caller
+ * (the demo tenant's PSA side comes from src/db/seed/demo-psa.ts, which the
+ * simulator itself never imports) and a synthetic tenant for the sync
+ * benchmark (companies × agreements × lines).
  */
-import { demoConnectWiseData } from "../../../src/db/seed/demo-psa.ts";
 import type { CwSimState } from "./state.ts";
 
-export function seedDemo(state: CwSimState, now: Date) {
-  const data = demoConnectWiseData(now);
+export interface CwDataset {
+  companies: Array<Parameters<CwSimState["addCompany"]>[0]>;
+  agreements: Array<Parameters<CwSimState["addAgreement"]>[0]>;
+  additions: Array<Parameters<CwSimState["addAddition"]>[0]>;
+}
+
+export function seedDemo(state: CwSimState, data: CwDataset) {
   for (const c of data.companies) state.addCompany(c);
   for (const a of data.agreements) state.addAgreement(a);
   for (const l of data.additions) state.addAddition(l);

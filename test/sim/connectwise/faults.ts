@@ -52,14 +52,18 @@ export class SimControl {
   }
 }
 
-function faultResponse(fault: Fault, errorBody: (status: number) => unknown): Response {
+/** The simulator's error body for a status; a 429's names the same wait as its Retry-After. */
+export type ErrorBody = (status: number, retryAfterSeconds: number) => unknown;
+
+function faultResponse(fault: Fault, errorBody: ErrorBody): Response {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if (fault.status === 429) headers["retry-after"] = String(fault.retryAfter ?? 1);
-  return new Response(JSON.stringify(fault.body ?? errorBody(fault.status)), { status: fault.status, headers });
+  const retryAfter = fault.retryAfter ?? 1;
+  if (fault.status === 429) headers["retry-after"] = String(retryAfter);
+  return new Response(JSON.stringify(fault.body ?? errorBody(fault.status, retryAfter)), { status: fault.status, headers });
 }
 
 /** Logs every API request and applies injected faults around it. */
-export function faultsAndLog(control: SimControl, errorBody: (status: number) => unknown): MiddlewareHandler {
+export function faultsAndLog(control: SimControl, errorBody: ErrorBody): MiddlewareHandler {
   return async function simFaults(c: Context, next) {
     const url = new URL(c.req.url);
     const path = `${url.pathname}${url.search}`;

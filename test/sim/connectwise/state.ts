@@ -1,6 +1,7 @@
 /**
  * In-memory ConnectWise data for the simulator, kept in the published record
- * shapes (API 2025.8, psa-and-vendor-apis.md §2.4–§2.5): companies,
+ * shapes (API 2025.8, psa-and-vendor-apis.md §2.4–§2.5; checked against the
+ * OpenAPI types connectwise-rest ships — no null where the spec has none): companies,
  * agreements, additions, callback registrations and their signing keys, and
  * a record of the callbacks delivered. Mutations made "in the PSA" notify the
  * registered Agreement callbacks (callbacks.ts).
@@ -21,7 +22,8 @@ export interface SimAgreement {
   cancelledFlag: boolean;
   billingCycle: { id: number; name: string };
   startDate: string;
-  endDate: string | null;
+  /** Omitted when the agreement has no end (the spec has no null here). */
+  endDate?: string;
   noEndingDateFlag: boolean;
   prorateFlag: boolean;
   currency: { id: number; currencyCode: string };
@@ -31,14 +33,16 @@ export interface SimAgreement {
 export interface SimAddition {
   id: number;
   agreementId: number;
-  product: { id: number; identifier: string; description: string };
+  /** An IvItemReference: id and identifier (no description in the spec). */
+  product: { id: number; identifier: string };
   quantity: number;
   lessIncluded: number;
   unitPrice: number;
   unitCost: number;
   billCustomer: "Billable" | "DoNotBill" | "NoCharge";
   effectiveDate: string;
-  cancelledDate: string | null;
+  /** Omitted until the addition is cancelled (the spec has no null here). */
+  cancelledDate?: string;
   description: string;
   _info: { lastUpdated: string };
 }
@@ -52,8 +56,10 @@ export interface SimCallback {
   description: string;
   inactiveFlag: boolean;
   isSelfSuppressedFlag: boolean;
-  memberId: string;
-  /** Not part of the entry: the key served at key_url, and its id in the URL. */
+  /** The creating member's record id (an integer, as in ConnectWise's CallbackEntry). */
+  memberId: number;
+  /** Not part of the entry: the creating member's identifier (self-suppression), the key served at key_url, and its id in the URL. */
+  memberIdentifier: string;
   signingKey: string;
   keyId: string;
 }
@@ -116,7 +122,6 @@ export class CwSimState {
       cancelledFlag: a.cancelled ?? false,
       billingCycle: { id: CYCLES[cycle] ?? 1, name: cycle },
       startDate: `${a.startDate ?? "2025-01-01"}T00:00:00Z`,
-      endDate: null,
       noEndingDateFlag: true,
       prorateFlag: a.prorate ?? false,
       currency: { id: 1, currencyCode: a.currency ?? "USD" },
@@ -131,14 +136,13 @@ export class CwSimState {
     const addition: SimAddition = {
       id: a.id ?? this.id(),
       agreementId: a.agreementId,
-      product: { id: 1, identifier: a.identifier, description: a.description },
+      product: { id: 1, identifier: a.identifier },
       quantity: a.quantity,
       lessIncluded: 0,
       unitPrice: a.unitPrice,
       unitCost: a.unitCost,
       billCustomer: a.billCustomer ?? "Billable",
       effectiveDate: `${a.effectiveDate ?? "2025-01-01"}T00:00:00Z`,
-      cancelledDate: null,
       description: a.description,
       _info: { lastUpdated: this.stamp() },
     };
