@@ -58,18 +58,22 @@ export interface UnmappedServiceRow {
   category: string;
 }
 
-/** Services with usage by a mapped account (of `companyId`, if given) and no product mapping. */
+/**
+ * Services with usage by a mapped account (of `companyId`, if given) and no
+ * product mapping. Reads latest counts, never history; for one company it
+ * starts from that company's mappings (account_mappings_company_idx).
+ */
 export function listUnmappedServices(db: Db, tenantId: string, companyId?: string): Promise<UnmappedServiceRow[]> {
   const company = companyId ? sql`AND m.company_id = ${companyId}` : sql``;
   return db.all<UnmappedServiceRow>(sql`
-    SELECT s.id AS serviceId, s.integration_id AS integrationId, i.name AS integrationName, s.external_id AS externalId,
+    SELECT DISTINCT s.id AS serviceId, s.integration_id AS integrationId, i.name AS integrationName, s.external_id AS externalId,
       s.name AS name, s.category AS category
-    FROM vendor_services AS s
+    FROM account_mappings AS m
+    JOIN latest_counts AS lc ON lc.tenant_id = m.tenant_id AND lc.account_id = m.account_id
+    JOIN vendor_services AS s ON s.tenant_id = lc.tenant_id AND s.id = lc.service_id
     JOIN vendor_integrations AS i ON i.id = s.integration_id AND i.tenant_id = s.tenant_id
-    WHERE s.tenant_id = ${tenantId}
+    WHERE m.tenant_id = ${tenantId} ${company}
       AND NOT EXISTS (SELECT 1 FROM service_mappings AS sm WHERE sm.tenant_id = s.tenant_id AND sm.service_id = s.id)
-      AND EXISTS (SELECT 1 FROM usage_counts AS u JOIN account_mappings AS m ON m.tenant_id = u.tenant_id AND m.account_id = u.account_id
-                  WHERE u.tenant_id = s.tenant_id AND u.service_id = s.id ${company})
     ORDER BY s.name, s.id`);
 }
 
