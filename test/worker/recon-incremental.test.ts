@@ -11,6 +11,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parseCountRule } from "../../src/core/reconcile/count-rules.ts";
 import { reconcile } from "../../src/core/reconcile/engine.ts";
 import type { ReconRow } from "../../src/core/reconcile/types.ts";
 import type { AgreementRecord, LineRecord } from "../../src/core/psa/records.ts";
@@ -48,6 +49,7 @@ type Event =
   | { kind: "unmap-account"; account: number }
   | { kind: "map-service"; service: number; product: number }
   | { kind: "unmap-service"; service: number; product: number }
+  | { kind: "rule"; service: number; product: number; minimum: string | null; step: string | null }
   | { kind: "dismiss"; agreement: number; product: number }
   | { kind: "undo-dismiss" }
   | { kind: "stale"; hours: number }
@@ -103,6 +105,13 @@ const event: fc.Arbitrary<Event> = fc.oneof(
     kind: fc.constant("unmap-service" as const),
     service: fc.integer({ min: 0, max: SERVICES.length - 1 }),
     product: fc.integer({ min: 0, max: PRODUCTS.length - 1 }),
+  }) },
+  { weight: 2, arbitrary: fc.record({
+    kind: fc.constant("rule" as const),
+    service: fc.integer({ min: 0, max: SERVICES.length - 1 }),
+    product: fc.integer({ min: 0, max: PRODUCTS.length - 1 }),
+    minimum: fc.constantFrom(null, "10", "25"),
+    step: fc.constantFrom(null, "5", "10"),
   }) },
   { weight: 2, arbitrary: fc.record({
     kind: fc.constant("dismiss" as const),
@@ -192,6 +201,14 @@ class World {
         const serviceId = await this.serviceId(e.service);
         if (!serviceId) return;
         await unmapService(db, this.who, serviceId, PRODUCTS[e.product] ?? "P-SEAT", this.now).catch(ignoreNotFound);
+        return;
+      }
+      case "rule": {
+        const serviceId = await this.serviceId(e.service);
+        if (!serviceId) return;
+        const rule = parseCountRule({ minimum: e.minimum, ...(e.step ? { round: { mode: "up", step: e.step } } : {}) });
+        if (!rule.ok) throw new Error(rule.error);
+        await mapService(db, this.who, { serviceId, productKey: PRODUCTS[e.product] ?? "P-SEAT" }, this.now, undefined, rule.value).catch(ignoreValidation);
         return;
       }
       case "dismiss": {

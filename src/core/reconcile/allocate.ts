@@ -11,9 +11,10 @@
  * - else the company's only counting agreement, else the company itself
  *   (row `co:{company}:{product}`: the agreement to add the line to is open).
  */
+import { applyCountRule, type CountRule, isDefaultRule } from "./count-rules.ts";
 import type { LatestCount } from "./latest-counts.ts";
 import { compareIds } from "./order.ts";
-import { addQuantities, compareQuantities, subtractQuantities, signOfQuantity, type Quantity } from "./quantity.ts";
+import { addQuantities, compareQuantities, parseQuantity, subtractQuantities, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
 import type { AccountMappingInput, AgreementInput } from "./types.ts";
 
@@ -63,20 +64,47 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
     }
   }
   const unmapped: UnmappedDraft[] = [];
+  const shown = preferredMeasures(latest);
   for (const source of latest) {
     const { accountId, serviceId } = source.count;
+    const measure = source.count.measure ?? "total";
     const mapping = index.accountMappings.get(accountId);
     const products = index.serviceProducts.get(serviceId);
-    if (!mapping) {
-      unmapped.push({ key: `acct:${accountId}:${serviceId}`, status: "unmapped-account", companyId: null, source });
-    } else if (!products || products.length === 0) {
-      unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
+    if (!mapping || !products || products.length === 0) {
+      // Unmapped usage is listed once per account × service, by its preferred measure.
+      if (shown.get(`${accountId}\u0000${serviceId}`) !== measure) continue;
+      if (!mapping) unmapped.push({ key: `acct:${accountId}:${serviceId}`, status: "unmapped-account", companyId: null, source });
+      else unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
     } else {
-      for (const productKey of products) allocateSource(book, index, mapping, productKey, source);
+      // Each mapping reads the measure its rule's basis names and bills what its rule makes of it.
+      for (const product of products) if (product.rule.basis === measure) allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule));
     }
   }
   for (const pool of book.pools.values()) settlePool(book, index, pool);
   return { rows: book.rows, unmapped };
+}
+
+/** total when reported, else the first measure by name. */
+function preferredMeasures(latest: readonly LatestCount[]): Map<string, string> {
+  const preferred = new Map<string, string>();
+  for (const s of latest) {
+    const key = `${s.count.accountId}\u0000${s.count.serviceId}`;
+    const measure = s.count.measure ?? "total";
+    const current = preferred.get(key);
+    if (current === undefined || (current !== "total" && (measure === "total" || measure < current))) preferred.set(key, measure);
+  }
+  return preferred;
+}
+
+/** The source as the rule bills it; the raw count and the steps stay visible on the row. */
+function applyRule(source: LatestCount, rule: CountRule): LatestCount {
+  if (isDefaultRule(rule)) return source;
+  const result = applyCountRule(source.source.quantity, rule);
+  return {
+    ...source,
+    quantity: parseQuantity(result.billed),
+    source: { ...source.source, quantity: result.billed, rawQuantity: source.source.quantity, rule: result.explanation },
+  };
 }
 
 interface DraftBook {

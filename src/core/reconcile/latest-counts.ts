@@ -31,8 +31,10 @@ export function selectLatestCounts(input: ReconcileInput): LatestCount[] {
     let byService = newest.get(count.accountId);
     if (!byService) newest.set(count.accountId, (byService = new Map()));
     const observedMs = Date.parse(count.observedAt);
-    const current = byService.get(count.serviceId);
-    if (!current || isNewer(count, observedMs, current.count, current.observedMs)) byService.set(count.serviceId, { count, observedMs });
+    // One latest figure per measure of the service (a source may report assigned and total seats).
+    const key = count.measure === undefined || count.measure === "total" ? count.serviceId : `${count.serviceId}\u0000${count.measure}`;
+    const current = byService.get(key);
+    if (!current || isNewer(count, observedMs, current.count, current.observedMs)) byService.set(key, { count, observedMs });
   }
   // Map order is input order: rows sort their own sources and the output is sorted.
   const latest: LatestCount[] = [];
@@ -85,7 +87,8 @@ export function findSuspectServices(input: ReconcileInput, latest: readonly Late
   const tally = new Map<string, { accounts: number; allOne: boolean }>();
   for (const item of latest) {
     const serviceId = item.count.serviceId;
-    if (!consumption.has(serviceId)) continue;
+    // The vendor's own count of the service (measure total) is what the pattern is about.
+    if (!consumption.has(serviceId) || (item.count.measure ?? "total") !== "total") continue;
     const entry = tally.get(serviceId) ?? { accounts: 0, allOne: true };
     entry.accounts += 1;
     entry.allOne &&= isOne(item.quantity);

@@ -11,6 +11,7 @@ import { dateOnly, isAgreementCounting, isLineBillable, isLineInEffect } from ".
 import { exactPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { addQuantities, formatQuantity, parseQuantity, type Quantity } from "./quantity.ts";
+import { type CountRule, DEFAULT_RULE } from "./count-rules.ts";
 import { indexDismissals } from "./dismissal.ts";
 import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, DismissalInput, LineInput, ReconcileInput, UpcomingLine } from "./types.ts";
 
@@ -39,8 +40,8 @@ export interface TenantIndex {
   /** productKey → its estimated price (only needed for rows without a line of their own). */
   catalog: ReadonlyMap<string, CatalogEntry>;
   accountMappings: Map<string, AccountMappingInput>;
-  /** serviceId → mapped product keys (deduplicated). */
-  serviceProducts: Map<string, string[]>;
+  /** serviceId → the products it is mapped to, each with its count rule (deduplicated by product). */
+  serviceProducts: Map<string, ProductMapping[]>;
   /** (agreement, product) → its latest dismissal. */
   dismissals: Map<string, DismissalInput>;
 }
@@ -192,12 +193,18 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function groupServiceProducts(input: ReconcileInput): Map<string, string[]> {
-  const products = new Map<string, string[]>();
+export interface ProductMapping {
+  productKey: string;
+  rule: CountRule;
+}
+
+function groupServiceProducts(input: ReconcileInput): Map<string, ProductMapping[]> {
+  const products = new Map<string, ProductMapping[]>();
   for (const mapping of input.serviceMappings) {
-    const keys = products.get(mapping.serviceId);
-    if (!keys) products.set(mapping.serviceId, [mapping.productKey]);
-    else if (!keys.includes(mapping.productKey)) keys.push(mapping.productKey);
+    const entry = { productKey: mapping.productKey, rule: mapping.rule ?? DEFAULT_RULE };
+    const list = products.get(mapping.serviceId);
+    if (!list) products.set(mapping.serviceId, [entry]);
+    else if (!list.some((m) => m.productKey === mapping.productKey)) list.push(entry);
   }
   return products;
 }

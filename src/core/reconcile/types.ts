@@ -7,6 +7,7 @@
  * money is integer minor units (cents) with an ISO-4217 currency code.
  * Dates are UTC calendar dates `YYYY-MM-DD`; instants are ISO-8601 strings.
  */
+import type { CountRule } from "./count-rules.ts";
 
 /** An exact decimal number as a canonical string, e.g. "12", "0.5", "-3.25". */
 export type DecimalString = string;
@@ -107,6 +108,8 @@ export interface AccountMappingInput {
 export interface ServiceMappingInput {
   serviceId: string;
   productKey: string;
+  /** How the mapped count becomes the billed count (count-rules.ts); absent = the count as it is. */
+  rule?: CountRule;
 }
 
 export interface UsageCountInput {
@@ -121,6 +124,8 @@ export interface UsageCountInput {
   observedAt: string;
   sourceKind: SourceKind;
   sourceRef: string;
+  /** Which measure of the service (count-rules.ts MEASURES); absent = "total". */
+  measure?: string;
 }
 
 /**
@@ -203,6 +208,9 @@ export interface UpcomingLine {
 }
 
 export interface RowSource {
+  /** Under a count rule: the raw count and how it became `quantity` ("23 assigned → min 25 → 25"). */
+  rawQuantity?: DecimalString;
+  rule?: string;
   accountId: string;
   accountName: string;
   serviceId: string;

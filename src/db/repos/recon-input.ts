@@ -13,7 +13,7 @@ import { formatDecimal } from "../../core/shared/decimal.ts";
 import type { BillingCycle, CatalogEntry, ReconcileInput } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
-import { activeDismissal, DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toDismissalInput, toLineInput, toServiceInput } from "./snapshot.ts";
+import { activeDismissal, DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toDismissalInput, toLineInput, toServiceInput, toServiceMappingInput } from "./snapshot.ts";
 
 /** The engine input of a scope (without `now`) and the dirty counter it was read at. */
 export interface ScopeInput {
@@ -81,7 +81,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
       accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
       services: serviceInputs,
       accountMappings: mappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
-      serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
+      serviceMappings: serviceMappings.map(toServiceMappingInput),
       counts: counts.map(toCountInput),
       dismissals: dismissals.map(toDismissalInput),
       // Estimated prices are loaded by the recompute for the rows that turn out to need one.

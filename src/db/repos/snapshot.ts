@@ -18,6 +18,7 @@ import type {
   VendorAccountInput,
   VendorServiceInput,
 } from "../../core/reconcile/types.ts";
+import type { CountRule } from "../../core/reconcile/count-rules.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
 
@@ -66,10 +67,15 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     accounts: accounts.map((a) => ({ id: a.id, integrationId: a.integrationId, externalId: a.externalId, name: a.name })),
     services: services.map(toServiceInput),
     accountMappings: accountMappings.map((m) => ({ accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId })),
-    serviceMappings: serviceMappings.map((m) => ({ serviceId: m.serviceId, productKey: m.productKey })),
+    serviceMappings: serviceMappings.map(toServiceMappingInput),
     counts: counts.map(toCountInput),
     dismissals: dismissals.map(toDismissalInput),
   };
+}
+
+/** A stored rule was validated when saved (services/ingest/mapping.ts); null = the count as it is. */
+export function toServiceMappingInput(m: typeof t.serviceMappings.$inferSelect): ServiceMappingInput {
+  return m.rule === null ? { serviceId: m.serviceId, productKey: m.productKey } : { serviceId: m.serviceId, productKey: m.productKey, rule: JSON.parse(m.rule) as CountRule };
 }
 
 /** Dismissals that no revert decision undid. */

@@ -210,6 +210,8 @@ export const serviceMappings = sqliteTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     serviceId: text("service_id").notNull().references(() => vendorServices.id),
     productKey: text("product_key").notNull(),
+    /** The count rule as JSON (core/reconcile/count-rules.ts); null = the count as it is (migration 0013). */
+    rule: text("rule"),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
   },

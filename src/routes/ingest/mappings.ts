@@ -7,6 +7,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { requireTenant } from "../../middleware/auth/index.ts";
+import { parseCountRule } from "../../core/reconcile/count-rules.ts";
+import { AppError } from "../../errors.ts";
 import { autoMapAccounts } from "../../services/ingest/auto-map.ts";
 import { acceptSuggestions, listUnmapped, mapAccount, mapService, unmapAccount, unmapService } from "../../services/ingest/mapping.ts";
 import { listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
@@ -15,7 +17,17 @@ import { readJson, readQuery } from "../parse.ts";
 
 const ref = z.string().trim().min(1, "must not be empty").max(200);
 const mapAccountSchema = z.strictObject({ accountId: ref, companyId: ref, agreementId: ref.nullable().optional() });
-const mapServiceSchema = z.strictObject({ serviceId: ref, productKey: ref });
+const ruleNumber = z.union([z.string().max(60), z.number()]);
+/** The shape of a count rule; its meaning (ranges, order of min/max) is checked by parseCountRule, naming the field. */
+const ruleSchema = z.strictObject({
+  basis: z.string().max(40).optional(),
+  multiplier: ruleNumber.optional(),
+  offset: ruleNumber.optional(),
+  round: z.strictObject({ mode: z.string().max(20).optional(), step: ruleNumber.optional() }).optional(),
+  minimum: ruleNumber.nullable().optional(),
+  maximum: ruleNumber.nullable().optional(),
+});
+const mapServiceSchema = z.strictObject({ serviceId: ref, productKey: ref, rule: ruleSchema.optional() });
 const acceptSchema = z
   .strictObject({
     accounts: z.array(z.strictObject({ accountId: ref, companyId: ref })).max(500).default([]),
@@ -46,7 +58,9 @@ export const mappingRoutes = new Hono<AppEnv>()
   })
   .post("/api/v1/mappings/services", requireTenant(), async (c) => {
     const body = await readJson(c, mapServiceSchema);
-    const { created, ...mapping } = await mapService(c.get("db"), c.get("tenant"), body, new Date());
+    const rule = body.rule === undefined ? undefined : parseCountRule(body.rule, "body.rule");
+    if (rule && !rule.ok) throw new AppError("validation_failed", rule.error);
+    const { created, ...mapping } = await mapService(c.get("db"), c.get("tenant"), { serviceId: body.serviceId, productKey: body.productKey }, new Date(), undefined, rule?.value);
     return c.json({ mapping, created }, 201);
   })
   .delete("/api/v1/mappings/services/:serviceId/:productKey", requireTenant(), async (c) => {

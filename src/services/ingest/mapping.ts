@@ -32,6 +32,8 @@ import type { MapAccountRequest, MapServiceRequest, UnmappedResponse } from "../
 import { changesOf, runBatch } from "../../db/repos/ingest-ledger.ts";
 import { newId } from "../secrets.ts";
 import { decideAccount } from "./auto-map.ts";
+import { type CountRule, DEFAULT_RULE } from "../../core/reconcile/count-rules.ts";
+import { changeServiceRule, storedRule } from "./count-rules.ts";
 
 export interface AccountMappingView {
   accountId: string;
@@ -80,20 +82,29 @@ export async function unmapAccount(db: Db, who: TenantPrincipal, accountId: stri
   ]);
 }
 
-export async function mapService(db: Db, who: TenantPrincipal, req: MapServiceRequest, now: Date, action = "mapping.service.added"): Promise<{ serviceId: string; productKey: string; created: boolean }> {
+export async function mapService(
+  db: Db,
+  who: TenantPrincipal,
+  req: MapServiceRequest,
+  now: Date,
+  action = "mapping.service.added",
+  rule?: CountRule,
+): Promise<{ serviceId: string; productKey: string; created: boolean; rule: CountRule }> {
   const [service, known] = await Promise.all([findVendorService(db, who.tenantId, req.serviceId), productExists(db, who.tenantId, req.productKey)]);
   if (!service) throw new AppError("not_found", "body.serviceId: vendor service not found");
   if (!known) throw new AppError("validation_failed", `body.productKey: no agreement line has product "${req.productKey}" (see GET /api/v1/products)`);
   const at = now.toISOString();
   const mappingId = newId("smap");
   const results = await runBatch(db, [
-    insertServiceMappingStatement(db, { id: mappingId, tenantId: who.tenantId, serviceId: service.id, productKey: req.productKey, createdBy: who.actor, createdAt: at }),
+    insertServiceMappingStatement(db, { id: mappingId, tenantId: who.tenantId, serviceId: service.id, productKey: req.productKey, rule: storedRule(rule), createdBy: who.actor, createdAt: at }),
     auditIfInsertedStatement(db, "service_mappings", mappingId, {
-      tenantId: who.tenantId, at, actor: who.actor, action, entityType: "vendor_service", entityId: service.id, details: { serviceName: service.name, productKey: req.productKey },
+      tenantId: who.tenantId, at, actor: who.actor, action, entityType: "vendor_service", entityId: service.id, details: { serviceName: service.name, productKey: req.productKey, rule: rule ?? DEFAULT_RULE },
     }),
   ]);
   const created = changesOf(results[0]) > 0;
-  return { serviceId: service.id, productKey: req.productKey, created };
+  // An existing mapping given a rule: the rule changes (audited before → after).
+  const current = created || rule === undefined ? (rule ?? DEFAULT_RULE) : await changeServiceRule(db, who, service, req.productKey, rule, at);
+  return { serviceId: service.id, productKey: req.productKey, created, rule: current };
 }
 
 export async function unmapService(db: Db, who: TenantPrincipal, serviceId: string, productKey: string, now: Date): Promise<void> {

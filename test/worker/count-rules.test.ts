@@ -1,0 +1,70 @@
+/**
+ * Count rules on the mapping API (issue 12): a rule on a service → product
+ * mapping changes the billed count of every row the service feeds, the row
+ * shows the raw count, the rule and the billed count, the change is audited
+ * before → after, and every bad rule is a 400 naming the field.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ReconciliationPage, ReconRow } from "../../src/shared/api-types.ts";
+import { call, type ErrorJson, withKey } from "./helpers/http.ts";
+import { seedDemo } from "./helpers/seed.ts";
+
+let key: string;
+let serviceId: string;
+
+async function brightSeats(): Promise<ReconRow> {
+  const body = (await (await call("/api/v1/agreements/demo_agr_bright/reconciliation", withKey(key))).json()) as ReconciliationPage;
+  return body.rows.find((r) => r.productKey === "M365-BP") as ReconRow;
+}
+
+function setRule(rule: unknown, product = "M365-BP"): Promise<Response> {
+  return call("/api/v1/mappings/services", withKey(key, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ serviceId, productKey: product, rule }) }));
+}
+
+beforeAll(async () => {
+  key = await seedDemo();
+  serviceId = ((await brightSeats()).sources[0] as ReconRow["sources"][number]).serviceId;
+});
+
+describe("a count rule on a mapping", () => {
+  it("a contract minimum of 50 seats bills 50 for 44 used, says how, and is audited", async () => {
+    expect(await brightSeats()).toMatchObject({ vendorQuantity: "44", variance: "4" });
+    const res = await setRule({ minimum: "50" });
+    expect(res.status).toBe(201);
+    const row = await brightSeats();
+    // 44 used, minimum 50 → 50 billed; 50 − 40 = +10 seats at $26.00 = $260.00 a month.
+    expect(row).toMatchObject({ vendorQuantity: "50", variance: "10", monthlyImpactMinor: 26000 });
+    expect(row.sources[0]).toMatchObject({ rawQuantity: "44", quantity: "50", rule: "44 total → min 50 → 50" });
+    const audit = await env.DB.prepare("SELECT details FROM audit_log WHERE action = 'mapping.service.rule-changed' ORDER BY seq DESC LIMIT 1").first<{ details: string }>();
+    expect(JSON.parse(audit?.details ?? "{}")).toMatchObject({ productKey: "M365-BP", from: { minimum: null }, to: { minimum: "50" } });
+  });
+
+  it("blocks of 10 rounded up, then back to the count as it is", async () => {
+    expect((await setRule({ round: { mode: "up", step: "10" } })).status).toBe(201);
+    expect(await brightSeats()).toMatchObject({ vendorQuantity: "50", variance: "10" });
+    expect((await setRule({})).status).toBe(201);
+    const row = await brightSeats();
+    expect(row).toMatchObject({ vendorQuantity: "44", variance: "4" });
+    expect(row.sources[0]?.rule).toBeUndefined();
+  });
+
+  it.each<[unknown, string]>([
+    [{ basis: "licenses" }, "body.rule.basis"],
+    [{ multiplier: "0" }, "body.rule.multiplier"],
+    [{ multiplier: "1e3" }, "body.rule.multiplier"],
+    [{ offset: "two" }, "body.rule.offset"],
+    [{ round: { mode: "ceil", step: "10" } }, "body.rule.round.mode"],
+    [{ round: { mode: "up", step: "-10" } }, "body.rule.round.step"],
+    [{ minimum: "-1" }, "body.rule.minimum"],
+    [{ minimum: "10", maximum: "5" }, "body.rule.maximum"],
+    [{ maximum: true }, "body.rule.maximum"],
+    [{ floor: 3 }, "body.rule"],
+  ])("%j → 400 naming %s", async (rule, field) => {
+    const res = await setRule(rule);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorJson;
+    expect(body.error.code).toBe("validation_failed");
+    expect(body.error.message.startsWith(field)).toBe(true);
+  });
+});
