@@ -1,13 +1,14 @@
 /**
- * The Hono app: request id, per-request db, error shape, route surfaces.
+ * The Hono app: request id, per-request db (middleware/tenant-db.ts), error
+ * shape, route surfaces.
  * Unknown paths fall through to static assets (the pod UI); what assets don't
  * have gets the JSON 404.
  */
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { createDb } from "./db/client.ts";
 import { envSchema, type AppEnv } from "./env.ts";
 import { AppError, errorResponse, handleError } from "./errors.ts";
+import { homeDb } from "./middleware/tenant-db.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { demoRoutes } from "./routes/demo/index.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -31,9 +32,9 @@ export function createApp() {
       }
       checkedEnvs.add(c.env);
     }
-    c.set("db", createDb(c.env.DB));
     await next();
   });
+  app.use(homeDb());
   app.onError(handleError);
   app.route("/", healthRoutes);
   app.route("/api/admin/tenants", adminTenantRoutes);

@@ -5,7 +5,7 @@
  * loudly instead of leaving an API open or a credential unencrypted.
  */
 import { z } from "zod";
-import type { Db } from "./db/client.ts";
+import type { Db, RowsReadMeter } from "./db/client.ts";
 import type { JobMessage } from "./jobs/messages.ts";
 
 export interface Env {
@@ -20,14 +20,37 @@ export interface Env {
   TRUEUP_ENV: string;
   /** Dev/test only: "true" lets PSA/vendor origins be plain-http loopback (the simulators). */
   ALLOW_INSECURE_ORIGINS?: string;
+  /** JSON object tenantId → D1 binding name for tenants not in `DB` (src/db/tenant-db.ts, docs/scaling.md). */
+  TENANT_DATABASES?: string;
 }
 
-export const envSchema = z.object({
-  OPERATOR_TOKEN: z.string().min(16, "OPERATOR_TOKEN must be at least 16 characters"),
-  ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "ENCRYPTION_KEY must be 32 bytes, base64"),
-  TRUEUP_ENV: z.enum(["development", "test", "production"]).default("production"),
-  ALLOW_INSECURE_ORIGINS: z.enum(["true", "false"]).optional(),
-});
+/** TENANT_DATABASES: `{"tnt_…": "DB_SHARD_2"}`; every named binding must be a D1 binding of this Worker. */
+export const tenantDatabasesSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "TENANT_DATABASES must be a JSON object" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^tnt_[A-Za-z0-9_-]+$/, "TENANT_DATABASES keys must be tenant ids"), z.string().regex(/^[A-Z][A-Z0-9_]*$/, "TENANT_DATABASES values must be binding names")));
+
+export const envSchema = z
+  .looseObject({
+    OPERATOR_TOKEN: z.string().min(16, "OPERATOR_TOKEN must be at least 16 characters"),
+    ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "ENCRYPTION_KEY must be 32 bytes, base64"),
+    TRUEUP_ENV: z.enum(["development", "test", "production"]).default("production"),
+    ALLOW_INSECURE_ORIGINS: z.enum(["true", "false"]).optional(),
+    TENANT_DATABASES: tenantDatabasesSchema.optional(),
+  })
+  .superRefine((env, ctx) => {
+    for (const binding of new Set(Object.values(env.TENANT_DATABASES ?? {}))) {
+      const value = (env as Record<string, unknown>)[binding] as { prepare?: unknown } | undefined;
+      if (typeof value?.prepare !== "function") ctx.addIssue({ code: "custom", message: `TENANT_DATABASES names ${binding}, which is not a D1 binding of this Worker` });
+    }
+  });
 
 /** Whether plain-http loopback origins (local simulators) may be used: never in production. */
 export function allowsInsecureOrigins(env: Env): boolean {
@@ -50,5 +73,7 @@ export type AppEnv = {
     requestId: string;
     db: Db;
     tenant: TenantPrincipal;
+    /** Non-production, on request only: D1 rows read by this request (src/middleware/rows-read.ts). */
+    rowsRead: RowsReadMeter | undefined;
   };
 };

@@ -1,18 +1,30 @@
-/** Operator API: tenant provisioning (Bearer OPERATOR_TOKEN). */
+/**
+ * Operator API: tenant provisioning (Bearer OPERATOR_TOKEN). A tenant bound
+ * for another database is given its id up front: the operator lists it in
+ * TENANT_DATABASES first, so its rows are created where they will be read
+ * (docs/scaling.md).
+ */
 import { Hono } from "hono";
 import { z } from "zod";
+import { findTenant } from "../db/repos/tenants.ts";
 import type { AppEnv } from "../env.ts";
+import { AppError } from "../errors.ts";
 import { requireOperator } from "../middleware/auth/index.ts";
+import { useTenantDb } from "../middleware/tenant-db.ts";
+import { newId } from "../services/secrets.ts";
 import { createTenant } from "../services/tenants.ts";
 import { readJson } from "./parse.ts";
 
 export const createTenantBodySchema = z.strictObject({
   name: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+  tenantId: z.string().regex(/^tnt_[A-Za-z0-9_-]{1,60}$/, "must be tnt_ followed by 1–60 letters, digits, _ or -").optional(),
 });
 
 export const adminTenantRoutes = new Hono<AppEnv>()
   .post("/", requireOperator(), async (c) => {
     const body = await readJson(c, createTenantBodySchema);
-    const created = await createTenant(c.get("db"), body.name, new Date());
+    const tenantId = body.tenantId ?? newId("tnt");
+    if (await findTenant(useTenantDb(c, tenantId), tenantId)) throw new AppError("conflict", `body.tenantId: tenant ${tenantId} already exists`);
+    const created = await createTenant(c.get("db"), tenantId, body.name, new Date());
     return c.json(created, 201);
   });

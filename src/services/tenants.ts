@@ -13,8 +13,7 @@ export interface CreatedTenant {
   apiKey: string;
 }
 
-export async function createTenant(db: Db, name: string, now: Date): Promise<CreatedTenant> {
-  const tenantId = newId("tnt");
+export async function createTenant(db: Db, tenantId: string, name: string, now: Date): Promise<CreatedTenant> {
   const key = await generateApiKey();
   const at = now.toISOString();
   await db.batch([
