@@ -24,6 +24,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { createAutotaskSim } from "../test/sim/autotask/app.ts";
 import { createConnectWiseSim } from "../test/sim/connectwise/app.ts";
 import { seedDemo } from "../test/sim/connectwise/datasets.ts";
+import { workerdPidsUnder } from "../test/fixtures/ingest/wrangler-harness.ts";
 import { createDemoHost, type DemoHost } from "./demo-host.ts";
 import { ROOT, runWrangler, startWrangler } from "./wrangler.ts";
 
@@ -83,6 +84,8 @@ export interface LocalStack {
   cwOrigin: string;
   atOrigin: string;
   operatorToken: string;
+  /** The workerd processes of this stack's `wrangler dev` (for RSS readings). */
+  workerdPids: () => number[];
   stop: () => Promise<void>;
 }
 
@@ -141,6 +144,7 @@ export async function startLocalStack(name: string): Promise<LocalStack> {
     cwOrigin: sims.cwOrigin,
     atOrigin: sims.atOrigin,
     operatorToken,
+    workerdPids: () => workerdPidsUnder(child.pid as number),
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
