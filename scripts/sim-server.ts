@@ -113,6 +113,8 @@ async function startSimulatorProcess(cwPort: number, atPort: number): Promise<{ 
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
+    // An idle keep-alive connection can hold server.close() open: do not leave the child behind.
+    if (child.exitCode === null) child.kill("SIGKILL");
   };
   return { cwOrigin, atOrigin: `http://127.0.0.1:${atPort}`, close };
 }

@@ -23,6 +23,7 @@ const checkedEnvs = new WeakSet<object>();
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(homeDb());
   app.use(async function checkEnv(c, next) {
     if (!checkedEnvs.has(c.env)) {
       const parsed = envSchema.safeParse(c.env);
@@ -34,7 +35,6 @@ export function createApp() {
     }
     await next();
   });
-  app.use(homeDb());
   app.onError(handleError);
   app.route("/", healthRoutes);
   app.route("/api/admin/tenants", adminTenantRoutes);

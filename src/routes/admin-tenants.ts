@@ -25,6 +25,6 @@ export const adminTenantRoutes = new Hono<AppEnv>()
     const body = await readJson(c, createTenantBodySchema);
     const tenantId = body.tenantId ?? newId("tnt");
     if (await findTenant(useTenantDb(c, tenantId), tenantId)) throw new AppError("conflict", `body.tenantId: tenant ${tenantId} already exists`);
-    const created = await createTenant(c.get("db"), tenantId, body.name, new Date());
+    const created = await createTenant(c.get("db"), body.name, new Date(), tenantId);
     return c.json(created, 201);
   });

@@ -13,7 +13,8 @@ export interface CreatedTenant {
   apiKey: string;
 }
 
-export async function createTenant(db: Db, tenantId: string, name: string, now: Date): Promise<CreatedTenant> {
+/** `tenantId` is given when the operator routed the tenant to another database up front (docs/scaling.md). */
+export async function createTenant(db: Db, name: string, now: Date, tenantId = newId("tnt")): Promise<CreatedTenant> {
   const key = await generateApiKey();
   const at = now.toISOString();
   await db.batch([
