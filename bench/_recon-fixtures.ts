@@ -92,8 +92,8 @@ export function countItem(c: number, l: number, quantity: number | string, perio
   };
 }
 
-export async function pushCounts(base: string, key: string, counts: unknown[], idempotencyKey: string): Promise<Answer<{ applied?: number }>> {
-  const answer = await call<{ applied?: number }>(base, key, "POST", "/api/v1/usage", { counts }, { "idempotency-key": idempotencyKey });
+export async function pushCounts(base: string, key: string, counts: unknown[], idempotencyKey: string, headers: Record<string, string> = {}): Promise<Answer<{ applied?: number }>> {
+  const answer = await call<{ applied?: number }>(base, key, "POST", "/api/v1/usage", { counts }, { ...headers, "idempotency-key": idempotencyKey });
   if (answer.status !== 201) throw new Error(`push: ${answer.status} ${JSON.stringify(answer.body).slice(0, 400)}`);
   return answer;
 }

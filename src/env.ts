@@ -5,7 +5,7 @@
  * loudly instead of leaving an API open or a credential unencrypted.
  */
 import { z } from "zod";
-import type { Db, RowsReadMeter } from "./db/client.ts";
+import type { Db, D1Meter } from "./db/client.ts";
 import type { JobMessage } from "./jobs/messages.ts";
 
 export interface Env {
@@ -73,7 +73,7 @@ export type AppEnv = {
     requestId: string;
     db: Db;
     tenant: TenantPrincipal;
-    /** Non-production, on request only: D1 rows read by this request (src/middleware/rows-read.ts). */
-    rowsRead: RowsReadMeter | undefined;
+    /** Non-production, on request only: D1 rows read and written by this request (src/middleware/tenant-db.ts). */
+    d1Meter: D1Meter | undefined;
   };
 };

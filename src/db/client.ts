@@ -2,8 +2,10 @@
  * drizzle over a D1 binding; repositories take this `Db` as first argument.
  * Which binding a tenant's `Db` comes from is decided in tenant-db.ts only.
  *
- * Optional instrumentation (non-production, see middleware/rows-read.ts): a
- * meter that sums D1 `meta.rows_read` over every statement of a request. It
+ * Optional instrumentation (non-production, see middleware/tenant-db.ts): a
+ * meter that sums D1 `meta.rows_read` and `meta.rows_written` over every
+ * statement of a request (writes with RETURNING read through `raw()` and
+ * are not counted). It
  * wraps the binding, not drizzle, because drizzle reads selects through
  * `raw()`, and D1's `raw()` returns rows without `meta` (workerd d1-api:
  * the meta only goes to the tracing span). A metered `raw()` of a SELECT
@@ -14,20 +16,22 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema.ts";
 
-export interface RowsReadMeter {
+export interface D1Meter {
   rowsRead: number;
+  rowsWritten: number;
 }
 
-export function createDb(d1: D1Database, meter?: RowsReadMeter) {
+export function createDb(d1: D1Database, meter?: D1Meter) {
   return drizzle(meter ? meterD1(d1, meter) : d1, { schema });
 }
 
 export type Db = ReturnType<typeof createDb>;
 
-type Meta = { meta?: { rows_read?: number } } | null | undefined;
+type Meta = { meta?: { rows_read?: number; rows_written?: number } } | null | undefined;
 
-function count(meter: RowsReadMeter, result: Meta): void {
+function count(meter: D1Meter, result: Meta): void {
   meter.rowsRead += result?.meta?.rows_read ?? 0;
+  meter.rowsWritten += result?.meta?.rows_written ?? 0;
 }
 
 const SELECT = /^\s*(select|with|values)\b/i;
@@ -35,9 +39,9 @@ const SELECT = /^\s*(select|with|values)\b/i;
 class MeteredStatement {
   readonly inner: D1PreparedStatement;
   private readonly sql: string;
-  private readonly meter: RowsReadMeter;
+  private readonly meter: D1Meter;
 
-  constructor(inner: D1PreparedStatement, sql: string, meter: RowsReadMeter) {
+  constructor(inner: D1PreparedStatement, sql: string, meter: D1Meter) {
     this.inner = inner;
     this.sql = sql;
     this.meter = meter;
@@ -74,7 +78,7 @@ class MeteredStatement {
   }
 }
 
-function meterD1(d1: D1Database, meter: RowsReadMeter): D1Database {
+function meterD1(d1: D1Database, meter: D1Meter): D1Database {
   const metered = {
     prepare: (sql: string) => new MeteredStatement(d1.prepare(sql), sql, meter),
     batch: async <T>(statements: Array<D1PreparedStatement | MeteredStatement>) => {

@@ -10,7 +10,7 @@
  * databases that is a handful of indexed point reads. A directory table
  * replaces this at many shards (docs/scaling.md §Routing).
  */
-import { type Db, type RowsReadMeter, createDb } from "./client.ts";
+import { type Db, type D1Meter, createDb } from "./client.ts";
 import { type Env, tenantDatabasesSchema } from "../env.ts";
 
 export const HOME_BINDING = "DB";
@@ -41,12 +41,12 @@ export function tenantBinding(env: Env, tenantId: string): string {
 }
 
 /** The database of one tenant: every repository call for that tenant goes through this. */
-export function tenantDb(env: Env, tenantId: string, meter?: RowsReadMeter): Db {
+export function tenantDb(env: Env, tenantId: string, meter?: D1Meter): Db {
   return createDb(bindingOf(env, tenantBinding(env, tenantId)), meter);
 }
 
 /** Every configured database, the home one first (cron passes and credential look-ups). */
-export function allDatabases(env: Env, meter?: RowsReadMeter): Array<{ binding: string; db: Db }> {
+export function allDatabases(env: Env, meter?: D1Meter): Array<{ binding: string; db: Db }> {
   const names = [HOME_BINDING, ...new Set([...routingOf(env).values()].filter((n) => n !== HOME_BINDING))];
   return names.map((binding) => ({ binding, db: createDb(bindingOf(env, binding), meter) }));
 }
@@ -59,7 +59,7 @@ export function allDatabases(env: Env, meter?: RowsReadMeter): Array<{ binding: 
 export async function findInDatabases<T extends { tenantId: string }>(
   env: Env,
   find: (db: Db) => Promise<T | null>,
-  meter?: RowsReadMeter,
+  meter?: D1Meter,
 ): Promise<{ found: T; db: Db } | null> {
   for (const { binding, db } of allDatabases(env, meter)) {
     const found = await find(db);

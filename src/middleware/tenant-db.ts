@@ -5,8 +5,9 @@
  * path or body, or a PSA integration id — `c.get("db")` is that tenant's.
  *
  * Non-production only, on request (`X-D1-Rows-Read: 1`): the response carries
- * `X-D1-Rows-Read`, the sum of D1 `meta.rows_read` over every statement the
- * request ran (the benches read it; db/client.ts says why it is opt-in).
+ * `X-D1-Rows-Read` and `X-D1-Rows-Written`, the sums of D1 `meta.rows_read`
+ * and `meta.rows_written` over every statement the request ran (the benches
+ * read them; db/client.ts says why this is opt-in).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { createDb, type Db } from "../db/client.ts";
@@ -15,21 +16,25 @@ import { findInDatabases, tenantDb } from "../db/tenant-db.ts";
 import type { AppEnv } from "../env.ts";
 
 export const ROWS_READ_HEADER = "X-D1-Rows-Read";
+const ROWS_WRITTEN_HEADER = "X-D1-Rows-Written";
 
 export function homeDb(): MiddlewareHandler<AppEnv> {
   return async function homeDb(c, next) {
     const metered = c.req.header(ROWS_READ_HEADER) !== undefined && (c.env.TRUEUP_ENV === "development" || c.env.TRUEUP_ENV === "test");
-    const meter = metered ? { rowsRead: 0 } : undefined;
-    c.set("rowsRead", meter);
+    const meter = metered ? { rowsRead: 0, rowsWritten: 0 } : undefined;
+    c.set("d1Meter", meter);
     c.set("db", createDb(c.env.DB, meter));
     await next();
-    if (meter) c.header(ROWS_READ_HEADER, String(meter.rowsRead));
+    if (meter) {
+      c.header(ROWS_READ_HEADER, String(meter.rowsRead));
+      c.header(ROWS_WRITTEN_HEADER, String(meter.rowsWritten));
+    }
   };
 }
 
 /** Switches the request to the database of `tenantId` and returns it. */
 export function useTenantDb(c: Context<AppEnv>, tenantId: string): Db {
-  const db = tenantDb(c.env, tenantId, c.get("rowsRead"));
+  const db = tenantDb(c.env, tenantId, c.get("d1Meter"));
   c.set("db", db);
   return db;
 }
@@ -41,7 +46,7 @@ export function useTenantDb(c: Context<AppEnv>, tenantId: string): Db {
  * as it does for any unknown integration.
  */
 export async function useDbOfPsaIntegration(c: Context<AppEnv>, id: string, kind: "connectwise" | "autotask"): Promise<Db> {
-  const hit = await findInDatabases(c.env, (db) => findIntegrationForDelivery(db, id, kind), c.get("rowsRead"));
+  const hit = await findInDatabases(c.env, (db) => findIntegrationForDelivery(db, id, kind), c.get("d1Meter"));
   if (hit) c.set("db", hit.db);
   return c.get("db");
 }

@@ -52,7 +52,7 @@ export function requireTenant(allow: readonly Via[] = ["api-key", "pod-session"]
     if (!token) throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <tenant API key>");
     const resolver = RESOLVERS[token.split("_", 1)[0] ?? ""];
     // Found in the tenant's own database (db/tenant-db.ts), which serves the rest of the request.
-    const hit = resolver && allow.includes(resolver.via) ? await findInDatabases(c.env, (db) => resolver.resolve(db, token), c.get("rowsRead")) : null;
+    const hit = resolver && allow.includes(resolver.via) ? await findInDatabases(c.env, (db) => resolver.resolve(db, token), c.get("d1Meter")) : null;
     if (!hit) throw new AppError("unauthorized", "Invalid API key");
     c.set("tenant", hit.found);
     c.set("db", hit.db);

@@ -36,7 +36,7 @@ export function requireGradientToken(): MiddlewareHandler<AppEnv> {
     await checkRateLimit(c.env, tokenHash);
     const keys = decodeToken(header);
     const partnerKeyHash = keys ? await sha256Hex(keys.partnerKey) : null;
-    const hit = partnerKeyHash ? await findInDatabases(c.env, (db) => findActiveKeyByHash(db, "gradient", partnerKeyHash), c.get("rowsRead")) : null;
+    const hit = partnerKeyHash ? await findInDatabases(c.env, (db) => findActiveKeyByHash(db, "gradient", partnerKeyHash), c.get("d1Meter")) : null;
     const key = hit?.found ?? null;
     if (!keys || !key?.vendorKeyHash || !(await secretsEqual(await sha256Hex(keys.vendorKey), key.vendorKeyHash))) {
       throw new AppError("unauthorized", UNAUTHORIZED);
