@@ -4,14 +4,13 @@
  *
  * Optional instrumentation (non-production, see middleware/tenant-db.ts): a
  * meter that sums D1 `meta.rows_read` and `meta.rows_written` over every
- * statement of a request (writes with RETURNING read through `raw()` and
- * are not counted). It
- * wraps the binding, not drizzle, because drizzle reads selects through
- * `raw()`, and D1's `raw()` returns rows without `meta` (workerd d1-api:
- * the meta only goes to the tracing span). A metered `raw()` of a SELECT
- * therefore runs the statement once more through `run()`, whose result has
- * the meta; that is why metering is opt-in per request and never on in
- * production.
+ * statement of a request. It wraps the binding, not drizzle, because drizzle
+ * reads selects through `raw()`, and D1's `raw()` returns rows without `meta`
+ * (workerd d1-api: the meta only goes to the tracing span). A metered `raw()`
+ * of a SELECT therefore runs the statement once more through `run()`, whose
+ * result has the meta — which is why metering is opt-in per request and never
+ * on in production. Writes with RETURNING also read through `raw()`; they are
+ * not run twice, so they go uncounted.
  */
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "./schema.ts";

@@ -8,7 +8,7 @@
  * keys, pod sessions, webhook integration ids) are looked up in each
  * configured database in turn (`findInDatabases`); with a handful of
  * databases that is a handful of indexed point reads. A directory table
- * replaces this at many shards (docs/scaling.md §Routing).
+ * replaces this at many shards (docs/scaling.md §4.2).
  */
 import { type Db, type D1Meter, createDb } from "./client.ts";
 import { type Env, tenantDatabasesSchema } from "../env.ts";
