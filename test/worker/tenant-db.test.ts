@@ -2,14 +2,17 @@
  * Tenants on two D1 databases (src/db/tenant-db.ts): vitest.config.ts routes
  * tnt_shard2_test to DB_SHARD_2 through TENANT_DATABASES; every other tenant
  * lives in DB. Each tenant's pushes and reads work through the HTTP API, and
- * each database holds only its own tenant's rows. Also the non-production
- * X-D1-Rows-Read header and the TENANT_DATABASES check.
+ * each database holds only its own tenant's rows; a ConnectWise pod found by
+ * its integration id signs its member in and serves them from the second
+ * database. Also the non-production X-D1-Rows-Read header and the
+ * TENANT_DATABASES check.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { envSchema } from "../../src/env.ts";
 import { authed, json } from "../fixtures/ingest/worker-helpers.ts";
-import { OPERATOR_TOKEN, createTenant, postJson } from "./helpers/http.ts";
+import { OPERATOR_TOKEN, call, createTenant, postJson } from "./helpers/http.ts";
+import { CW_API_BASE, CW_CLIENT_ID, CW_COMPANY, PSA_ORIGIN, memberToken, stubConnectWise } from "./pod-helpers.ts";
 
 const SHARD_TENANT = "tnt_shard2_test";
 
@@ -84,6 +87,28 @@ describe("tenants on two D1 bindings", () => {
       env.DB_SHARD_2.prepare("INSERT INTO api_keys (id, tenant_id, key_hash, key_prefix, label, created_at) VALUES (?, ?, ?, ?, 'planted', ?)").bind(key?.id, planted.tenantId, key?.key_hash, key?.key_prefix, key?.created_at),
     ]);
     expect((await authed(planted.apiKey, "/api/v1/mappings", "GET")).status).toBe(401);
+  });
+});
+
+describe("a ConnectWise pod on the second database", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("finds the integration in its tenant's database, keeps the member's session there and serves it", async () => {
+    await env.DB_SHARD_2.prepare(
+      `INSERT INTO psa_integrations (id, tenant_id, kind, status, api_base_url, site_origin, web_origins, login_company_id, client_id, credentials)
+       VALUES ('psi_shard2', ?, 'connectwise', 'active', ?, ?, ?, ?, ?, 'v1.unused.unused')`,
+    ).bind(SHARD_TENANT, CW_API_BASE, PSA_ORIGIN, JSON.stringify([PSA_ORIGIN]), CW_COMPANY, CW_CLIENT_ID).run();
+    stubConnectWise();
+    const token = await memberToken("psi_shard2");
+
+    const sessions = "SELECT COUNT(*) AS n FROM pod_sessions WHERE tenant_id = ?";
+    expect(await env.DB_SHARD_2.prepare(sessions).bind(SHARD_TENANT).first("n")).toBe(1);
+    expect(await env.DB.prepare(sessions).bind(SHARD_TENANT).first("n")).toBe(0);
+    const mappings = await json<{ accounts: unknown[] }>(await authed(token, "/api/v1/mappings", "GET"), 200);
+    expect(mappings.accounts).toEqual([]);
+    const page = await call("/pod/connectwise/psi_shard2?id=1&screen=agreement");
+    // The pod page names only the integration; an unknown one answers 404 (pod-pages.test.ts).
+    expect(page.status).toBe(200);
   });
 });
 
