@@ -11,6 +11,8 @@ import { defineConfig } from "vitest/config";
 // Browser tests drive Debian's Chromium (.ci/run installs it). On a machine
 // without it they are left out with a notice; under CI that is an error.
 const CHROMIUM = "/usr/bin/chromium";
+/** The tenant that test/worker/tenant-db.test.ts creates on DB_SHARD_2. */
+const SHARD_TEST_TENANT = "tnt_shard2_test";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM) {
   const notice = `${CHROMIUM} not found: the browser tests are not run (install it with: apt-get install -y chromium)`;
@@ -53,7 +55,11 @@ export default defineConfig({
                 ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
                 TRUEUP_ENV: "test",
                 ALLOW_INSECURE_ORIGINS: "true",
+                // test/worker/tenant-db.test.ts: one tenant on a second database.
+                TENANT_DATABASES: JSON.stringify({ [SHARD_TEST_TENANT]: "DB_SHARD_2" }),
               },
+              // A second local D1 (the first, DB, comes from wrangler.toml), migrated by the setup file.
+              d1Databases: { DB: "trueup-test", DB_SHARD_2: "trueup-test-shard-2" },
               // A small vendor-API limit so the 429 test needs a few dozen requests, not
               // 1,000 inside one 10 s window (which a loaded machine may not manage).
               ratelimits: { VENDOR_API_RATE_LIMITER: { namespace_id: "3001", simple: { limit: 40, period: 10 } } },

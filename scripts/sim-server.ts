@@ -25,6 +25,7 @@ import { createAutotaskSim } from "../test/sim/autotask/app.ts";
 import { createConnectWiseSim } from "../test/sim/connectwise/app.ts";
 import { demoConnectWiseData } from "../src/db/seed/demo-psa.ts";
 import { seedDemo } from "../test/sim/connectwise/datasets.ts";
+import { workerdPidsUnder } from "../test/fixtures/ingest/wrangler-harness.ts";
 import { createDemoHost, type DemoHost } from "./demo-host.ts";
 import { ROOT, runWrangler, startWrangler } from "./wrangler.ts";
 
@@ -84,6 +85,8 @@ export interface LocalStack {
   cwOrigin: string;
   atOrigin: string;
   operatorToken: string;
+  /** The workerd processes of this stack's `wrangler dev` (for RSS readings). */
+  workerdPids: () => number[];
   stop: () => Promise<void>;
 }
 
@@ -111,6 +114,8 @@ async function startSimulatorProcess(cwPort: number, atPort: number): Promise<{ 
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3_000))]);
+    // An idle keep-alive connection can hold server.close() open: do not leave the child behind.
+    if (child.exitCode === null) child.kill("SIGKILL");
   };
   return { cwOrigin, atOrigin: `http://127.0.0.1:${atPort}`, close };
 }
@@ -142,6 +147,7 @@ export async function startLocalStack(name: string): Promise<LocalStack> {
     cwOrigin: sims.cwOrigin,
     atOrigin: sims.atOrigin,
     operatorToken,
+    workerdPids: () => workerdPidsUnder(child.pid as number),
     stop: async () => {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");

@@ -1,14 +1,15 @@
 /**
- * The Hono app: request id, per-request db, error shape, route surfaces.
+ * The Hono app: request id, per-request db (middleware/tenant-db.ts), error
+ * shape, route surfaces.
  * Unknown paths fall through to static assets (the pod UI); what assets don't
  * have gets the JSON 404.
  */
 import { type Context, Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { htmlPolicyHeaders } from "./core/pod/csp.ts";
-import { createDb } from "./db/client.ts";
 import { envSchema, type AppEnv, type TenantPrincipal } from "./env.ts";
 import { AppError, errorResponse, handleError } from "./errors.ts";
+import { homeDb } from "./middleware/tenant-db.ts";
 import { adminTenantRoutes } from "./routes/admin-tenants.ts";
 import { demoRoutes } from "./routes/demo/index.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -35,6 +36,7 @@ const checkedEnvs = new WeakSet<object>();
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(homeDb());
   app.use(async function checkEnv(c, next) {
     if (!checkedEnvs.has(c.env)) {
       const parsed = envSchema.safeParse(c.env);
@@ -44,7 +46,6 @@ export function createApp() {
       }
       checkedEnvs.add(c.env);
     }
-    c.set("db", createDb(c.env.DB));
     await next();
     await settleAfterWrite(c);
   });

@@ -5,7 +5,7 @@
  * loudly instead of leaving an API open or a credential unencrypted (the
  * check itself: env-check.ts).
  */
-import type { Db } from "./db/client.ts";
+import type { Db, D1Meter } from "./db/client.ts";
 import type { JobMessage } from "./jobs/messages.ts";
 
 export interface Env {
@@ -20,9 +20,11 @@ export interface Env {
   TRUEUP_ENV: string;
   /** Dev/test only: "true" lets PSA/vendor origins be plain-http loopback (the simulators). */
   ALLOW_INSECURE_ORIGINS?: string;
+  /** JSON object tenantId → D1 binding name for tenants not in `DB` (src/db/tenant-db.ts, docs/scaling.md). */
+  TENANT_DATABASES?: string;
 }
 
-export { assertEnv, envProblems, envSchema, REQUIRED_SECRETS } from "./env-check.ts";
+export { assertEnv, envProblems, envSchema, REQUIRED_SECRETS, tenantDatabasesSchema } from "./env-check.ts";
 
 /** Whether plain-http loopback origins (local simulators) may be used: never in production. */
 export function allowsInsecureOrigins(env: Env): boolean {
@@ -45,5 +47,7 @@ export type AppEnv = {
     requestId: string;
     db: Db;
     tenant: TenantPrincipal;
+    /** Non-production, on request only: D1 rows read and written by this request (src/middleware/tenant-db.ts). */
+    d1Meter: D1Meter | undefined;
   };
 };

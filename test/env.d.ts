@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** Second local D1 of the workers project (vitest.config.ts). */
+      DB_SHARD_2: D1Database;
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index.ts");

@@ -4,12 +4,13 @@
  * Autotask has no contract webhooks), nightly a full sync; both also recover
  * lost messages (services/psa/maintenance.ts).
  */
-import { createDb } from "../db/client.ts";
+import { allDatabases } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { runPsaMaintenance } from "../services/psa/maintenance.ts";
 
 const NIGHTLY = "0 3 * * *";
 
 export async function runPsaCron(cron: string, now: Date, env: Env): Promise<void> {
-  await runPsaMaintenance(env, createDb(env.DB), cron === NIGHTLY ? "full" : "incremental", now);
+  // Each database holds its own tenants' integrations (db/tenant-db.ts).
+  for (const { db } of allDatabases(env)) await runPsaMaintenance(env, db, cron === NIGHTLY ? "full" : "incremental", now);
 }

@@ -4,14 +4,16 @@
  * boundary, a new month) are marked dirty, and one `recon.recompute` message
  * per tenant with dirty scopes does the work in the queue consumer.
  */
-import { createDb } from "../db/client.ts";
+import { allDatabases } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { enqueueRecompute } from "../services/recon/settle.ts";
 
 export async function runReconCron(cron: string, now: Date, env: Env, quarterHour: string): Promise<void> {
   if (cron !== quarterHour) return;
-  const d1 = createDb(env.DB).$client as D1Database;
-  await d1.prepare("UPDATE recon_scopes SET dirty_seq = dirty_seq + 1 WHERE recheck_at <= ?1 AND dirty_seq = computed_seq").bind(now.toISOString()).run();
-  const tenants = await d1.prepare("SELECT DISTINCT tenant_id AS tenantId FROM recon_scopes WHERE dirty_seq > computed_seq").all<{ tenantId: string }>();
-  for (const { tenantId } of tenants.results) await enqueueRecompute(env, tenantId, now);
+  for (const { db } of allDatabases(env)) {
+    const d1 = db.$client as D1Database;
+    await d1.prepare("UPDATE recon_scopes SET dirty_seq = dirty_seq + 1 WHERE recheck_at <= ?1 AND dirty_seq = computed_seq").bind(now.toISOString()).run();
+    const tenants = await d1.prepare("SELECT DISTINCT tenant_id AS tenantId FROM recon_scopes WHERE dirty_seq > computed_seq").all<{ tenantId: string }>();
+    for (const { tenantId } of tenants.results) await enqueueRecompute(env, tenantId, now);
+  }
 }

@@ -5,7 +5,7 @@
  * message to the dead-letter queue, whose consumer records it in D1 so it is
  * never silently lost.
  */
-import { createDb } from "../db/client.ts";
+import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { handleIngestJob } from "./ingest.ts";
 import type { JobMessage } from "./messages.ts";
@@ -25,11 +25,15 @@ async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   return { ok: false, retryable: false, error: `unknown job kind ${message.kind}` };
 }
 
+/** A dead letter is kept with its tenant's data; a message without a tenant goes to the home database. */
+function deadLetterDb(env: Env, message: JobMessage) {
+  return tenantDb(env, typeof message.tenantId === "string" ? message.tenantId : "");
+}
+
 export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
   if (batch.queue === DLQ_NAME) {
-    const db = createDb(env.DB);
     for (const message of batch.messages) {
-      await recordDeadLetter(db, message.body, message.attempts);
+      await recordDeadLetter(deadLetterDb(env, message.body), message.body, message.attempts);
       message.ack();
     }
     return;
@@ -43,14 +47,14 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Pr
     }
     if (outcome.ok) {
       // What the job changed marked reconciliation scopes dirty: bring them up to date.
-      if (!message.body.kind.startsWith("recon.")) await settleQuietly(env, createDb(env.DB), message.body.tenantId, new Date());
+      if (!message.body.kind.startsWith("recon.")) await settleQuietly(env, tenantDb(env, message.body.tenantId), message.body.tenantId, new Date());
       message.ack();
     } else if (outcome.retryable) {
       console.warn("job retry", message.body.kind, message.body.id, outcome.error);
       message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
     } else {
       console.error("job failed permanently", message.body.kind, message.body.id, outcome.error);
-      await recordDeadLetter(createDb(env.DB), message.body, message.attempts, outcome.error);
+      await recordDeadLetter(deadLetterDb(env, message.body), message.body, message.attempts, outcome.error);
       message.ack();
     }
   }

@@ -5,7 +5,7 @@
  * Both are idempotent under redelivery: a run is claimed once; auto-matching
  * never replaces a mapping.
  */
-import { createDb } from "../db/client.ts";
+import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { autoMapAccounts } from "../services/ingest/auto-map.ts";
 import { executePullRun, PULL_JOB, type PullJob } from "../services/ingest/pulls.ts";
@@ -21,7 +21,7 @@ export async function handleIngestJob(message: JobMessage, env: Env): Promise<Jo
     return executePullRun(message as PullJob, env);
   }
   if (message.kind === AUTOMAP_JOB) {
-    await autoMapAccounts(createDb(env.DB), message.tenantId, new Date());
+    await autoMapAccounts(tenantDb(env, message.tenantId), message.tenantId, new Date());
     return { ok: true };
   }
   return { ok: false, retryable: false, error: `unknown ingest job ${message.kind}` };

@@ -8,7 +8,7 @@
  * reason). Every handler is idempotent: Queues deliver at least once.
  */
 import { z } from "zod";
-import { createDb } from "../db/client.ts";
+import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { PsaHttpError } from "../services/psa/http.ts";
 import { enqueueJob, type PsaJob } from "../services/psa/jobs.ts";
@@ -27,7 +27,7 @@ const jobSchema = z.discriminatedUnion("kind", [
 ]);
 
 async function run(job: PsaJob, env: Env): Promise<void> {
-  const db = createDb(env.DB);
+  const db = tenantDb(env, job.tenantId);
   const now = new Date();
   switch (job.kind) {
     case "psa.sync":

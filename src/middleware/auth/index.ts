@@ -2,10 +2,13 @@
  * Authentication middleware. Operator calls (tenant provisioning) carry the
  * OPERATOR_TOKEN secret. Tenant calls carry a bearer token whose prefix says
  * what it is — `tu_` tenant API key, `ti_` vendor integration key, `tp_` pod
- * session — so one lookup resolves it. Every failure is a 401 in the standard
- * error shape that does not say which part was wrong.
+ * session — so one lookup (per configured database, db/tenant-db.ts) resolves
+ * it. Every failure is a 401 in the standard error shape that does not say
+ * which part was wrong.
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
+import type { Db } from "../../db/client.ts";
+import { findInDatabases } from "../../db/tenant-db.ts";
 import type { AppEnv, TenantPrincipal } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { secretsEqual } from "../../services/secrets.ts";
@@ -14,7 +17,7 @@ import { resolveIntegrationKey } from "./resolve-integration-key.ts";
 import { resolvePodSession } from "./resolve-pod-session.ts";
 
 export type Via = TenantPrincipal["via"];
-type Resolver = (c: Context<AppEnv>, token: string) => Promise<TenantPrincipal | null>;
+type Resolver = (db: Db, token: string) => Promise<TenantPrincipal | null>;
 
 const RESOLVERS: Record<string, { via: Via; resolve: Resolver }> = {
   tu: { via: "api-key", resolve: resolveApiKey },
@@ -48,9 +51,11 @@ export function requireTenant(allow: readonly Via[] = ["api-key", "pod-session"]
     const token = readBearer(c.req.header("authorization"));
     if (!token) throw new AppError("unauthorized", "Missing API key: send Authorization: Bearer <tenant API key>");
     const resolver = RESOLVERS[token.split("_", 1)[0] ?? ""];
-    const principal = resolver && allow.includes(resolver.via) ? await resolver.resolve(c, token) : null;
-    if (!principal) throw new AppError("unauthorized", "Invalid API key");
-    c.set("tenant", principal);
+    // Found in the tenant's own database (db/tenant-db.ts), which serves the rest of the request.
+    const hit = resolver && allow.includes(resolver.via) ? await findInDatabases(c.env, (db) => resolver.resolve(db, token), c.get("d1Meter")) : null;
+    if (!hit) throw new AppError("unauthorized", "Invalid API key");
+    c.set("tenant", hit.found);
+    c.set("db", hit.db);
     await next();
   };
 }

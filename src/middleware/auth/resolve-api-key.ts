@@ -1,10 +1,10 @@
 /** Tenant API keys (`tu_…`): looked up by SHA-256, never stored in clear. */
-import type { Context } from "hono";
+import type { Db } from "../../db/client.ts";
 import { findActiveKeyByHash } from "../../db/repos/api-keys.ts";
-import type { AppEnv, TenantPrincipal } from "../../env.ts";
+import type { TenantPrincipal } from "../../env.ts";
 import { sha256Hex } from "../../services/secrets.ts";
 
-export async function resolveApiKey(c: Context<AppEnv>, token: string): Promise<TenantPrincipal | null> {
-  const key = await findActiveKeyByHash(c.get("db"), await sha256Hex(token));
+export async function resolveApiKey(db: Db, token: string): Promise<TenantPrincipal | null> {
+  const key = await findActiveKeyByHash(db, await sha256Hex(token));
   return key ? { tenantId: key.tenantId, via: "api-key", actor: `api-key:${key.keyPrefix}` } : null;
 }

@@ -14,10 +14,11 @@ import { findConnectedIntegration } from "../../db/repos/psa-integrations.ts";
 import { DEMO_TENANT_ID } from "../../db/seed/demo-tenant.ts";
 import { allowsInsecureOrigins, type AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
+import { useTenantDb } from "../../middleware/tenant-db.ts";
 
 async function redirectToDemoHost(c: Context<AppEnv>): Promise<Response> {
   if (!allowsInsecureOrigins(c.env)) throw new AppError("not_found", `No route for ${c.req.method} ${c.req.path}`);
-  const integration = await findConnectedIntegration(c.get("db"), DEMO_TENANT_ID, "connectwise");
+  const integration = await findConnectedIntegration(useTenantDb(c, DEMO_TENANT_ID), DEMO_TENANT_ID, "connectwise");
   const site = integration ? new URL(integration.siteOrigin) : null;
   if (!site || site.protocol !== "http:" || !isLoopbackHost(site.hostname)) {
     throw new AppError("service_unavailable", "The demo is not bootstrapped: start it with `npm run dev`, which connects the demo tenant to the ConnectWise simulator");

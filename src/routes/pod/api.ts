@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { requireOperator, requireTenant } from "../../middleware/auth/index.ts";
+import { useTenantDb } from "../../middleware/tenant-db.ts";
 import { resolvePodContext, type ContextQuery } from "../../services/pod/context.ts";
 import { getLineNotes, saveLineNote } from "../../services/pod/notes.ts";
 import { createTenantUser } from "../../services/pod/users.ts";
@@ -66,5 +67,5 @@ export const podApiRoutes = new Hono<AppEnv>()
   })
   .post("/api/admin/tenants/:tenantId/users", requireOperator(), async (c) => {
     const body = await readJson(c, newUserSchema);
-    return c.json(await createTenantUser(c.get("db"), c.req.param("tenantId"), body, "operator", new Date()), 201);
+    return c.json(await createTenantUser(useTenantDb(c, c.req.param("tenantId")), c.req.param("tenantId"), body, "operator", new Date()), 201);
   });

@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { allowsInsecureOrigins, type AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
+import { useDbOfPsaIntegration, useTenantDb } from "../../middleware/tenant-db.ts";
 import { renderConnectWisePod, renderStandalonePod } from "../../services/pod/pages.ts";
 import { readQuery } from "../parse.ts";
 
@@ -41,7 +42,7 @@ export const podPageRoutes = new Hono<AppEnv>()
     const integrationId = pathParam(c.req.param("integrationId"), "integrationId");
     const query = readQuery(c, connectWiseQuerySchema);
     const policy = { allowInsecureLoopback: allowsInsecureOrigins(c.env) };
-    return renderConnectWisePod(c.get("db"), c.env.ASSETS, c.req.url, policy, {
+    return renderConnectWisePod(await useDbOfPsaIntegration(c, integrationId, "connectwise"), c.env.ASSETS, c.req.url, policy, {
       integrationId,
       cwId: query.id ?? null,
       screen: query.screen ?? null,
@@ -53,7 +54,7 @@ export const podPageRoutes = new Hono<AppEnv>()
   .get("/pod/standalone/:tenantId", async (c) => {
     const tenantId = pathParam(c.req.param("tenantId"), "tenantId");
     const query = readQuery(c, standaloneQuerySchema);
-    return renderStandalonePod(c.get("db"), c.env.ASSETS, c.req.url, {
+    return renderStandalonePod(useTenantDb(c, tenantId), c.env.ASSETS, c.req.url, {
       tenantId,
       contractId: query.contractId ?? null,
       companyId: query.companyId ?? null,

@@ -12,6 +12,7 @@ import { memberAuthSchema } from "../../core/pod/member-auth.ts";
 import { allowsInsecureOrigins, type AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { readBearer, requireTenant } from "../../middleware/auth/index.ts";
+import { useDbOfPsaIntegration, useTenantDb } from "../../middleware/tenant-db.ts";
 import { revokeSession, REFRESH_TTL_MS } from "../../services/pod/sessions.ts";
 import { refreshUserSession, signInMember, signInUser } from "../../services/pod/sign-in.ts";
 import { readJson } from "../parse.ts";
@@ -53,13 +54,13 @@ export const podSessionRoutes = new Hono<AppEnv>()
   .post("/api/pod/sessions/connectwise", async (c) => {
     const body = await readJson(c, memberSessionSchema);
     const policy = { allowInsecureLoopback: allowsInsecureOrigins(c.env) };
-    const session = await signInMember(c.get("db"), policy, body.integrationId, body.auth, new Date());
+    const session = await signInMember(await useDbOfPsaIntegration(c, body.integrationId, "connectwise"), policy, body.integrationId, body.auth, new Date());
     return c.json(session, 201, { "Cache-Control": "no-store" });
   })
   .post("/api/pod/sessions/login", async (c) => {
     requireSameOrigin(c);
     const body = await readJson(c, loginSchema);
-    const { session, refresh } = await signInUser(c.get("db"), body.tenantId, body.email, body.password, new Date());
+    const { session, refresh } = await signInUser(useTenantDb(c, body.tenantId), body.tenantId, body.email, body.password, new Date());
     setRefreshCookie(c, refresh.token);
     return c.json(session, 201, { "Cache-Control": "no-store" });
   })
@@ -68,7 +69,7 @@ export const podSessionRoutes = new Hono<AppEnv>()
     const body = await readJson(c, refreshSchema);
     const token = getCookie(c, REFRESH_COOKIE);
     if (!token) throw new AppError("unauthorized", "No valid session; sign in again");
-    const session = await refreshUserSession(c.get("db"), body.tenantId, token, new Date());
+    const session = await refreshUserSession(useTenantDb(c, body.tenantId), body.tenantId, token, new Date());
     return c.json(session, 201, { "Cache-Control": "no-store" });
   })
   .delete("/api/pod/sessions/current", requireTenant(["pod-session"]), async (c) => {

@@ -10,7 +10,7 @@
 import { futurePeriodError, periodOfInstant } from "../../core/usage/date-cell.ts";
 import type { CountDraft } from "../../core/usage/count-draft.ts";
 import type { Db } from "../../db/client.ts";
-import { createDb } from "../../db/client.ts";
+import { tenantDb } from "../../db/tenant-db.ts";
 import { findIntegration, findPullSecret, saveAccessToken } from "../../db/repos/ingest-integrations.ts";
 import { applyStatements, createdAccountIds, logStatements, runBatch } from "../../db/repos/ingest-ledger.ts";
 import { claimRun, findRun, finishRunStatement, insertRunStatement, listRuns, type PullRunRow } from "../../db/repos/ingest-pulls.ts";
@@ -66,7 +66,7 @@ export async function queueRun(db: Db, env: Env, r: QueueRun): Promise<void> {
 }
 
 export async function executePullRun(job: PullJob, env: Env, now = new Date()): Promise<JobOutcome> {
-  const db = createDb(env.DB);
+  const db = tenantDb(env, job.tenantId);
   const at = now.toISOString();
   const run = await claimRun(db, job.tenantId, job.runId, at, new Date(now.getTime() - STALE_RUN_MS).toISOString());
   if (!run) return { ok: true }; // already running elsewhere or finished: a redelivery

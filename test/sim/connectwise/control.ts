@@ -8,7 +8,7 @@
  */
 import { Hono } from "hono";
 import { type CallbackContext, keyUrl, notifyAgreement, send } from "./callbacks.ts";
-import { type CwDataset, seedBench, seedDemo } from "./datasets.ts";
+import { type CwDataset, seedBench, seedDemo, seedScale } from "./datasets.ts";
 import type { Fault, SimControl } from "./faults.ts";
 
 export function createControl(ctx: CallbackContext & { demoData?: (now: Date) => CwDataset }, control: SimControl) {
@@ -23,6 +23,10 @@ export function createControl(ctx: CallbackContext & { demoData?: (now: Date) =>
     .post("/seed/bench", async (c) => {
       const body = (await c.req.json().catch(() => ({}))) as { companies?: number; agreementsPerCompany?: number; linesPerAgreement?: number };
       return c.json(seedBench(state, body.companies ?? 200, body.agreementsPerCompany ?? 5, body.linesPerAgreement ?? 6));
+    })
+    .post("/seed/scale", async (c) => {
+      const body = (await c.req.json().catch(() => ({}))) as { companies?: number; agreements?: number; linesPerCompany?: number };
+      return c.json(seedScale(state, body.companies ?? 1000, body.agreements ?? 1250, body.linesPerCompany ?? 20));
     })
     // The demo host page's agreement picker (scripts/demo-host.ts).
     .get("/agreements", (c) =>

@@ -1,8 +1,10 @@
 /**
  * Datasets for the ConnectWise simulator: a dataset handed in by the caller
  * (the demo tenant's PSA side comes from src/db/seed/demo-psa.ts, which the
- * simulator itself never imports) and a synthetic tenant for the sync
- * benchmark (companies × agreements × lines).
+ * simulator itself never imports), a synthetic tenant for the sync
+ * benchmark (companies × agreements × lines) and one for the
+ * reconciliation-at-scale benchmark (every line a distinct product of its
+ * company, so each line meets exactly one vendor count).
  */
 import type { CwSimState } from "./state.ts";
 
@@ -44,4 +46,36 @@ export function seedBench(state: CwSimState, companies: number, agreementsPerCom
     }
   }
   return { companies, agreements: companies * agreementsPerCompany, additions: companies * agreementsPerCompany * linesPerAgreement };
+}
+
+/** Product identifier of line `l` (0-based) of every company in seedScale. */
+export function scaleProduct(l: number): string {
+  return `SCALE-${String(l + 1).padStart(2, "0")}`;
+}
+
+/** PSA quantity of company `c`'s line `l` in seedScale (the bench derives vendor counts from it). */
+export function scaleQuantity(c: number, l: number): number {
+  return 1 + ((c * 7 + l * 3) % 40);
+}
+
+/**
+ * `companies` customers with `agreements` agreements spread evenly over them
+ * (1,000 and 1,250: every fourth customer has two) and `linesPerCompany`
+ * lines per customer, each a distinct product, dealt round-robin over the
+ * customer's agreements.
+ */
+export function seedScale(state: CwSimState, companies: number, agreements: number, linesPerCompany: number) {
+  let agreementId = 20_000;
+  let additionId = 700_000;
+  for (let c = 1; c <= companies; c++) {
+    state.addCompany({ id: c, identifier: `CUST${c}`, name: `Customer ${String(c).padStart(4, "0")}` });
+    const count = Math.floor((c * agreements) / companies) - Math.floor(((c - 1) * agreements) / companies);
+    const ids = Array.from({ length: count }, (_, a) => state.addAgreement({ id: agreementId++, companyId: c, name: `Customer ${c} — Agreement ${a + 1}` }).id);
+    for (let l = 0; l < linesPerCompany; l++) {
+      const [, description, price, cost] = PRODUCTS[l % PRODUCTS.length] ?? PRODUCTS[0];
+      const agreement = ids[l % ids.length] as number;
+      state.addAddition({ id: additionId++, agreementId: agreement, identifier: scaleProduct(l), description: `${description} (${scaleProduct(l)})`, quantity: scaleQuantity(c, l), unitPrice: price, unitCost: cost });
+    }
+  }
+  return { companies, agreements, additions: companies * linesPerCompany };
 }

@@ -7,6 +7,7 @@
  * before any database lookup, so a flood costs no D1 reads.
  */
 import type { MiddlewareHandler } from "hono";
+import { findInDatabases } from "../../../db/tenant-db.ts";
 import { findActiveKeyByHash } from "../../../db/repos/ingest-integrations.ts";
 import type { AppEnv } from "../../../env.ts";
 import { AppError } from "../../../errors.ts";
@@ -34,10 +35,13 @@ export function requireGradientToken(): MiddlewareHandler<AppEnv> {
     const tokenHash = await sha256Hex(header.trim());
     await checkRateLimit(c.env, tokenHash);
     const keys = decodeToken(header);
-    const key = keys ? await findActiveKeyByHash(c.get("db"), "gradient", await sha256Hex(keys.partnerKey)) : null;
+    const partnerKeyHash = keys ? await sha256Hex(keys.partnerKey) : null;
+    const hit = partnerKeyHash ? await findInDatabases(c.env, (db) => findActiveKeyByHash(db, "gradient", partnerKeyHash), c.get("d1Meter")) : null;
+    const key = hit?.found ?? null;
     if (!keys || !key?.vendorKeyHash || !(await secretsEqual(await sha256Hex(keys.vendorKey), key.vendorKeyHash))) {
       throw new AppError("unauthorized", UNAUTHORIZED);
     }
+    if (hit) c.set("db", hit.db);
     c.set("tenant", { tenantId: key.tenantId, via: "integration-key", actor: `vendor-api:${key.keyPrefix}`, integrationId: key.integrationId });
     await next();
   };
