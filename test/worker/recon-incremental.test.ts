@@ -21,6 +21,7 @@ import { readRowPage } from "../../src/db/repos/recon-rows.ts";
 import { loadTenantSnapshot } from "../../src/db/repos/snapshot.ts";
 import type { TenantPrincipal } from "../../src/env.ts";
 import { mapAccount, mapService, unmapAccount, unmapService } from "../../src/services/ingest/mapping.ts";
+import { setIntegrationCalendar } from "../../src/services/ingest/calendar.ts";
 import { pushCounts } from "../../src/services/ingest/push.ts";
 import { createDecision } from "../../src/services/psa/decisions.ts";
 import { recomputeTenant } from "../../src/services/recon/recompute.ts";
@@ -52,6 +53,7 @@ type Event =
   | { kind: "rule"; service: number; product: number; minimum: string | null; step: string | null }
   | { kind: "dismiss"; agreement: number; product: number }
   | { kind: "undo-dismiss" }
+  | { kind: "calendar"; covers: "current" | "previous"; day: number }
   | { kind: "stale"; hours: number }
   | { kind: "clock"; hours: number };
 
@@ -119,6 +121,7 @@ const event: fc.Arbitrary<Event> = fc.oneof(
     product: fc.integer({ min: 0, max: PRODUCTS.length - 1 }),
   }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("undo-dismiss" as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("calendar" as const), covers: fc.constantFrom("current" as const, "previous" as const), day: fc.constantFrom(5, 20) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("stale" as const), hours: fc.constantFrom(24, 72, 168) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("clock" as const), hours: fc.constantFrom(1, 1, 5, 30, 24 * 9, 24 * 20) }) },
 );
@@ -226,6 +229,12 @@ class World {
         await createDecision(env, db, this.who, { agreementId: last.agreementId, action: "revert", revertsDecisionId: last.id }, null, this.now);
         return;
       }
+      case "calendar": {
+        const integration = await this.one("SELECT id FROM vendor_integrations WHERE tenant_id = ?1 LIMIT 1", this.tenantId);
+        if (!integration) return;
+        await setIntegrationCalendar(db, this.who, integration, { covers: e.covers, completeAfterDay: e.day, services: "all" }, this.now);
+        return;
+      }
       case "stale":
         await env.DB.prepare("UPDATE tenants SET stale_after_hours = ?1 WHERE id = ?2").bind(e.hours, this.tenantId).run();
         return;
@@ -275,7 +284,7 @@ class World {
     await runGroupedBatches(this.db, [agreementSnapshotStatements(this.db, stamp, agreement, [...byId.values()])]);
   }
 
-  private async one(sql: string, ...params: unknown[]): Promise<string | null> {
+  async one(sql: string, ...params: unknown[]): Promise<string | null> {
     const row = await env.DB.prepare(sql).bind(...params).first<{ id: string }>();
     return row?.id ?? null;
   }

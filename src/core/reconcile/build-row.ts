@@ -5,6 +5,7 @@
 import Big from "big.js";
 import { formatDecimal } from "../shared/decimal.ts";
 import type { RowDraft, UnmappedDraft } from "./allocate.ts";
+import { describeWaiting, findWaitingSources, type SourceCalendar } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
 import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, exactPrice, resolvePrice, toMinor } from "./money.ts";
@@ -14,7 +15,7 @@ import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, t
 import { describeRow, describeWarnings } from "./reasons.ts";
 import { decideStatus, findStaleSources, findSuspectSources } from "./status.ts";
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
-import type { AgreementInput, BillingCycle, LineInput, ReconRow, RowLine } from "./types.ts";
+import type { AgreementInput, BillingCycle, LineInput, ReconRow, RowLine, ServiceCategory } from "./types.ts";
 
 export interface RowContext {
   index: TenantIndex;
@@ -23,6 +24,9 @@ export interface RowContext {
   staleAfterHours: number;
   /** Suspect serviceId → number of accounts reporting it. */
   suspect: ReadonlyMap<string, number>;
+  /** Arrears calendars by integration, and service categories (calendars may apply to consumption only). */
+  calendars: ReadonlyMap<string, SourceCalendar>;
+  categories: ReadonlyMap<string, ServiceCategory>;
 }
 
 export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
@@ -36,8 +40,9 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);
+  const waitingSources = findWaitingSources(draft.sources, ctx.calendars, ctx.categories, ctx.now);
   const flatRate = draft.agreement?.flatRate ?? false;
-  const status = decideStatus({ flatRate, hasLines: draft.group !== null, variance, suspectSources, staleSources });
+  const status = decideStatus({ flatRate, hasLines: draft.group !== null, variance, suspectSources, staleSources, waitingSources });
   const margin = computeMargin(price);
   const row: ReconRow = {
     key: draft.key,
@@ -73,7 +78,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     reasons: [],
   };
   row.dismissed = findDismissal(row, draft.agreement, ctx.index.dismissals, ctx.index.today);
-  row.reasons = describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate);
+  row.reasons = [...waitingSources.map(describeWaiting), ...describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate)];
   if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, draft.agreement, ctx.now);
   return row;
 }

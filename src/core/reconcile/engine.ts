@@ -60,8 +60,10 @@
  *   the same way; marginPct = (price − cost) ÷ price to one decimal, null for
  *   a zero price. asOf = oldest observedAt of the sources.
  * - Status, first that applies: flat-rate, no-usage, suspect (a consumption
- *   service whose ≥ 2 reporting accounts all show exactly 1), stale (a source
- *   older than staleAfterHours), missing-line (no counted line and usage > 0;
+ *   service whose ≥ 2 reporting accounts all show exactly 1), waiting (an
+ *   arrears source — calendar.ts — whose newest count is older than the month
+ *   it should have delivered by now), stale (a source older than
+ *   staleAfterHours), missing-line (no counted line and usage > 0;
  *   usage 0 with no line is a match), then match/increase/decrease.
  * - Proposal for increase, decrease and missing-line (see proposal.ts): target
  *   line from → from + variance, effective the billing date, prorated when
@@ -124,6 +126,8 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
     nowMs: input.now.getTime(),
     staleAfterHours: input.staleAfterHours,
     suspect: input.aggregates?.suspect ?? findSuspectServices(input, latest),
+    calendars: input.calendars ?? new Map(),
+    categories: new Map(input.services.map((s) => [s.id, s.category])),
   };
   const drafts = draftRows(index, latest);
   const mapped = drafts.rows.map((draft) => buildRow(draft, ctx));

@@ -19,6 +19,7 @@ const STATUS_REASONS: Partial<Record<ReconStatus, string>> = {
   "no-usage": "No vendor usage is mapped to this product, so there is nothing to compare.",
   suspect: "No change is proposed while the usage looks suspect.",
   stale: "No change is proposed until fresh usage arrives.",
+  waiting: "No change is proposed until the month the next invoice needs has arrived.",
 };
 
 export function describeRow(row: ReconRow, draft: RowDraft, warnings: Warnings, ctx: RowContext, estimate: CatalogEntry | undefined): string[] {

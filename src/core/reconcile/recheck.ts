@@ -11,6 +11,7 @@
  *   until their cancelled date (UTC calendar dates).
  */
 import { addDays, firstOfNextMonth, toIsoDate } from "../shared/dates.ts";
+import type { SourceCalendar } from "./calendar.ts";
 import type { AgreementInput, LineInput, ReconRow } from "./types.ts";
 
 const HOUR_MS = 3_600_000;
@@ -22,6 +23,8 @@ export interface RecheckInput {
   agreements: readonly AgreementInput[];
   lines: readonly LineInput[];
   rows: readonly ReconRow[];
+  /** Arrears calendars of the scope's sources: a covered month becomes complete after their day. */
+  calendars?: Iterable<SourceCalendar>;
 }
 
 export function findRecheckAt(input: RecheckInput): string {
@@ -41,6 +44,10 @@ export function findRecheckAt(input: RecheckInput): string {
     if (a.endDate !== null && a.endDate.slice(0, 10) >= today) consider(startOf(addDays(a.endDate.slice(0, 10), 1)));
   }
   for (const l of input.lines) if (l.cancelledDate !== null && l.cancelledDate.slice(0, 10) > today) consider(startOf(l.cancelledDate));
+  for (const c of input.calendars ?? []) {
+    // "Waiting" turns "overdue" the day after the covered month is due.
+    if (c.covers === "previous") consider(Date.UTC(input.now.getUTCFullYear(), input.now.getUTCMonth(), c.completeAfterDay + 1));
+  }
   return new Date(next).toISOString();
 }
 

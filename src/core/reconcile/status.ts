@@ -1,6 +1,6 @@
 /**
  * Row status and the human-readable reasons behind it. Precedence (first that
- * applies): flat-rate, no-usage, suspect, stale, missing-line, then
+ * applies): flat-rate, no-usage, suspect, waiting, stale, missing-line, then
  * match / increase / decrease by the sign of the variance.
  * missing-line needs usage above 0: a 0 count with no line is a match.
  */
@@ -16,12 +16,15 @@ export interface StatusFacts {
   variance: Quantity | null;
   suspectSources: readonly LatestCount[];
   staleSources: readonly LatestCount[];
+  /** Arrears sources still missing the period the next invoice needs (calendar.ts). */
+  waitingSources?: readonly unknown[];
 }
 
 export function decideStatus(facts: StatusFacts): ReconStatus {
   if (facts.flatRate) return "flat-rate";
   if (facts.variance === null) return "no-usage";
   if (facts.suspectSources.length > 0) return "suspect";
+  if ((facts.waitingSources?.length ?? 0) > 0) return "waiting";
   if (facts.staleSources.length > 0) return "stale";
   const sign = signOfQuantity(facts.variance);
   // A vendor count of 0 with no line is nothing to add: that is a match, not found revenue.

@@ -7,6 +7,7 @@
  * money is integer minor units (cents) with an ISO-4217 currency code.
  * Dates are UTC calendar dates `YYYY-MM-DD`; instants are ISO-8601 strings.
  */
+import type { SourceCalendar } from "./calendar.ts";
 import type { CountRule } from "./count-rules.ts";
 
 /** An exact decimal number as a canonical string, e.g. "12", "0.5", "-3.25". */
@@ -33,6 +34,7 @@ export const RECON_STATUSES = [
   "stale",
   "suspect",
   "flat-rate",
+  "waiting",
 ] as const;
 export type ReconStatus = (typeof RECON_STATUSES)[number];
 
@@ -183,6 +185,8 @@ export interface ReconcileInput {
   accountMappings: readonly AccountMappingInput[];
   serviceMappings: readonly ServiceMappingInput[];
   counts: readonly UsageCountInput[];
+  /** Arrears calendars by vendor integration id (absent: every source reports the current month). */
+  calendars?: ReadonlyMap<string, SourceCalendar>;
   /** Dismissals of rows (absent = none). */
   dismissals?: readonly DismissalInput[];
   /** Tenant-wide facts for a slice of the tenant (see ReconAggregates); derived from the input when absent. */

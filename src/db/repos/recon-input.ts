@@ -6,14 +6,14 @@
  * estimated prices). An `account:<id>` scope is an unmapped account's usage.
  * Cost grows with the company, never with the tenant or its history.
  */
-import { and, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { exactPrice } from "../../core/reconcile/money.ts";
 import { chooseEstimate, type PricePoint } from "../../core/reconcile/tenant-index.ts";
 import { formatDecimal } from "../../core/shared/decimal.ts";
 import type { BillingCycle, CatalogEntry, ReconcileInput } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
-import { activeDismissal, DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toDismissalInput, toLineInput, toServiceInput, toServiceMappingInput } from "./snapshot.ts";
+import { activeDismissal, DEFAULT_STALE_AFTER_HOURS, toAgreementInput, toCountInput, toDismissalInput, toCalendars, toLineInput, toServiceInput, toServiceMappingInput } from "./snapshot.ts";
 
 /** The engine input of a scope (without `now`) and the dirty counter it was read at. */
 export interface ScopeInput {
@@ -50,7 +50,11 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
     .select({ id: t.latestCounts.serviceId })
     .from(t.latestCounts)
     .where(and(eq(t.latestCounts.tenantId, tenantId), inArray(t.latestCounts.accountId, accountIds)));
-  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats, dismissals, states] = await db.batch([
+  const integrationIds = db
+    .select({ id: t.vendorAccounts.integrationId })
+    .from(t.vendorAccounts)
+    .where(and(eq(t.vendorAccounts.tenantId, tenantId), inArray(t.vendorAccounts.id, accountIds)));
+  const [seq, tenant, companies, agreements, lines, mappings, accounts, counts, services, serviceMappings, stats, dismissals, states, integrations] = await db.batch([
     scopeSeq(db, tenantId, companyId),
     staleAfter(db, tenantId),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(and(eq(t.psaCompanies.tenantId, tenantId), eq(t.psaCompanies.id, companyId))),
@@ -68,6 +72,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
       .select({ id: t.psaAgreementState.agreementId })
       .from(t.psaAgreementState)
       .where(and(eq(t.psaAgreementState.tenantId, tenantId), inArray(t.psaAgreementState.agreementId, agreementIds), eq(t.psaAgreementState.allowsEffectiveDate, true))),
+    integrationsOf(db, tenantId, sql`(${integrationIds})`),
   ]);
   const prorating = new Set(states.map((s) => s.id));
   const serviceInputs = services.map(toServiceInput);
@@ -84,6 +89,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
       serviceMappings: serviceMappings.map(toServiceMappingInput),
       counts: counts.map(toCountInput),
       dismissals: dismissals.map(toDismissalInput),
+      calendars: toCalendars(integrations),
       // Estimated prices are loaded by the recompute for the rows that turn out to need one.
       aggregates: { suspect: suspectOf(stats, serviceInputs), catalog: new Map() },
     },
@@ -97,19 +103,22 @@ async function loadAccountScope(db: Db, tenantId: string, accountId: string): Pr
     .where(and(eq(t.latestCounts.tenantId, tenantId), eq(t.latestCounts.accountId, accountId)));
   // Only an account without a mapping has rows of its own (once mapped, its company's scope holds them).
   const unmapped = sql`NOT EXISTS (SELECT 1 FROM account_mappings WHERE tenant_id = ${tenantId} AND account_id = ${accountId})`;
-  const [seq, tenant, accounts, counts, services, stats] = await db.batch([
+  const integrationIds = db.select({ id: t.vendorAccounts.integrationId }).from(t.vendorAccounts).where(and(eq(t.vendorAccounts.tenantId, tenantId), eq(t.vendorAccounts.id, accountId)));
+  const [seq, tenant, accounts, counts, services, stats, integrations] = await db.batch([
     scopeSeq(db, tenantId, accountScope(accountId)),
     staleAfter(db, tenantId),
     db.select().from(t.vendorAccounts).where(and(eq(t.vendorAccounts.tenantId, tenantId), eq(t.vendorAccounts.id, accountId), unmapped)),
     db.select().from(t.latestCounts).where(and(eq(t.latestCounts.tenantId, tenantId), eq(t.latestCounts.accountId, accountId), unmapped)),
     db.select().from(t.vendorServices).where(and(eq(t.vendorServices.tenantId, tenantId), inArray(t.vendorServices.id, serviceIds))),
     db.select().from(t.serviceStats).where(and(eq(t.serviceStats.tenantId, tenantId), inArray(t.serviceStats.serviceId, serviceIds))),
+    integrationsOf(db, tenantId, sql`(${integrationIds})`),
   ]);
   const serviceInputs = services.map(toServiceInput);
   return {
     seq: seq[0]?.seq ?? 0,
     input: {
       staleAfterHours: tenant[0]?.staleAfterHours ?? DEFAULT_STALE_AFTER_HOURS,
+      calendars: toCalendars(integrations),
       companies: [],
       agreements: [],
       lines: [],
@@ -121,6 +130,14 @@ async function loadAccountScope(db: Db, tenantId: string, accountId: string): Pr
       aggregates: { suspect: suspectOf(stats, serviceInputs), catalog: new Map() },
     },
   };
+}
+
+/** The vendor integrations behind the accounts `ids` selects (their arrears calendars). */
+function integrationsOf(db: Db, tenantId: string, ids: SQL) {
+  return db
+    .select({ id: t.vendorIntegrations.id, kind: t.vendorIntegrations.kind, calendar: t.vendorIntegrations.calendar })
+    .from(t.vendorIntegrations)
+    .where(and(eq(t.vendorIntegrations.tenantId, tenantId), sql`${t.vendorIntegrations.id} IN ${ids}`));
 }
 
 /** The engine's suspect rule over the kept aggregate: a consumption service whose ≥ 2 reporting accounts all show exactly 1. */

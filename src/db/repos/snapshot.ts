@@ -18,6 +18,7 @@ import type {
   VendorAccountInput,
   VendorServiceInput,
 } from "../../core/reconcile/types.ts";
+import { calendarOf, type SourceCalendar } from "../../core/reconcile/calendar.ts";
 import type { CountRule } from "../../core/reconcile/count-rules.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
@@ -34,6 +35,7 @@ export interface TenantSnapshot {
   serviceMappings: ServiceMappingInput[];
   counts: UsageCountInput[];
   dismissals: DismissalInput[];
+  calendars: Map<string, SourceCalendar>;
 }
 
 /** The schema default of tenants.stale_after_hours (7 days). */
@@ -45,7 +47,7 @@ export const DEFAULT_STALE_AFTER_HOURS = 168;
  * with a fresh reconciliation of the same data.
  */
 export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<TenantSnapshot> {
-  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts, dismissals, states] = await db.batch([
+  const [tenant, companies, agreements, lines, accounts, services, accountMappings, serviceMappings, counts, dismissals, states, integrations] = await db.batch([
     db.select({ staleAfterHours: t.tenants.staleAfterHours }).from(t.tenants).where(eq(t.tenants.id, tenantId)),
     db.select({ id: t.psaCompanies.id, name: t.psaCompanies.name }).from(t.psaCompanies).where(eq(t.psaCompanies.tenantId, tenantId)),
     db.select().from(t.agreements).where(eq(t.agreements.tenantId, tenantId)),
@@ -57,6 +59,7 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     db.select().from(t.usageCounts).where(eq(t.usageCounts.tenantId, tenantId)),
     db.select().from(t.decisions).where(and(eq(t.decisions.tenantId, tenantId), activeDismissal())),
     db.select({ id: t.psaAgreementState.agreementId }).from(t.psaAgreementState).where(and(eq(t.psaAgreementState.tenantId, tenantId), eq(t.psaAgreementState.allowsEffectiveDate, true))),
+    db.select({ id: t.vendorIntegrations.id, kind: t.vendorIntegrations.kind, calendar: t.vendorIntegrations.calendar }).from(t.vendorIntegrations).where(eq(t.vendorIntegrations.tenantId, tenantId)),
   ]);
   const prorating = new Set(states.map((s) => s.id));
   return {
@@ -70,7 +73,18 @@ export async function loadTenantSnapshot(db: Db, tenantId: string): Promise<Tena
     serviceMappings: serviceMappings.map(toServiceMappingInput),
     counts: counts.map(toCountInput),
     dismissals: dismissals.map(toDismissalInput),
+    calendars: toCalendars(integrations),
   };
+}
+
+/** Integrations' arrears calendars (only those that are not the current month). */
+export function toCalendars(integrations: ReadonlyArray<{ id: string; kind: string; calendar: string | null }>): Map<string, SourceCalendar> {
+  const calendars = new Map<string, SourceCalendar>();
+  for (const i of integrations) {
+    const calendar = calendarOf(i.kind, i.calendar ? (JSON.parse(i.calendar) as SourceCalendar) : null);
+    if (calendar) calendars.set(i.id, calendar);
+  }
+  return calendars;
 }
 
 /** A stored rule was validated when saved (services/ingest/mapping.ts); null = the count as it is. */

@@ -122,6 +122,8 @@ export const vendorIntegrations = sqliteTable(
     status: text("status").notNull().default("pending"),
     /** Kind-specific settings as JSON (never secrets in clear). */
     config: text("config"),
+    /** Arrears calendar as JSON (core/reconcile/calendar.ts); null = the kind's default (migration 0013). */
+    calendar: text("calendar"),
     createdAt: createdAt(),
     disconnectedAt: text("disconnected_at"),
   },

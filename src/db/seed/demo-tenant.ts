@@ -81,6 +81,8 @@ interface IntegrationSpec {
   kind: string;
   name: string;
   services: Array<[string, string, "seat" | "consumption", Product | null]>;
+  /** An arrears calendar (core/reconcile/calendar.ts); absent = the kind's default. */
+  calendar?: { covers: "previous"; completeAfterDay: number; services: "all" | "consumption" };
 }
 
 /** Vendor integrations, their services (external id, name, category, mapped product or null). */
@@ -113,6 +115,14 @@ const INTEGRATIONS: IntegrationSpec[] = [
     ],
   },
   {
+    // SonicWall reports licences monthly, in arrears (reference §6.2): last month's, complete after the 5th.
+    id: "sonicwall",
+    kind: "vendor-api",
+    name: "SonicWall (monthly licence report, in arrears)",
+    services: [["firewalls", "Managed firewalls", "seat", P.fw]],
+    calendar: { covers: "previous", completeAfterDay: 5, services: "all" },
+  },
+  {
     id: "datto",
     kind: "vendor-api",
     name: "Datto (vendor API)",
@@ -142,13 +152,14 @@ const ACCOUNTS: Array<[string, string, string, string | null]> = [
   ["s1", "site-880245", "Brightline Logistics", "bright"],
   ["s1", "site-880266", "Delta Veterinary", "delta"],
   ["s1", "site-880290", "Harbor Pediatrics", "harbor"],
+  ["sonicwall", "tenant-7731", "Juniper Realty", "juniper"],
   ["datto", "org-41192", "Acme Dental Group", "acme"],
   ["datto", "org-41207", "Cedar Law Group", "cedar"],
   ["datto", "org-41255", "Foxglove Architects", "fox"],
 ];
 
-/** Counts: [integration, account external id, service external id, quantity, age in hours]. */
-const COUNTS: Array<[string, string, string, string, number]> = [
+/** Counts: [integration, account external id, service external id, quantity, age in hours, months back (period)]. */
+const COUNTS: Array<[string, string, string, string, number, number?]> = [
   ["pax8", "acmedental.onmicrosoft.com", "cfb4e0d2-bp", "25", 6], // match
   ["pax8", "acmedental.onmicrosoft.com", "2f8e6c41-teams", "5", 6], // unmapped-service
   ["pax8", "brightline.onmicrosoft.com", "cfb4e0d2-bp", "44", 6], // increase +4
@@ -172,6 +183,7 @@ const COUNTS: Array<[string, string, string, string, number]> = [
   ["datto", "org-41192", "saas-m365", "27", 10], // increase +2
   ["datto", "org-41207", "siris", "2", 10], // match
   ["datto", "org-41255", "siris", "1", 24 * 12], // stale: 12 days old
+  ["sonicwall", "tenant-7731", "firewalls", "2", 24 * 20, 2], // waiting: last month's report hasn't come
 ];
 
 function isoDate(d: Date): string {
@@ -236,7 +248,15 @@ function agreementRows(now: Date): { agreements: SeedRow[]; lines: SeedRow[] } {
 }
 
 function vendorRows(now: Date) {
-  const integrations: SeedRow[] = INTEGRATIONS.map((g) => ({ id: `demo_int_${g.id}`, tenant_id: T, kind: g.kind, name: g.name, status: "active", config: null }));
+  const integrations: SeedRow[] = INTEGRATIONS.map((g) => ({
+    id: `demo_int_${g.id}`,
+    tenant_id: T,
+    kind: g.kind,
+    name: g.name,
+    status: "active",
+    config: null,
+    calendar: g.calendar ? JSON.stringify(g.calendar) : null,
+  }));
   const services: SeedRow[] = [];
   const serviceMappings: SeedRow[] = [];
   for (const g of INTEGRATIONS) {
@@ -253,13 +273,13 @@ function vendorRows(now: Date) {
     accounts.push({ id, tenant_id: T, integration_id: `demo_int_${integration}`, external_id: externalId, name, description: null });
     if (company) accountMappings.push({ id: `demo_am_${id}`, tenant_id: T, account_id: id, company_id: `demo_co_${company}`, agreement_id: null, method: "manual", confidence: null, created_by: "seed" });
   }
-  const period = now.toISOString().slice(0, 7);
-  const counts: SeedRow[] = COUNTS.map(([integration, account, service, quantity, ageHours]) => ({
+  const periodBack = (months: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1)).toISOString().slice(0, 7);
+  const counts: SeedRow[] = COUNTS.map(([integration, account, service, quantity, ageHours, monthsBack = 0]) => ({
     id: `demo_uc_${accountId(integration, account)}_${service}`,
     tenant_id: T,
     account_id: accountId(integration, account),
     service_id: `demo_svc_${integration}_${service}`,
-    period,
+    period: periodBack(monthsBack),
     quantity,
     cost_minor: null,
     cost_currency: null,

@@ -3,15 +3,23 @@
  * pull integrations "sync now" and the run history.
  */
 import { Hono } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { listIntegrations } from "../../db/repos/ingest-integrations.ts";
 import { requireTenant } from "../../middleware/auth/index.ts";
+import { setIntegrationCalendar } from "../../services/ingest/calendar.ts";
 import { parsePullConfig } from "../../services/ingest/integration-config.ts";
 import { createIntegrationSchema, updateIntegrationSchema } from "../../services/ingest/integration-input.ts";
 import { createIntegration, disconnectIntegration, updateIntegration } from "../../services/ingest/integrations.ts";
 import { getPullRun, listPullRuns, requestPullRun } from "../../services/ingest/pulls.ts";
 import { readJson } from "../parse.ts";
+
+const calendarSchema = z.strictObject({
+  covers: z.enum(["current", "previous"], { error: "must be current or previous" }),
+  completeAfterDay: z.number().int("must be a whole day").min(1, "must be from 1 to 28").max(28, "must be from 1 to 28"),
+  services: z.enum(["all", "consumption"], { error: "must be all or consumption" }).default("all"),
+});
 
 export const integrationRoutes = new Hono<AppEnv>()
   .post("/api/v1/integrations", requireTenant(), async (c) => {
@@ -29,6 +37,11 @@ export const integrationRoutes = new Hono<AppEnv>()
   .patch("/api/v1/integrations/:integrationId", requireTenant(), async (c) => {
     const body = await readJson(c, updateIntegrationSchema);
     return c.json(await updateIntegration(c.get("db"), c.get("tenant"), c.req.param("integrationId"), body, new Date()));
+  })
+  // Which period the integration's counts cover and from which day it is complete (issue 12).
+  .put("/api/v1/integrations/:integrationId/calendar", requireTenant(), async (c) => {
+    const body = await readJson(c, calendarSchema);
+    return c.json(await setIntegrationCalendar(c.get("db"), c.get("tenant"), c.req.param("integrationId"), body, new Date()));
   })
   .delete("/api/v1/integrations/:integrationId", requireTenant(), async (c) => {
     await disconnectIntegration(c.get("db"), c.get("tenant"), c.req.param("integrationId"), new Date());

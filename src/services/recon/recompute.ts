@@ -28,7 +28,7 @@ export async function recomputeScope(db: Db, tenantId: string, scope: string, no
       scope,
       seq,
       computedAt: now.toISOString(),
-      recheckAt: findRecheckAt({ now, staleAfterHours: input.staleAfterHours, agreements: input.agreements, lines: input.lines, rows }),
+      recheckAt: findRecheckAt({ now, staleAfterHours: input.staleAfterHours, agreements: input.agreements, lines: input.lines, rows, calendars: input.calendars?.values() ?? [] }),
       writer: newId("rcw"),
       rows: rows.map(toStoredRow),
     });
