@@ -22,10 +22,21 @@
 -- conflict policy of the statement that fires a trigger (the sync's and the
 -- ledger's upserts) overrides the one written in the trigger.
 
+-- Measures (issue 12): a source may report several measures of one service
+-- (total/purchased, assigned, consumed, active devices); each is its own count.
+ALTER TABLE usage_counts ADD COLUMN measure TEXT NOT NULL DEFAULT 'total';
+--> statement-breakpoint
+DROP INDEX usage_counts_period_uq;
+--> statement-breakpoint
+CREATE UNIQUE INDEX usage_counts_period_uq ON usage_counts (tenant_id, account_id, service_id, period, measure);
+--> statement-breakpoint
+ALTER TABLE ingest_count_log ADD COLUMN measure TEXT NOT NULL DEFAULT 'total';
+--> statement-breakpoint
 CREATE TABLE latest_counts (
   tenant_id TEXT NOT NULL REFERENCES tenants(id),
   account_id TEXT NOT NULL REFERENCES vendor_accounts(id),
   service_id TEXT NOT NULL REFERENCES vendor_services(id),
+  measure TEXT NOT NULL DEFAULT 'total',
   period TEXT NOT NULL,
   quantity TEXT NOT NULL,
   cost_minor INTEGER,
@@ -33,7 +44,7 @@ CREATE TABLE latest_counts (
   observed_at TEXT NOT NULL,
   source_kind TEXT NOT NULL,
   source_ref TEXT NOT NULL,
-  PRIMARY KEY (tenant_id, account_id, service_id)
+  PRIMARY KEY (tenant_id, account_id, service_id, measure)
 );
 --> statement-breakpoint
 CREATE INDEX latest_counts_service_idx ON latest_counts (tenant_id, service_id);
@@ -101,13 +112,14 @@ CREATE INDEX account_mappings_company_idx ON account_mappings (tenant_id, compan
 CREATE INDEX agreement_lines_catalog_idx ON agreement_lines (tenant_id, product_key, id);
 --> statement-breakpoint
 -- Backfill from what is already stored: the newest period per account and service.
-INSERT INTO latest_counts (tenant_id, account_id, service_id, period, quantity, cost_minor, cost_currency, observed_at, source_kind, source_ref)
-SELECT u.tenant_id, u.account_id, u.service_id, u.period, u.quantity, u.cost_minor, u.cost_currency, u.observed_at, u.source_kind, u.source_ref
+INSERT INTO latest_counts (tenant_id, account_id, service_id, measure, period, quantity, cost_minor, cost_currency, observed_at, source_kind, source_ref)
+SELECT u.tenant_id, u.account_id, u.service_id, u.measure, u.period, u.quantity, u.cost_minor, u.cost_currency, u.observed_at, u.source_kind, u.source_ref
 FROM usage_counts AS u
-WHERE u.period = (SELECT max(v.period) FROM usage_counts AS v WHERE v.tenant_id = u.tenant_id AND v.account_id = u.account_id AND v.service_id = u.service_id);
+WHERE u.period = (SELECT max(v.period) FROM usage_counts AS v
+                  WHERE v.tenant_id = u.tenant_id AND v.account_id = u.account_id AND v.service_id = u.service_id AND v.measure = u.measure);
 --> statement-breakpoint
 INSERT INTO service_stats (tenant_id, service_id, reporting, ones)
-SELECT tenant_id, service_id, count(*), sum(quantity = '1') FROM latest_counts GROUP BY tenant_id, service_id;
+SELECT tenant_id, service_id, count(*), sum(quantity = '1') FROM latest_counts WHERE measure = 'total' GROUP BY tenant_id, service_id;
 --> statement-breakpoint
 INSERT INTO recon_scopes (tenant_id, scope, dirty_seq)
 SELECT DISTINCT tenant_id, company_id, 1 FROM agreements
@@ -119,12 +131,12 @@ FROM latest_counts AS lc LEFT JOIN account_mappings AS m ON m.tenant_id = lc.ten
 -- the greatest period; a re-delivered count of that period replaces it.
 CREATE TRIGGER usage_counts_latest_ins AFTER INSERT ON usage_counts
 BEGIN
-  INSERT INTO latest_counts (tenant_id, account_id, service_id, period, quantity, cost_minor, cost_currency, observed_at, source_kind, source_ref)
-  SELECT NEW.tenant_id, NEW.account_id, NEW.service_id, NEW.period, NEW.quantity, NEW.cost_minor, NEW.cost_currency, NEW.observed_at, NEW.source_kind, NEW.source_ref
-  WHERE NOT EXISTS (SELECT 1 FROM latest_counts WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id AND service_id = NEW.service_id);
+  INSERT INTO latest_counts (tenant_id, account_id, service_id, measure, period, quantity, cost_minor, cost_currency, observed_at, source_kind, source_ref)
+  SELECT NEW.tenant_id, NEW.account_id, NEW.service_id, NEW.measure, NEW.period, NEW.quantity, NEW.cost_minor, NEW.cost_currency, NEW.observed_at, NEW.source_kind, NEW.source_ref
+  WHERE NOT EXISTS (SELECT 1 FROM latest_counts WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id AND service_id = NEW.service_id AND measure = NEW.measure);
   UPDATE latest_counts SET period = NEW.period, quantity = NEW.quantity, cost_minor = NEW.cost_minor, cost_currency = NEW.cost_currency,
     observed_at = NEW.observed_at, source_kind = NEW.source_kind, source_ref = NEW.source_ref
-  WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id AND service_id = NEW.service_id AND period <= NEW.period
+  WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id AND service_id = NEW.service_id AND measure = NEW.measure AND period <= NEW.period
     AND (period, quantity, observed_at, source_ref, cost_minor IS NEW.cost_minor, cost_currency IS NEW.cost_currency)
         IS NOT (NEW.period, NEW.quantity, NEW.observed_at, NEW.source_ref, 1, 1);
 END;
@@ -133,7 +145,7 @@ CREATE TRIGGER usage_counts_latest_upd AFTER UPDATE ON usage_counts
 BEGIN
   UPDATE latest_counts SET period = NEW.period, quantity = NEW.quantity, cost_minor = NEW.cost_minor, cost_currency = NEW.cost_currency,
     observed_at = NEW.observed_at, source_kind = NEW.source_kind, source_ref = NEW.source_ref
-  WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id AND service_id = NEW.service_id AND period <= NEW.period
+  WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id AND service_id = NEW.service_id AND measure = NEW.measure AND period <= NEW.period
     AND (period, quantity, observed_at, source_ref, cost_minor IS NEW.cost_minor, cost_currency IS NEW.cost_currency)
         IS NOT (NEW.period, NEW.quantity, NEW.observed_at, NEW.source_ref, 1, 1);
 END;
@@ -141,10 +153,11 @@ END;
 -- ── service_stats and dirty scopes follow latest_counts ─────────────────────
 CREATE TRIGGER latest_counts_ins AFTER INSERT ON latest_counts
 BEGIN
+  -- The suspect rule reads the vendor's own count of the service: measure total.
   INSERT INTO service_stats (tenant_id, service_id) SELECT NEW.tenant_id, NEW.service_id
-  WHERE NOT EXISTS (SELECT 1 FROM service_stats WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id);
+  WHERE NEW.measure = 'total' AND NOT EXISTS (SELECT 1 FROM service_stats WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id);
   UPDATE service_stats SET reporting = reporting + 1, ones = ones + (NEW.quantity = '1')
-  WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id;
+  WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id AND NEW.measure = 'total';
   INSERT INTO recon_scopes (tenant_id, scope)
   SELECT NEW.tenant_id, s.scope FROM (SELECT coalesce((SELECT company_id FROM account_mappings WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id),
     'account:' || NEW.account_id) AS scope) AS s
@@ -157,7 +170,7 @@ END;
 CREATE TRIGGER latest_counts_upd AFTER UPDATE ON latest_counts
 BEGIN
   UPDATE service_stats SET ones = ones + (NEW.quantity = '1') - (OLD.quantity = '1')
-  WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id AND (NEW.quantity = '1') != (OLD.quantity = '1');
+  WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id AND NEW.measure = 'total' AND (NEW.quantity = '1') != (OLD.quantity = '1');
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
   WHERE tenant_id = NEW.tenant_id
     AND scope = coalesce((SELECT company_id FROM account_mappings WHERE tenant_id = NEW.tenant_id AND account_id = NEW.account_id), 'account:' || NEW.account_id);
@@ -173,7 +186,7 @@ BEGIN
   WHERE tenant_id = NEW.tenant_id AND scope IN (
     SELECT coalesce(m.company_id, 'account:' || lc.account_id) FROM latest_counts AS lc
     LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id
-    WHERE lc.tenant_id = NEW.tenant_id AND lc.service_id = NEW.service_id);
+    WHERE lc.tenant_id = NEW.tenant_id AND lc.service_id = NEW.service_id AND lc.measure = 'total');
 END;
 --> statement-breakpoint
 -- ── mappings ────────────────────────────────────────────────────────────────

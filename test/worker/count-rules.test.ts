@@ -104,3 +104,37 @@ describe("an integration's arrears calendar", () => {
     expect(((await res.json()) as ErrorJson).error.message.startsWith(field)).toBe(true);
   });
 });
+
+describe("count basis: several measures of one service", () => {
+  it("stores total and assigned apart; a rule with basis assigned bills the assigned seats", async () => {
+    const counts = (measure: string | undefined, quantity: string) => ({
+      account: { id: "tenant-assigned", name: "Brightline Logistics" },
+      service: { id: "bp-measured", name: "Business Premium (CIPP)", category: "seat" },
+      quantity,
+      ...(measure ? { measure } : {}),
+    });
+    const body = { counts: [counts(undefined, "44"), counts("assigned", "41")] };
+    const push = await call("/api/v1/usage", withKey(key, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+    expect(push.status).toBe(201);
+    const stored = await env.DB.prepare("SELECT measure, quantity FROM usage_counts WHERE service_id = (SELECT id FROM vendor_services WHERE external_id = 'bp-measured') ORDER BY measure").all<{ measure: string; quantity: string }>();
+    expect(stored.results).toEqual([{ measure: "assigned", quantity: "41" }, { measure: "total", quantity: "44" }]);
+    const account = await env.DB.prepare("SELECT id FROM vendor_accounts WHERE external_id = 'tenant-assigned'").first<{ id: string }>();
+    const service = await env.DB.prepare("SELECT id FROM vendor_services WHERE external_id = 'bp-measured'").first<{ id: string }>();
+    // Map this account to Lakeside (no Business Premium line there), and the service with basis "assigned".
+    const post = (path: string, b: unknown) => call(path, withKey(key, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(b) }));
+    expect((await post("/api/v1/mappings/accounts", { accountId: account?.id, companyId: "demo_co_lake" })).status).toBe(200);
+    expect((await post("/api/v1/mappings/services", { serviceId: service?.id, productKey: "M365-BP", rule: { basis: "assigned", minimum: "42" } })).status).toBe(201);
+    const lake = (await (await call("/api/v1/agreements/demo_agr_lake/reconciliation", withKey(key))).json()) as ReconciliationPage;
+    const row = lake.rows.find((r) => r.productKey === "M365-BP") as ReconRow;
+    // 41 assigned → min 42 → 42 (the total of 44 is not what this mapping bills).
+    expect(row).toMatchObject({ status: "missing-line", vendorQuantity: "42" });
+    expect(row.sources[0]).toMatchObject({ rawQuantity: "41", rule: "41 assigned → min 42 → 42" });
+  });
+
+  it("refuses an unknown measure naming the field", async () => {
+    const body = { counts: [{ account: { id: "a", name: "A" }, service: { id: "s", name: "S", category: "seat" }, quantity: "1", measure: "licensed" }] };
+    const res = await call("/api/v1/usage", withKey(key, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorJson).error.message).toMatch(/^body\.counts\[0\]\.measure/);
+  });
+});

@@ -22,6 +22,7 @@ export const STATUS_META: Record<ReconStatus, StatusMeta> = {
   "missing-line": { label: "Missing line", tone: "up", group: 0, hint: "Usage with no line on the agreement." },
   stale: { label: "Stale data", tone: "warn", group: 1, hint: "The vendor count is older than the stale limit." },
   suspect: { label: "Suspect", tone: "warn", group: 1, hint: "The vendor count looks wrong; check the vendor side." },
+  waiting: { label: "Waiting", tone: "warn", group: 1, hint: "An arrears source hasn't delivered the month the next invoice needs yet." },
   "unmapped-service": { label: "Unmapped service", tone: "warn", group: 1, hint: "Usage of a vendor service mapped to no PSA product." },
   "unmapped-account": { label: "Unmapped account", tone: "warn", group: 1, hint: "Usage of a vendor account mapped to no company." },
   match: { label: "Match", tone: "ok", group: 2, hint: "PSA and vendor agree." },

@@ -11,7 +11,7 @@
  * - else the company's only counting agreement, else the company itself
  *   (row `co:{company}:{product}`: the agreement to add the line to is open).
  */
-import { applyCountRule, type CountRule, isDefaultRule } from "./count-rules.ts";
+import { applyCountRule, type CountRule, isDefaultRule, splitCount } from "./count-rules.ts";
 import type { LatestCount } from "./latest-counts.ts";
 import { compareIds } from "./order.ts";
 import { addQuantities, compareQuantities, parseQuantity, subtractQuantities, signOfQuantity, type Quantity } from "./quantity.ts";
@@ -76,8 +76,10 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
       if (!mapping) unmapped.push({ key: `acct:${accountId}:${serviceId}`, status: "unmapped-account", companyId: null, source });
       else unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
     } else {
-      // Each mapping reads the measure its rule's basis names and bills what its rule makes of it.
-      for (const product of products) if (product.rule.basis === measure) allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule));
+      // Each mapping reads the measure its rule's basis names, takes its share and bills what its rule makes of it.
+      const reading = products.filter((p) => p.rule.basis === measure);
+      const shares = reading.some((p) => p.rule.split) ? splitCount(source.source.quantity, reading.map((p) => ({ productKey: p.productKey, split: p.rule.split }))) : null;
+      for (const product of reading) allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule, shares?.get(product.productKey)));
     }
   }
   for (const pool of book.pools.values()) settlePool(book, index, pool);
@@ -97,9 +99,9 @@ function preferredMeasures(latest: readonly LatestCount[]): Map<string, string> 
 }
 
 /** The source as the rule bills it; the raw count and the steps stay visible on the row. */
-function applyRule(source: LatestCount, rule: CountRule): LatestCount {
+function applyRule(source: LatestCount, rule: CountRule, share: string | undefined): LatestCount {
   if (isDefaultRule(rule)) return source;
-  const result = applyCountRule(source.source.quantity, rule);
+  const result = applyCountRule(source.source.quantity, rule, share);
   return {
     ...source,
     quantity: parseQuantity(result.billed),

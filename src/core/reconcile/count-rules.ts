@@ -15,6 +15,15 @@
  * - minimum / maximum: contract floors and caps.
  * A result below 0 is 0 (a count is never negative). Defaults (total, ×1, +0,
  * no rounding, no bounds) are the identity: today's behaviour.
+ *
+ * Split (`split`, optional): when one service feeds several products, each
+ * mapping may take a share of the basis count before its own steps — fixed
+ * shares first (in product order), then the `remainder` mapping takes what is
+ * left (never below 0; fixed shares are cut, last first, when the count is
+ * smaller), or `weight` shares take whole units proportionally (largest
+ * remainders get the leftover units; ties → product order). So 20 licences
+ * over three PSA services billed 10 + 5 + 5 reconcile line by line with
+ * fixed 10, fixed 5 and the remainder.
  * Pure: no I/O.
  */
 import Big from "big.js";
@@ -27,7 +36,11 @@ export type Measure = (typeof MEASURES)[number];
 export const ROUND_MODES = ["none", "up", "down", "nearest"] as const;
 export type RoundMode = (typeof ROUND_MODES)[number];
 
+export type SplitShare = { mode: "fixed"; quantity: DecimalString } | { mode: "remainder" } | { mode: "weight"; weight: DecimalString };
+
 export interface CountRule {
+  /** This mapping's share of the basis count when the service feeds several products; absent = all of it. */
+  split?: SplitShare;
   basis: Measure;
   multiplier: DecimalString;
   offset: DecimalString;
@@ -46,6 +59,7 @@ export interface CountRuleInput {
   round?: { mode?: string; step?: string | number };
   minimum?: string | number | null;
   maximum?: string | number | null;
+  split?: { mode?: string; quantity?: string | number; weight?: string | number };
 }
 
 /** Validates and completes a rule; the error names the field (`rule.round.step: …`). */
@@ -66,7 +80,64 @@ export function parseCountRule(input: CountRuleInput | undefined, path = "rule")
   const maximum = optionalDecimal(input.maximum, `${path}.maximum`);
   if (!maximum.ok) return maximum;
   if (minimum.value !== null && maximum.value !== null && new Big(maximum.value).lt(minimum.value)) return err(`${path}.maximum: must not be below the minimum (${minimum.value})`);
-  return ok({ basis: basis as Measure, multiplier: multiplier.value, offset: offset.value, round: { mode: mode as RoundMode, step: step.value }, minimum: minimum.value, maximum: maximum.value });
+  const split = parseSplit(input.split, `${path}.split`);
+  if (!split.ok) return split;
+  const rule: CountRule = { basis: basis as Measure, multiplier: multiplier.value, offset: offset.value, round: { mode: mode as RoundMode, step: step.value }, minimum: minimum.value, maximum: maximum.value };
+  return ok(split.value ? { split: split.value, ...rule } : rule);
+}
+
+function parseSplit(input: CountRuleInput["split"], path: string): Result<SplitShare | null, string> {
+  if (input === undefined) return ok(null);
+  if (input.mode === "remainder") return ok({ mode: "remainder" });
+  if (input.mode === "fixed") {
+    const quantity = decimalField(input.quantity, "", `${path}.quantity`, (v) => v.gte(0), "must not be negative");
+    return quantity.ok && quantity.value !== "" ? ok({ mode: "fixed", quantity: quantity.value }) : err(quantity.ok ? `${path}.quantity: required for a fixed share` : quantity.error);
+  }
+  if (input.mode === "weight") {
+    const weight = decimalField(input.weight, "", `${path}.weight`, (v) => v.gt(0), "must be greater than 0");
+    return weight.ok && weight.value !== "" ? ok({ mode: "weight", weight: weight.value }) : err(weight.ok ? `${path}.weight: required for a weighted share` : weight.error);
+  }
+  return err(`${path}.mode: must be one of fixed, remainder, weight`);
+}
+
+/**
+ * Divides a basis count among the mappings of one service (see the header):
+ * fixed shares first, then the remainder; or whole units by weight. Mappings
+ * without a split all receive the whole count. Keys are product keys.
+ */
+export function splitCount(raw: DecimalString, shares: ReadonlyArray<{ productKey: string; split: SplitShare | undefined }>): Map<string, DecimalString> {
+  const out = new Map<string, DecimalString>();
+  const ordered = [...shares].sort((a, b) => (a.productKey < b.productKey ? -1 : a.productKey > b.productKey ? 1 : 0));
+  for (const s of ordered) if (!s.split) out.set(s.productKey, raw);
+  const weighted = ordered.filter((s) => s.split?.mode === "weight");
+  if (weighted.length > 0) splitByWeight(new Big(raw), weighted, out);
+  let left = new Big(raw);
+  const fixed = ordered.filter((s) => s.split?.mode === "fixed");
+  const given = fixed.map((s) => {
+    const want = new Big((s.split as { quantity: string }).quantity);
+    const take = left.gte(want) ? want : left;
+    left = left.minus(take);
+    return take;
+  });
+  fixed.forEach((s, i) => out.set(s.productKey, formatDecimal(given[i] as Big)));
+  for (const s of ordered) if (s.split?.mode === "remainder") out.set(s.productKey, formatDecimal(left));
+  return out;
+}
+
+/** Whole units by weight, largest remainders first (Hamilton), ties → product order. */
+function splitByWeight(total: Big, weighted: ReadonlyArray<{ productKey: string; split: SplitShare | undefined }>, out: Map<string, DecimalString>): void {
+  const weights = weighted.map((s) => new Big((s.split as { weight: string }).weight));
+  const sum = weights.reduce((a, w) => a.plus(w), new Big(0));
+  const exact = weights.map((w) => total.times(w).div(sum));
+  const floors = exact.map((e) => e.round(0, Big.roundDown));
+  let leftover = total.round(0, Big.roundDown).minus(floors.reduce((a, f) => a.plus(f), new Big(0))).toNumber();
+  const order = exact.map((e, i) => ({ i, frac: e.minus(floors[i] as Big) })).sort((a, b) => b.frac.cmp(a.frac) || a.i - b.i);
+  for (const { i } of order) {
+    if (leftover <= 0) break;
+    floors[i] = (floors[i] as Big).plus(1);
+    leftover -= 1;
+  }
+  weighted.forEach((s, i) => out.set(s.productKey, formatDecimal(floors[i] as Big)));
 }
 
 function decimalField(value: string | number | undefined, fallback: string, path: string, valid: (v: Big) => boolean, rule: string): Result<DecimalString, string> {
@@ -82,7 +153,7 @@ function optionalDecimal(value: string | number | null | undefined, path: string
 }
 
 export function isDefaultRule(rule: CountRule): boolean {
-  return JSON.stringify(rule) === JSON.stringify(DEFAULT_RULE);
+  return rule.split === undefined && JSON.stringify(rule) === JSON.stringify(DEFAULT_RULE);
 }
 
 export interface RuleResult {
@@ -91,10 +162,14 @@ export interface RuleResult {
   explanation: string;
 }
 
-/** Applies the rule to a raw count of its basis measure. */
-export function applyCountRule(raw: DecimalString, rule: CountRule): RuleResult {
+/** Applies the rule to a raw count of its basis measure (`share`: this mapping's part of it, from splitCount). */
+export function applyCountRule(raw: DecimalString, rule: CountRule, share?: DecimalString): RuleResult {
   const steps: string[] = [`${raw} ${rule.basis}`];
   let value = new Big(raw);
+  if (rule.split && share !== undefined) {
+    value = new Big(share);
+    steps.push(rule.split.mode === "fixed" ? `fixed share ${share}` : rule.split.mode === "remainder" ? `remainder ${share}` : `weighted share ${share}`);
+  }
   if (rule.multiplier !== "1") {
     value = value.times(rule.multiplier);
     steps.push(`× ${rule.multiplier} = ${formatDecimal(value)}`);

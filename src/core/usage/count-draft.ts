@@ -28,9 +28,11 @@ export interface CountDraft {
   lineCount: number | null;
   /** observedAt was older than the late window on arrival (push-counts LATE_AFTER_DAYS): kept, applied, marked. */
   late?: boolean;
+  /** Which measure of the service (core/reconcile/count-rules.ts MEASURES); absent = total. */
+  measure?: string;
 }
 
 /** Key of a count: a second count with the same key replaces the first only when it is not older. */
-export function countKey(draft: Pick<CountDraft, "accountExternalId" | "serviceExternalId" | "period">): string {
-  return `${draft.accountExternalId}\u0000${draft.serviceExternalId}\u0000${draft.period}`;
+export function countKey(draft: Pick<CountDraft, "accountExternalId" | "serviceExternalId" | "period" | "measure">): string {
+  return `${draft.accountExternalId}\u0000${draft.serviceExternalId}\u0000${draft.period}\u0000${draft.measure ?? "total"}`;
 }

@@ -24,6 +24,7 @@ export interface PushItem {
   cost?: { amount: string; currency: string } | undefined;
   period?: string | undefined;
   observedAt?: string | undefined;
+  measure?: string | undefined;
 }
 
 /** How far ahead of the server clock an observedAt may be (clock skew), in ms. */
@@ -107,6 +108,7 @@ function toDraft(item: PushItem, sourceRef: string, now: Date, path: string, err
     observedAt: observedAt.value,
     sourceRef,
     lineCount: null,
+    ...(item.measure !== undefined && item.measure !== "total" ? { measure: item.measure } : {}),
     late: isLate(observedAt.value, now),
   };
 }

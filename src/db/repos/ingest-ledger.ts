@@ -2,7 +2,7 @@
  * The count ledger and how counts go live. Every ingestion path appends its
  * drafts to `ingest_count_log` under a source id, then applies them with
  * INSERT … SELECT from the log: vendor accounts and services are created or
- * renamed, and usage_counts is upserted on its UNIQUE (tenant, account,
+ * renamed, and usage_counts is upserted on its UNIQUE (tenant, account, measure,
  * service, period) key with `WHERE excluded.observed_at >= observed_at` — a
  * count older than the stored one never overwrites it; an equally old one (a
  * correction sent with the same timestamp) does. Statements are returned
@@ -69,7 +69,7 @@ const CHUNK_BYTES = 512 * 1024;
 function toJsonRow(d: CountDraft): string {
   return JSON.stringify({
     r: d.sourceRef, a: d.accountExternalId, an: d.accountName, ad: d.accountDescription, s: d.serviceExternalId, sn: d.serviceName,
-    sc: d.serviceCategory, su: d.serviceUnit, p: d.period, q: d.quantity, c: d.costMinor, cc: d.costCurrency, o: d.observedAt, l: d.lineCount,
+    sc: d.serviceCategory, su: d.serviceUnit, p: d.period, ms: d.measure ?? "total", q: d.quantity, c: d.costMinor, cc: d.costCurrency, o: d.observedAt, l: d.lineCount,
     lt: d.late ? 1 : 0,
   });
 }
@@ -107,10 +107,11 @@ export function logChunkStatement(db: Db, s: LedgerSource, json: string, skipUnc
   return db.run(sql`
     INSERT INTO ingest_count_log (tenant_id, integration_id, source_kind, source_id, source_ref, account_external_id, account_name,
       account_description, service_external_id, service_name, service_category, service_unit, period, quantity, cost_minor, cost_currency,
-      observed_at, line_count, received_at, late)
+      observed_at, line_count, received_at, late, measure)
     SELECT ${s.tenantId}, ${s.integrationId}, ${s.sourceKind}, ${s.sourceId}, j.value ->> '$.r', j.value ->> '$.a', j.value ->> '$.an',
       j.value ->> '$.ad', j.value ->> '$.s', j.value ->> '$.sn', j.value ->> '$.sc', j.value ->> '$.su', j.value ->> '$.p', j.value ->> '$.q',
-      j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}, coalesce(j.value ->> '$.lt', 0)
+      j.value ->> '$.c', j.value ->> '$.cc', j.value ->> '$.o', j.value ->> '$.l', ${s.receivedAt}, coalesce(j.value ->> '$.lt', 0),
+      coalesce(j.value ->> '$.ms', 'total')
     FROM json_each(${json}) AS j
     ${skipUnchanged ? sql`WHERE NOT EXISTS (${sameStoredCount(s)})` : sql``}`);
 }
@@ -171,16 +172,16 @@ export function applyStatements(db: Db, a: ApplyScope) {
 
 function upsertCountsStatement(db: Db, a: ApplyScope) {
   return db.run(sql`
-    INSERT INTO usage_counts (id, tenant_id, account_id, service_id, period, quantity, cost_minor, cost_currency, observed_at,
+    INSERT INTO usage_counts (id, tenant_id, account_id, service_id, period, measure, quantity, cost_minor, cost_currency, observed_at,
       source_kind, source_ref, created_at)
-    SELECT 'uc_' || lower(hex(randomblob(10))), l.tenant_id, va.id, vs.id, l.period, l.quantity, l.cost_minor, l.cost_currency,
+    SELECT 'uc_' || lower(hex(randomblob(10))), l.tenant_id, va.id, vs.id, l.period, l.measure, l.quantity, l.cost_minor, l.cost_currency,
       l.observed_at, l.source_kind, l.source_ref, ${a.now}
     FROM ingest_count_log AS l
     JOIN vendor_accounts AS va ON va.tenant_id = l.tenant_id AND va.integration_id = l.integration_id AND va.external_id = l.account_external_id
     JOIN vendor_services AS vs ON vs.tenant_id = l.tenant_id AND vs.integration_id = l.integration_id AND vs.external_id = l.service_external_id
     WHERE l.tenant_id = ${a.tenantId} AND l.source_id = ${a.sourceId}
     ORDER BY l.seq
-    ON CONFLICT (tenant_id, account_id, service_id, period) DO UPDATE SET
+    ON CONFLICT (tenant_id, account_id, service_id, period, measure) DO UPDATE SET
       quantity = excluded.quantity, cost_minor = excluded.cost_minor, cost_currency = excluded.cost_currency,
       observed_at = excluded.observed_at, source_kind = excluded.source_kind, source_ref = excluded.source_ref,
       created_at = excluded.created_at
@@ -198,5 +199,6 @@ export function appliedCountSql(tenantId: string, sourceId: string) {
     JOIN vendor_accounts AS va ON va.tenant_id = l.tenant_id AND va.integration_id = l.integration_id AND va.external_id = l.account_external_id
     JOIN vendor_services AS vs ON vs.tenant_id = l.tenant_id AND vs.integration_id = l.integration_id AND vs.external_id = l.service_external_id
     JOIN usage_counts AS u ON u.tenant_id = l.tenant_id AND u.account_id = va.id AND u.service_id = vs.id AND u.period = l.period
+      AND u.measure = l.measure
     WHERE l.tenant_id = ${tenantId} AND l.source_id = ${sourceId} AND u.source_ref = l.source_ref)`;
 }

@@ -17,7 +17,8 @@ export function sameStoredCount(s: LedgerSource) {
       JOIN vendor_services AS vs ON vs.id = u.service_id
       WHERE u.tenant_id = ${s.tenantId} AND va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId}
         AND va.external_id = j.value ->> '$.a' AND vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId}
-        AND vs.external_id = j.value ->> '$.s' AND u.period = j.value ->> '$.p' AND u.quantity = j.value ->> '$.q'
+        AND vs.external_id = j.value ->> '$.s' AND u.period = j.value ->> '$.p' AND u.measure = coalesce(j.value ->> '$.ms', 'total')
+        AND u.quantity = j.value ->> '$.q'
         AND u.cost_minor IS (j.value ->> '$.c') AND u.cost_currency IS (j.value ->> '$.cc')
         AND (j.value ->> '$.an' IS NULL OR va.name = j.value ->> '$.an')
         AND (j.value ->> '$.ad' IS NULL OR va.description IS (j.value ->> '$.ad'))
@@ -30,12 +31,13 @@ export function sameStoredCount(s: LedgerSource) {
 export function confirmChunkStatement(db: Db, s: LedgerSource, json: string) {
   return db.run(sql`
     UPDATE usage_counts SET observed_at = c.o
-    FROM (SELECT va.id AS account_id, vs.id AS service_id, j.value ->> '$.p' AS p, j.value ->> '$.q' AS q, j.value ->> '$.c' AS c,
+    FROM (SELECT va.id AS account_id, vs.id AS service_id, j.value ->> '$.p' AS p, coalesce(j.value ->> '$.ms', 'total') AS ms,
+            j.value ->> '$.q' AS q, j.value ->> '$.c' AS c,
             j.value ->> '$.cc' AS cc, j.value ->> '$.o' AS o
           FROM json_each(${json}) AS j
           JOIN vendor_accounts AS va ON va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId} AND va.external_id = j.value ->> '$.a'
           JOIN vendor_services AS vs ON vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId} AND vs.external_id = j.value ->> '$.s') AS c
     WHERE usage_counts.tenant_id = ${s.tenantId} AND usage_counts.account_id = c.account_id AND usage_counts.service_id = c.service_id
-      AND usage_counts.period = c.p AND usage_counts.quantity = c.q AND usage_counts.cost_minor IS c.c AND usage_counts.cost_currency IS c.cc
+      AND usage_counts.period = c.p AND usage_counts.measure = c.ms AND usage_counts.quantity = c.q AND usage_counts.cost_minor IS c.c AND usage_counts.cost_currency IS c.cc
       AND c.o > usage_counts.observed_at`);
 }

@@ -147,6 +147,7 @@ export function toServiceInput(s: typeof t.vendorServices.$inferSelect): VendorS
 export function toCountInput(u: {
   accountId: string;
   serviceId: string;
+  measure: string;
   period: string;
   quantity: string;
   costMinor: number | null;
@@ -165,6 +166,7 @@ export function toCountInput(u: {
     observedAt: u.observedAt,
     sourceKind: u.sourceKind as SourceKind,
     sourceRef: u.sourceRef,
+    ...(u.measure !== "total" ? { measure: u.measure } : {}),
   };
 }
 

@@ -180,9 +180,11 @@ export const usageCounts = sqliteTable(
     /** Push id, import id + line number, or pull run id. */
     sourceRef: text("source_ref").notNull(),
     receivedAt: createdAt(),
+    /** Which measure of the service (total, assigned, consumed, active; migration 0006). */
+    measure: text("measure").notNull().default("total"),
   },
   (t) => [
-    uniqueIndex("usage_counts_period_uq").on(t.tenantId, t.accountId, t.serviceId, t.period),
+    uniqueIndex("usage_counts_period_uq").on(t.tenantId, t.accountId, t.serviceId, t.period, t.measure),
     index("usage_counts_service_idx").on(t.tenantId, t.serviceId),
   ],
 );

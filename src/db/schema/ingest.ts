@@ -91,6 +91,8 @@ export const ingestCountLog = sqliteTable(
     /** Imports: how many file lines were summed into this count. */
     lineCount: integer("line_count"),
     receivedAt: text("received_at").notNull(),
+    /** Which measure of the service the count is (migration 0006; default total). */
+    measure: text("measure").notNull().default("total"),
     /** 1 when observedAt was older than the late window on arrival (0008): kept, applied, marked. */
     late: integer("late").notNull().default(0),
   },

@@ -15,6 +15,8 @@ export const latestCounts = sqliteTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     accountId: text("account_id").notNull().references(() => vendorAccounts.id),
     serviceId: text("service_id").notNull().references(() => vendorServices.id),
+    /** Which measure of the service (total, assigned, consumed, active). */
+    measure: text("measure").notNull().default("total"),
     period: text("period").notNull(),
     quantity: text("quantity").notNull(),
     costMinor: integer("cost_minor"),
@@ -23,7 +25,7 @@ export const latestCounts = sqliteTable(
     sourceKind: text("source_kind").notNull(),
     sourceRef: text("source_ref").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.serviceId] }), index("latest_counts_service_idx").on(t.tenantId, t.serviceId)],
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.serviceId, t.measure] }), index("latest_counts_service_idx").on(t.tenantId, t.serviceId)],
 );
 
 export const serviceStats = sqliteTable(

@@ -26,6 +26,7 @@ const ruleSchema = z.strictObject({
   round: z.strictObject({ mode: z.string().max(20).optional(), step: ruleNumber.optional() }).optional(),
   minimum: ruleNumber.nullable().optional(),
   maximum: ruleNumber.nullable().optional(),
+  split: z.strictObject({ mode: z.string().max(20).optional(), quantity: ruleNumber.optional(), weight: ruleNumber.optional() }).optional(),
 });
 const mapServiceSchema = z.strictObject({ serviceId: ref, productKey: ref, rule: ruleSchema.optional() });
 const acceptSchema = z

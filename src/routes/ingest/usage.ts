@@ -4,6 +4,7 @@
  * up to 10,000 counts per request; `Idempotency-Key` replays the first result.
  */
 import { Hono } from "hono";
+import { MEASURES } from "../../core/reconcile/count-rules.ts";
 import { z } from "zod";
 import { parseJsonWithDecimals } from "../../core/usage/json-decimals.ts";
 import type { AppEnv } from "../../env.ts";
@@ -24,6 +25,8 @@ export const pushItemSchema = z.strictObject({
   cost: z.strictObject({ amount: decimal, currency: z.string().max(10) }).optional(),
   period: z.string().max(20).optional(),
   observedAt: z.string().max(40).optional(),
+  /** Which measure of the service this count is (issue 12); default total. */
+  measure: z.enum(MEASURES, { error: `must be one of ${MEASURES.join(", ")}` }).optional(),
 });
 
 export const pushBodySchema = z.strictObject({

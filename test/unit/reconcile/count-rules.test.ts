@@ -3,7 +3,8 @@
  * maximum, exact. Expected values are plain decimal arithmetic worked by hand.
  */
 import { describe, expect, it } from "vitest";
-import { applyCountRule, type CountRuleInput, DEFAULT_RULE, parseCountRule } from "../../../src/core/reconcile/count-rules.ts";
+import { applyCountRule, type CountRuleInput, DEFAULT_RULE, parseCountRule, splitCount } from "../../../src/core/reconcile/count-rules.ts";
+import { reconcile } from "../../../src/core/reconcile/engine.ts";
 
 function billed(raw: string, input: CountRuleInput): string {
   const rule = parseCountRule(input);
@@ -98,5 +99,67 @@ describe("bad rules name the field", () => {
     const result = parseCountRule(input);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.startsWith(message)).toBe(true);
+  });
+});
+
+describe("splitting one count over several products (CloudOlive: one vendor line of 20 units over three PSA services)", () => {
+  it.each<[string, Array<[string, CountRuleInput["split"]]>, Record<string, string>]>([
+    // fixed shares first, the rest to the remainder: 20 → 10 + 5 + 5
+    ["20", [["A", { mode: "fixed", quantity: "10" }], ["B", { mode: "fixed", quantity: "5" }], ["C", { mode: "remainder" }]], { A: "10", B: "5", C: "5" }],
+    // fewer than the fixed shares: the later fixed share is cut, the remainder is 0
+    ["12", [["A", { mode: "fixed", quantity: "10" }], ["B", { mode: "fixed", quantity: "5" }], ["C", { mode: "remainder" }]], { A: "10", B: "2", C: "0" }],
+    // proportional 2:1:1 over 21: 10.5, 5.25, 5.25 → floors 10, 5, 5, one unit left → the largest remainder (A)
+    ["21", [["A", { mode: "weight", weight: "2" }], ["B", { mode: "weight", weight: "1" }], ["C", { mode: "weight", weight: "1" }]], { A: "11", B: "5", C: "5" }],
+    // equal remainders: the leftover unit goes in product order
+    ["10", [["A", { mode: "weight", weight: "1" }], ["B", { mode: "weight", weight: "1" }], ["C", { mode: "weight", weight: "1" }]], { A: "4", B: "3", C: "3" }],
+  ])("%s split %j → %j", (raw, mappings, expected) => {
+    const shares = splitCount(raw, mappings.map(([productKey, split]) => {
+      const rule = parseCountRule({ split });
+      if (!rule.ok) throw new Error(rule.error);
+      return { productKey, split: rule.value.split };
+    }));
+    expect(Object.fromEntries(shares)).toEqual(expected);
+  });
+
+  it("bills each PSA service its share, so 10 + 5 + 5 billed for 20 licences matches line by line", () => {
+    const agreement = { id: "a1", companyId: "c1", name: "MSA", type: "Managed", status: "Active", cancelled: false, billingCycle: "monthly" as const, startDate: null, endDate: null, flatRate: false, currency: "USD" };
+    const line = (id: string, productKey: string, quantity: string) => ({ id, agreementId: "a1", productKey, productName: productKey, quantity, lessIncluded: "0", unitPriceMinor: 1000, unitCostMinor: 500, currency: "USD", billCustomer: "Billable" as const, effectiveDate: null, cancelledDate: null });
+    const rule = (split: CountRuleInput["split"]) => {
+      const r = parseCountRule({ split });
+      if (!r.ok) throw new Error(r.error);
+      return r.value;
+    };
+    const rows = reconcile({
+      now: new Date("2026-03-15T12:00:00Z"),
+      staleAfterHours: 168,
+      companies: [{ id: "c1", name: "Acme" }],
+      agreements: [agreement],
+      lines: [line("L1", "SITE-A", "10"), line("L2", "SITE-B", "5"), line("L3", "SITE-C", "5")],
+      accounts: [{ id: "acc", integrationId: "i", externalId: "x", name: "Acme" }],
+      services: [{ id: "s", integrationId: "i", externalId: "s", name: "Licences", category: "seat" }],
+      accountMappings: [{ accountId: "acc", companyId: "c1", agreementId: null }],
+      serviceMappings: [
+        { serviceId: "s", productKey: "SITE-A", rule: rule({ mode: "fixed", quantity: "10" }) },
+        { serviceId: "s", productKey: "SITE-B", rule: rule({ mode: "fixed", quantity: "5" }) },
+        { serviceId: "s", productKey: "SITE-C", rule: rule({ mode: "remainder" }) },
+      ],
+      counts: [{ accountId: "acc", serviceId: "s", period: "2026-03", quantity: "20", costMinor: null, costCurrency: null, observedAt: "2026-03-15T06:00:00Z", sourceKind: "push", sourceRef: "r" }],
+    });
+    expect(rows.map((r) => [r.productKey, r.vendorQuantity, r.status])).toEqual([
+      ["SITE-A", "10", "match"],
+      ["SITE-B", "5", "match"],
+      ["SITE-C", "5", "match"],
+    ]);
+    expect(rows[2]?.sources[0]?.rule).toBe("20 total → remainder 5 → 5");
+  });
+
+  it.each<[CountRuleInput["split"], string]>([
+    [{ mode: "share" }, "rule.split.mode: must be one of fixed, remainder, weight"],
+    [{ mode: "fixed" }, "rule.split.quantity: required for a fixed share"],
+    [{ mode: "fixed", quantity: "-1" }, "rule.split.quantity: must not be negative"],
+    [{ mode: "weight", weight: "0" }, "rule.split.weight: must be greater than 0"],
+  ])("%j → %s", (split, message) => {
+    const result = parseCountRule({ split });
+    expect(!result.ok && result.error.startsWith(message)).toBe(true);
   });
 });
