@@ -7,12 +7,7 @@ import type { Env } from "../env.ts";
 import { runIngestCron } from "./ingest.ts";
 import { runPsaCron } from "./psa.ts";
 
-export const CRONS = {
-  /** Every 15 minutes: incremental PSA sync. */
-  quarterHour: "*/15 * * * *",
-  /** Nightly: full PSA sync; vendor pulls whose sync day is today. */
-  nightly: "0 3 * * *",
-} as const;
+export { CRONS } from "./schedules.ts";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const now = new Date(controller.scheduledTime);

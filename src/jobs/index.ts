@@ -8,13 +8,14 @@
 import { createDb } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import { handleIngestJob } from "./ingest.ts";
-import type { JobMessage } from "./messages.ts";
+import type { JobMessage, JobOutcome } from "./messages.ts";
 import { handlePsaJob } from "./psa.ts";
 import { recordDeadLetter } from "./dead-letter.ts";
 
 export const DLQ_NAME = "trueup-jobs-dlq";
 
-export type JobOutcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+// Kept here for importers that predate messages.ts (services/ingest/pulls.ts).
+export type { JobOutcome } from "./messages.ts";
 
 async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);
