@@ -50,7 +50,8 @@ try {
     const draw = random();
     if (draw < THROTTLE_SHARE) {
       patches.throttled += 1;
-      return new Response(JSON.stringify({ error: "ConnectWiseAPI", message: "Too many requests. Please try again in 20 seconds." }), { status: 429, headers: { "content-type": "application/json", "retry-after": "20" } });
+      // ConnectWise throttles per API member: a 429 pauses the whole integration for its Retry-After (real time).
+      return new Response(JSON.stringify({ error: "ConnectWiseAPI", message: "Too many requests. Please try again in 1 seconds." }), { status: 429, headers: { "content-type": "application/json", "retry-after": "1" } });
     }
     const [agreementId, additionId] = (url.pathname.match(/agreements\/(\d+)\/additions\/(\d+)/) ?? []).slice(1).map(Number);
     const before = sim.state.findAddition(agreementId ?? 0, additionId ?? 0)?.quantity;
