@@ -8,19 +8,14 @@ import { runIngestCron } from "./ingest.ts";
 import { runPsaCron } from "./psa.ts";
 import { runReconCron } from "./recon.ts";
 
-export const CRONS = {
-  /** Every 15 minutes: incremental PSA sync. */
-  quarterHour: "*/15 * * * *",
-  /** Nightly: full PSA sync; vendor pulls whose sync day is today. */
-  nightly: "0 3 * * *",
-} as const;
+export { CRONS } from "./schedules.ts";
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const now = new Date(controller.scheduledTime);
   const results = await Promise.allSettled([
     runPsaCron(controller.cron, now, env),
     runIngestCron(controller.cron, now, env),
-    runReconCron(controller.cron, now, env, CRONS.quarterHour),
+    runReconCron(controller.cron, now, env),
   ]);
   for (const result of results) {
     if (result.status === "rejected") console.error("cron failed", controller.cron, result.reason);

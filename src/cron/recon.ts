@@ -7,9 +7,10 @@
 import { allDatabases } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { enqueueRecompute } from "../services/recon/settle.ts";
+import { CRONS } from "./schedules.ts";
 
-export async function runReconCron(cron: string, now: Date, env: Env, quarterHour: string): Promise<void> {
-  if (cron !== quarterHour) return;
+export async function runReconCron(cron: string, now: Date, env: Env): Promise<void> {
+  if (cron !== CRONS.quarterHour) return;
   for (const { db } of allDatabases(env)) {
     const d1 = db.$client as D1Database;
     await d1.prepare("UPDATE recon_scopes SET dirty_seq = dirty_seq + 1 WHERE recheck_at <= ?1 AND dirty_seq = computed_seq").bind(now.toISOString()).run();

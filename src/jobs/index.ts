@@ -8,7 +8,7 @@
 import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { handleIngestJob } from "./ingest.ts";
-import type { JobMessage } from "./messages.ts";
+import type { JobMessage, JobOutcome } from "./messages.ts";
 import { handlePsaJob } from "./psa.ts";
 import { handleReconJob } from "./recon.ts";
 import { settleQuietly } from "../services/recon/settle.ts";
@@ -16,7 +16,8 @@ import { recordDeadLetter } from "./dead-letter.ts";
 
 export const DLQ_NAME = "trueup-jobs-dlq";
 
-export type JobOutcome = { ok: true } | { ok: false; retryable: boolean; error: string };
+// Kept here for importers that predate messages.ts (services/ingest/pulls.ts).
+export type { JobOutcome } from "./messages.ts";
 
 async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);

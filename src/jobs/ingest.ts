@@ -10,8 +10,7 @@ import type { Env } from "../env.ts";
 import { autoMapAccounts } from "../services/ingest/auto-map.ts";
 import { executePullRun, PULL_JOB, type PullJob } from "../services/ingest/pulls.ts";
 import { AUTOMAP_JOB } from "../services/ingest/schedule.ts";
-import type { JobOutcome } from "./index.ts";
-import type { JobMessage } from "./messages.ts";
+import type { JobMessage, JobOutcome } from "./messages.ts";
 
 export async function handleIngestJob(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind === PULL_JOB) {

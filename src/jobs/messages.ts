@@ -10,3 +10,6 @@ export interface JobMessage {
   tenantId: string;
   [field: string]: unknown;
 }
+
+/** What a surface's handler tells the consumer: ack, retry with backoff, or dead-letter. */
+export type JobOutcome = { ok: true } | { ok: false; retryable: boolean; error: string };

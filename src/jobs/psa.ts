@@ -1,7 +1,7 @@
 /**
  * Background jobs of the PSA sync and write-back surface (`psa.*`): sync runs
- * and their chunks, fetch-on-notify for recorded callbacks/webhooks, and
- * decision write-backs. Messages are checked before use; PSA failures map to
+ * and their chunks, fetch-on-notify for recorded callbacks/webhooks,
+ * decision write-backs, and one tenant's scheduled maintenance. Messages are checked before use; PSA failures map to
  * the consumer's outcomes — 429 is re-enqueued after its Retry-After (the
  * consumer's own backoff does not know it), 5xx/timeouts and D1 hiccups are
  * retried with backoff, other 4xx are permanent (dead-lettered with the PSA's
@@ -12,11 +12,11 @@ import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { PsaHttpError } from "../services/psa/http.ts";
 import { enqueueJob, type PsaJob } from "../services/psa/jobs.ts";
+import { runTenantMaintenance } from "../services/psa/maintenance.ts";
 import { runNotifyJob } from "../services/psa/notify-jobs.ts";
 import { runSyncChunkJob, runSyncJob } from "../services/psa/sync-jobs.ts";
 import { runWritebackJob } from "../services/psa/writeback.ts";
-import type { JobOutcome } from "./index.ts";
-import type { JobMessage } from "./messages.ts";
+import type { JobMessage, JobOutcome } from "./messages.ts";
 
 const base = { id: z.string().min(1), tenantId: z.string().min(1) };
 const jobSchema = z.discriminatedUnion("kind", [
@@ -24,6 +24,7 @@ const jobSchema = z.discriminatedUnion("kind", [
   z.looseObject({ kind: z.literal("psa.sync-chunk"), ...base, integrationId: z.string(), runId: z.string(), chunk: z.number().int(), payload: z.looseObject({ psa: z.enum(["connectwise", "autotask"]) }) }),
   z.looseObject({ kind: z.enum(["psa.cw-callback", "psa.at-event"]), ...base, inboxId: z.string() }),
   z.looseObject({ kind: z.literal("psa.writeback"), ...base, decisionId: z.string() }),
+  z.looseObject({ kind: z.literal("psa.maintenance"), ...base, mode: z.enum(["full", "incremental"]), slot: z.iso.datetime(), at: z.iso.datetime() }),
 ]);
 
 async function run(job: PsaJob, env: Env): Promise<void> {
@@ -39,6 +40,9 @@ async function run(job: PsaJob, env: Env): Promise<void> {
       return runNotifyJob(env, db, job, now);
     case "psa.writeback":
       return runWritebackJob(env, db, job, () => new Date());
+    case "psa.maintenance":
+      // Not before the cron's scheduled time (a message is never early; a late one uses its own clock).
+      return runTenantMaintenance(env, db, job, new Date(Math.max(now.getTime(), Date.parse(job.at))));
   }
 }
 

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { signAutotask, utf8 } from "../../src/core/psa/signatures.ts";
-import { runPsaCron } from "../../src/cron/psa.ts";
 import { handlePsaJob } from "../../src/jobs/psa.ts";
 import { firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import type { DecisionResponse } from "../../src/shared/api-types.ts";
@@ -193,7 +192,7 @@ describe("Autotask webhooks", () => {
     const audit = await sql("SELECT action FROM audit_log WHERE entity_id = ? ORDER BY seq", integrationId);
     expect(audit).toEqual([{ action: "psa.connected" }, { action: "psa.webhook-deactivated" }]);
     // Polling goes on: the quarter-hour cron still syncs a deactivated integration.
-    await runPsaCron("*/15 * * * *", new Date(), env);
+    await h.cron("*/15 * * * *", new Date());
     expect(h.queued.map((q) => q.message.kind)).toContain("psa.sync");
     await h.drain();
   });

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { signConnectWise, utf8 } from "../../src/core/psa/signatures.ts";
-import { runPsaCron } from "../../src/cron/psa.ts";
 import { env } from "cloudflare:workers";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { CW_ORIGIN, callWorker, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { CW_ORIGIN, callWorker, cronSlots, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
 
 let h: PsaHarness;
 let cw: CwSim;
 let tenant: { tenantId: string; apiKey: string };
 let integrationId: string;
+const slot = cronSlots();
 
 beforeAll(async () => {
   h = installPsaHarness();
@@ -181,8 +181,8 @@ describe("signing key unavailable", () => {
     const [first] = await editQuantity(41);
     expect(first?.status).toBe(429);
     h.queued.length = 0;
-    // The first re-verification is due 2 minutes after the delivery.
-    await runPsaCron("*/15 * * * *", new Date(Date.now() + 3 * 60_000), env);
+    // The first re-verification is due 2 minutes after the delivery: the next cron slot.
+    await h.cron("*/15 * * * *", slot());
     expect(await sql("SELECT state FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${first?.messageId}`)).toEqual([{ state: "received" }]);
     expect(h.queued.map((q) => q.message.kind).sort()).toEqual(["psa.cw-callback", "psa.sync"]);
     await h.drain();
@@ -229,29 +229,30 @@ describe("junk callbacks (issue 10 item 2)", () => {
     expect(await unverifiedCount()).toBe(100);
   });
 
-  it("a kept delivery whose key stays unreachable is retried with backoff (attempts, next_attempt_at), not on every cron run", async () => {
+  it("a kept delivery whose key stays unreachable is retried with backoff (attempts, next_attempt_at: 15, 30 … minutes), not on every cron run", async () => {
     const id = crypto.randomUUID();
     expect((await post(junkPayload(id), { "x-content-signature": bogusSignature })).status).toBe(429);
     const row = () => sql<{ attempts: number; next_attempt_at: string }>("SELECT attempts, next_attempt_at FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${id}`);
     h.outbound.length = 0;
-    await runPsaCron("*/15 * * * *", new Date(Date.now() - 60_000), env);
-    expect(junkKeyFetches()).toBe(0); // not due before 2 minutes
-    const first = new Date(Date.now() + 3 * 60_000);
-    await runPsaCron("*/15 * * * *", first, env);
+    const first = slot();
+    await h.cron("*/15 * * * *", first);
     expect(junkKeyFetches()).toBe(1);
-    expect(await row()).toEqual([{ attempts: 1, next_attempt_at: new Date(first.getTime() + 4 * 60_000).toISOString() }]);
-    await runPsaCron("*/15 * * * *", new Date(first.getTime() + 3 * 60_000), env);
-    expect(junkKeyFetches()).toBe(1);
-    const second = new Date(first.getTime() + 5 * 60_000);
-    await runPsaCron("*/15 * * * *", second, env);
+    expect(await row()).toEqual([{ attempts: 1, next_attempt_at: new Date(first.getTime() + 15 * 60_000).toISOString() }]);
+    const second = slot();
+    await h.cron("*/15 * * * *", second);
     expect(junkKeyFetches()).toBe(2);
-    expect(await row()).toEqual([{ attempts: 2, next_attempt_at: new Date(second.getTime() + 8 * 60_000).toISOString() }]);
+    expect(await row()).toEqual([{ attempts: 2, next_attempt_at: new Date(second.getTime() + 30 * 60_000).toISOString() }]);
+    // The next cron run, 15 minutes later, is before the 30-minute backoff: no fetch.
+    await h.cron("*/15 * * * *", slot());
+    expect(junkKeyFetches()).toBe(2);
+    await h.cron("*/15 * * * *", slot());
+    expect(junkKeyFetches()).toBe(3);
   });
 
   it("an unverified delivery older than a day expires without another key fetch", async () => {
     await insertJunk(3, new Date(Date.now() - 25 * 3_600_000).toISOString());
     h.outbound.length = 0;
-    await runPsaCron("*/15 * * * *", new Date(), env);
+    await h.cron("*/15 * * * *", slot());
     expect(junkKeyFetches()).toBe(0);
     expect(await sql("SELECT state FROM psa_webhook_inbox WHERE integration_id = ? AND dedupe_key LIKE 'cw:%' AND id LIKE 'whk_junk_%'", integrationId)).toEqual([{ state: "expired" }, { state: "expired" }, { state: "expired" }]);
   });
@@ -265,7 +266,7 @@ describe("junk callbacks (issue 10 item 2)", () => {
     expect(genuine?.status).toBe(429);
     h.outbound.length = 0;
     h.queued.length = 0;
-    await runPsaCron("*/15 * * * *", new Date(Date.now() + 3 * 60_000), env);
+    await h.cron("*/15 * * * *", slot());
     expect(await sql("SELECT state FROM psa_webhook_inbox WHERE dedupe_key = ?", `cw:${genuine?.messageId}`)).toEqual([{ state: "received" }]);
     expect(junkKeyFetches()).toBe(1);
     expect(await sql("SELECT DISTINCT attempts FROM psa_webhook_inbox WHERE id LIKE 'whk_junk_%' AND integration_id = ?", integrationId)).toEqual([{ attempts: 1 }]);

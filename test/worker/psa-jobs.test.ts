@@ -2,10 +2,11 @@ import { createExecutionContext, createMessageBatch, createScheduledController, 
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
+import { handlePsaJob } from "../../src/jobs/psa.ts";
 import type { JobMessage } from "../../src/jobs/messages.ts";
 import type { DecisionResponse } from "../../src/shared/api-types.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { CW_ORIGIN, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { CW_ORIGIN, cronSlots, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
 
 let h: PsaHarness;
@@ -32,32 +33,62 @@ beforeEach(() => {
   h.queued.length = 0;
 });
 
-async function runScheduled(cron: string) {
-  const controller = createScheduledController({ cron, scheduledTime: Date.now() });
+const slot = cronSlots();
+
+/** The Worker's scheduled handler, then the consumer on the per-tenant messages it fanned out. */
+async function runScheduled(cron: string, at = slot()) {
+  const controller = createScheduledController({ cron, scheduledTime: at.getTime() });
   const ctx = createExecutionContext();
   await worker.scheduled(controller, env, ctx);
   await waitOnExecutionContext(ctx);
+  return h.runMaintenance();
 }
 
 const runs = (integrationId: string) => sql<{ mode: string; state: string }>("SELECT mode, state FROM psa_sync_runs WHERE integration_id = ? ORDER BY started_at", integrationId);
 
 describe("Cron Triggers", () => {
+  it("the cron only fans out: one psa.maintenance message per tenant, idempotent per tenant and slot", async () => {
+    const at = slot();
+    const controller = createScheduledController({ cron: "*/15 * * * *", scheduledTime: at.getTime() });
+    const ctx = createExecutionContext();
+    await worker.scheduled(controller, env, ctx);
+    await waitOnExecutionContext(ctx);
+    const fanned = h.queued.splice(0).map((q) => q.message);
+    const quarter = new Date(Math.floor(at.getTime() / 900_000) * 900_000).toISOString();
+    expect(fanned.map((m) => [m.kind, m.tenantId, m.id])).toEqual(
+      tenants.map((t) => t.tenantId).sort().map((tenantId) => ["psa.maintenance", tenantId, `psa-maint:incremental:${quarter}:${tenantId}`]),
+    );
+    // The same slot delivered twice (a redelivery, or the cron firing again) starts one sync per tenant.
+    for (const message of [...fanned, ...fanned]) expect(await handlePsaJob(message, env)).toEqual({ ok: true });
+    expect(h.queued.filter((q) => q.message.kind === "psa.sync").map((q) => q.message.tenantId).sort()).toEqual(tenants.map((t) => t.tenantId).sort());
+    await h.drain();
+  });
+
   it("every 15 minutes starts an incremental sync per connected integration, tenant by tenant; nightly a full one", async () => {
     await runScheduled("*/15 * * * *");
     expect(h.queued.map((q) => [q.message.kind, q.message.tenantId])).toEqual(tenants.map((t) => ["psa.sync", t.tenantId]).sort((a, b) => (String(a[1]) < String(b[1]) ? -1 : 1)));
     await h.drain();
     await runScheduled("0 3 * * *");
     await h.drain();
-    for (const t of tenants) expect(await runs(t.integrationId)).toEqual([{ mode: "full", state: "done" }, { mode: "incremental", state: "done" }, { mode: "full", state: "done" }]);
+    // The connect's full run, the fan-out test's incremental one, then this test's incremental and full ones.
+    for (const t of tenants) {
+      expect(await runs(t.integrationId)).toEqual([
+        { mode: "full", state: "done" },
+        { mode: "incremental", state: "done" },
+        { mode: "incremental", state: "done" },
+        { mode: "full", state: "done" },
+      ]);
+    }
   });
 
   it("does not pile an incremental run onto one still running, and fails runs stuck for hours", async () => {
     const t = tenants[0];
     if (!t) throw new Error("no tenant");
+    const at = slot();
     await env.DB.prepare("INSERT INTO psa_sync_runs (id, tenant_id, integration_id, mode, state, started_at) VALUES ('syn_stuck', ?, ?, 'full', 'running', ?), ('syn_busy', ?, ?, 'incremental', 'running', ?)")
-      .bind(t.tenantId, t.integrationId, new Date(Date.now() - 3 * 3_600_000).toISOString(), t.tenantId, t.integrationId, new Date(Date.now() + 1_000).toISOString())
+      .bind(t.tenantId, t.integrationId, new Date(at.getTime() - 3 * 3_600_000).toISOString(), t.tenantId, t.integrationId, new Date(at.getTime() - 60_000).toISOString())
       .run();
-    await runScheduled("*/15 * * * *");
+    await runScheduled("*/15 * * * *", at);
     expect(h.queued.filter((q) => q.message.tenantId === t.tenantId)).toEqual([]);
     expect(await sql("SELECT state, error FROM psa_sync_runs WHERE id = 'syn_stuck'")).toEqual([{ state: "failed", error: "run did not complete (a chunk was dead-lettered)" }]);
     await env.DB.prepare("UPDATE psa_sync_runs SET state = 'done' WHERE id = 'syn_busy'").run();

@@ -76,6 +76,21 @@ export async function listConnectedIntegrationsAllTenants(db: Db): Promise<PsaIn
     .orderBy(asc(psaIntegrations.tenantId), asc(psaIntegrations.id));
 }
 
+/** Tenants with at least one integration not disconnected (the cron fans out one message per tenant). */
+export async function listTenantsWithConnectedIntegrations(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ tenantId: psaIntegrations.tenantId }).from(psaIntegrations).where(ne(psaIntegrations.status, "disconnected")).orderBy(asc(psaIntegrations.tenantId));
+  return rows.map((r) => r.tenantId);
+}
+
+/** One tenant's integrations that are not disconnected. */
+export async function listConnectedIntegrations(db: Db, tenantId: string): Promise<PsaIntegration[]> {
+  return db
+    .select()
+    .from(psaIntegrations)
+    .where(and(eq(psaIntegrations.tenantId, tenantId), ne(psaIntegrations.status, "disconnected")))
+    .orderBy(asc(psaIntegrations.id));
+}
+
 export function updateIntegrationStatement(db: Db, tenantId: string, id: string, patch: Partial<NewPsaIntegration>) {
   return db
     .update(psaIntegrations)

@@ -1,9 +1,10 @@
 /**
  * Short D1 leases that serialise PSA writes per agreement: taken with one
  * conditional upsert (a held, unexpired lease is never overwritten), released
- * only by their holder, and expiring on their own if a worker dies.
+ * only by their holder, and expiring on their own if a worker dies. The same
+ * table holds once-only claims of the maintenance cron slots (claimOnce).
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, like, lt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { psaLeases } from "../schema.ts";
 
@@ -25,4 +26,25 @@ export async function releaseLease(db: Db, tenantId: string, resource: string, h
   await db
     .delete(psaLeases)
     .where(and(eq(psaLeases.tenantId, tenantId), eq(psaLeases.resource, resource), eq(psaLeases.holder, holder)));
+}
+
+/**
+ * Claims `resource` once (a cron slot of a tenant): true only for the first
+ * caller; the claim is kept `keepMs`, and expired claims of the tenant are
+ * deleted on the way.
+ */
+export async function claimOnce(db: Db, tenantId: string, resource: string, now: Date, keepMs: number): Promise<boolean> {
+  const [, rows] = await db.batch([
+    db.delete(psaLeases).where(and(eq(psaLeases.tenantId, tenantId), lt(psaLeases.expiresAt, now.toISOString()), like(psaLeases.resource, "psa-maintenance:%"))),
+    db
+      .insert(psaLeases)
+      .values({ id: `${tenantId}:${resource}`, tenantId, resource, holder: "claim", expiresAt: new Date(now.getTime() + keepMs).toISOString() })
+      .onConflictDoNothing()
+      .returning({ id: psaLeases.id }),
+  ]);
+  return rows.length > 0;
+}
+
+export async function releaseClaim(db: Db, tenantId: string, resource: string): Promise<void> {
+  await db.delete(psaLeases).where(and(eq(psaLeases.tenantId, tenantId), eq(psaLeases.resource, resource)));
 }

@@ -18,7 +18,9 @@ export type SyncJob = { kind: "psa.sync"; id: string; tenantId: string; integrat
 export type SyncChunkJob = { kind: "psa.sync-chunk"; id: string; tenantId: string; integrationId: string; runId: string; chunk: number; payload: CwChunk | AtChunk };
 export type CallbackJob = { kind: "psa.cw-callback" | "psa.at-event"; id: string; tenantId: string; inboxId: string };
 export type WritebackJob = { kind: "psa.writeback"; id: string; tenantId: string; decisionId: string };
-export type PsaJob = SyncJob | SyncChunkJob | CallbackJob | WritebackJob;
+/** One tenant's scheduled work for a cron slot (maintenance.ts); `at` is the cron's scheduled time. */
+export type MaintenanceJob = { kind: "psa.maintenance"; id: string; tenantId: string; mode: SyncMode; slot: string; at: string };
+export type PsaJob = SyncJob | SyncChunkJob | CallbackJob | WritebackJob | MaintenanceJob;
 
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 200_000;

@@ -1,47 +1,61 @@
 /**
- * Scheduled PSA work, tenant by tenant: start an incremental (every 15 min)
- * or full (nightly) sync per connected integration, and recover work whose
- * message was lost — re-verify unverified callbacks (their key was
- * unreachable) with backoff, expiring them after a day, re-enqueue received-but-unprocessed deliveries and stale
- * pending write-backs, and fail runs stuck behind a dead-lettered chunk.
+ * Scheduled PSA work, fanned out per tenant: the 15-minute (incremental) and
+ * nightly (full) crons enqueue one `psa.maintenance` message per tenant with
+ * a connected PSA (enqueueMaintenance: one D1 query, sendBatch in chunks of
+ * 100); the queue consumer does one tenant's work (runTenantMaintenance), so
+ * a slow tenant delays nobody and no invocation walks every tenant. Each
+ * (tenant, mode, slot) runs once: the consumer claims the slot in D1 first,
+ * so a redelivered or re-sent message does nothing. A tenant's work: fail
+ * runs stuck behind a dead-lettered chunk, start a sync per integration,
+ * recover webhook deliveries (inbox-replay.ts) and re-enqueue stale pending
+ * write-backs.
  */
-import { checkKeyUrl } from "../../core/psa/key-url.ts";
-import { cwCallbackSchema, parseJson } from "../../core/psa/webhook-payloads.ts";
-import { utf8 } from "../../core/psa/signatures.ts";
 import type { Db } from "../../db/client.ts";
 import { listStalePendingDecisions, touchDecisionStatement } from "../../db/repos/psa-decisions.ts";
-import { deferUnverifiedStatement, expireUnverifiedStatement, listDueUnverified, listInboxByState, markInboxStatement, promoteVerifiedStatement } from "../../db/repos/psa-inbox.ts";
-import { listConnectedIntegrationsAllTenants, type PsaIntegration } from "../../db/repos/psa-integrations.ts";
-import { runGroupedBatches, type Statement } from "../../db/repos/psa-records.ts";
+import { listConnectedIntegrations, listTenantsWithConnectedIntegrations, type PsaIntegration } from "../../db/repos/psa-integrations.ts";
+import { claimOnce, releaseClaim } from "../../db/repos/psa-leases.ts";
 import { listStuckRuns, listSyncRuns } from "../../db/repos/psa-sync-runs.ts";
-import { allowsInsecureOrigins, type Env } from "../../env.ts";
-import { belongsToIntegration, verifyCallbackSignature } from "./intake-cw.ts";
-import { enqueueJob, type SyncMode } from "./jobs.ts";
+import type { Env } from "../../env.ts";
+import { replayInbox } from "./inbox-replay.ts";
+import { enqueueJob, enqueueJobs, type MaintenanceJob, type SyncMode } from "./jobs.ts";
 import { failSyncRun, startSyncRun } from "./sync-runs.ts";
 
 const RUN_OVERLAP_MS = 30 * 60_000;
 const STUCK_RUN_MS = 2 * 60 * 60_000;
-const REPLAY_AFTER_MS = 2 * 60_000;
 const STALE_DECISION_MS = 10 * 60_000;
-/** An unverified callback not verified within a day is expired (ConnectWise stopped retrying long before). */
-export const UNVERIFIED_TTL_MS = 24 * 60 * 60_000;
-const MAX_REVERIFY_DELAY_MS = 6 * 60 * 60_000;
-const REVERIFY_BATCH = 200;
-const MAX_KEY_URLS_PER_RUN = 10;
 
-export async function runPsaMaintenance(env: Env, db: Db, mode: SyncMode, now: Date): Promise<void> {
-  const integrations = await listConnectedIntegrationsAllTenants(db);
-  const tenants = [...new Set(integrations.map((i) => i.tenantId))];
-  for (const tenantId of tenants) {
-    const own = integrations.filter((i) => i.tenantId === tenantId);
-    try {
-      await failStuckRuns(db, tenantId, now);
-      for (const integration of own) await startScheduledSync(env, db, integration, mode, now);
-      await replayInbox(env, db, tenantId, own, now);
-      await requeueStaleDecisions(env, db, tenantId, now);
-    } catch (error) {
-      console.error("psa maintenance failed for tenant", tenantId, error);
-    }
+/** How long a slot's claim is kept (then deleted by a later run): longer than any redelivery. */
+const CLAIM_KEEP_MS = 2 * 24 * 60 * 60_000;
+
+/** The slot a cron time belongs to: its quarter hour (incremental) or its UTC day (full). */
+export function maintenanceSlot(mode: SyncMode, at: Date): string {
+  const step = mode === "full" ? 24 * 60 * 60_000 : 15 * 60_000;
+  return new Date(Math.floor(at.getTime() / step) * step).toISOString();
+}
+
+/** The cron's part: one message per tenant with a connected PSA, idempotent per tenant and slot. */
+export async function enqueueMaintenance(env: Env, db: Db, mode: SyncMode, at: Date): Promise<number> {
+  const slot = maintenanceSlot(mode, at);
+  const tenants = await listTenantsWithConnectedIntegrations(db);
+  const jobs: MaintenanceJob[] = tenants.map((tenantId) => ({ kind: "psa.maintenance", id: `psa-maint:${mode}:${slot}:${tenantId}`, tenantId, mode, slot, at: at.toISOString() }));
+  await enqueueJobs(env, jobs);
+  return jobs.length;
+}
+
+/** The consumer's part: one tenant's scheduled work, once per slot. */
+export async function runTenantMaintenance(env: Env, db: Db, job: MaintenanceJob, now: Date): Promise<void> {
+  const resource = `psa-maintenance:${job.mode}:${job.slot}`;
+  if (!(await claimOnce(db, job.tenantId, resource, now, CLAIM_KEEP_MS))) return;
+  try {
+    const integrations = await listConnectedIntegrations(db, job.tenantId);
+    await failStuckRuns(db, job.tenantId, now);
+    for (const integration of integrations) await startScheduledSync(env, db, integration, job.mode, now);
+    await replayInbox(env, db, job.tenantId, integrations, now);
+    await requeueStaleDecisions(env, db, job.tenantId, now);
+  } catch (error) {
+    // Give the slot back so the queue's retry can do the work.
+    await releaseClaim(db, job.tenantId, resource);
+    throw error;
   }
 }
 
@@ -56,66 +70,6 @@ async function failStuckRuns(db: Db, tenantId: string, now: Date): Promise<void>
   for (const run of await listStuckRuns(db, tenantId, new Date(now.getTime() - STUCK_RUN_MS).toISOString())) {
     await failSyncRun(db, run, now, "run did not complete (a chunk was dead-lettered)");
   }
-}
-
-async function replayInbox(env: Env, db: Db, tenantId: string, integrations: PsaIntegration[], now: Date): Promise<void> {
-  const before = new Date(now.getTime() - REPLAY_AFTER_MS).toISOString();
-  // Received-but-unprocessed first, so a row promoted below is not enqueued twice.
-  for (const row of await listInboxByState(db, tenantId, "received", before)) {
-    const kind = row.source === "connectwise" ? "psa.cw-callback" : "psa.at-event";
-    await enqueueJob(env, { kind, id: row.id, tenantId, inboxId: row.id });
-  }
-  await expireUnverifiedStatement(db, tenantId, new Date(now.getTime() - UNVERIFIED_TTL_MS).toISOString(), now.toISOString());
-  for (const integration of integrations) {
-    if (integration.kind === "connectwise") await reverifyDue(env, db, integration, now);
-  }
-}
-
-/** Backoff after `attempts` failed re-verifications: 4, 8, 16 … minutes, at most 6 h. */
-export function reverifyDelayMs(attempts: number): number {
-  return Math.min(MAX_REVERIFY_DELAY_MS, 2 * 60_000 * 2 ** (attempts + 1));
-}
-
-/**
- * Re-verifies an integration's due unverified callbacks. Junk cannot starve
- * a genuine one: rows are taken fewest-attempts first, each key URL is
- * fetched at most once per run (every row behind an unreachable key is
- * deferred with backoff at no further cost) and at most MAX_KEY_URLS_PER_RUN
- * distinct URLs are tried.
- */
-async function reverifyDue(env: Env, db: Db, integration: PsaIntegration, now: Date): Promise<void> {
-  const rows = await listDueUnverified(db, integration.tenantId, integration.id, now.toISOString(), REVERIFY_BATCH);
-  const unreachable = new Map<string, string>();
-  const tried = new Set<string>();
-  const deferred: Statement[] = [];
-  for (const row of rows) {
-    const json = parseJson(row.payload);
-    const callback = json.ok ? cwCallbackSchema.safeParse(json.value) : null;
-    const keyUrl = callback?.success ? checkKeyUrl(callback.data.Metadata.key_url, { siteOrigin: integration.siteOrigin, allowInsecure: allowsInsecureOrigins(env) }) : null;
-    if (!callback?.success || !keyUrl?.ok) {
-      await markInboxStatement(db, row.tenantId, row.id, "failed", now.toISOString(), "payload or key_url invalid");
-      continue;
-    }
-    const url = keyUrl.value.toString();
-    const known = unreachable.get(url);
-    if (known !== undefined) {
-      deferred.push(deferUnverifiedStatement(db, row, new Date(now.getTime() + reverifyDelayMs(row.attempts)).toISOString(), known));
-      continue;
-    }
-    if (!tried.has(url) && tried.size >= MAX_KEY_URLS_PER_RUN) continue;
-    tried.add(url);
-    const verified = await verifyCallbackSignature(keyUrl.value, row.signature ?? undefined, utf8(row.payload), now.getTime());
-    if (!verified.ok) {
-      unreachable.set(url, verified.reason);
-      deferred.push(deferUnverifiedStatement(db, row, new Date(now.getTime() + reverifyDelayMs(row.attempts)).toISOString(), verified.reason));
-    } else if (!verified.valid || !belongsToIntegration(callback.data, integration)) {
-      await markInboxStatement(db, row.tenantId, row.id, "failed", now.toISOString(), "signature invalid on replay");
-    } else {
-      await promoteVerifiedStatement(db, row.tenantId, row.id);
-      await enqueueJob(env, { kind: "psa.cw-callback", id: row.id, tenantId: row.tenantId, inboxId: row.id });
-    }
-  }
-  await runGroupedBatches(db, deferred.map((s) => [s]));
 }
 
 async function requeueStaleDecisions(env: Env, db: Db, tenantId: string, now: Date): Promise<void> {
