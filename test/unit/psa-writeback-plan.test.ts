@@ -3,13 +3,17 @@ import { classifyPsaStatus, describePsaError, parseRetryAfter, planAutotaskWrite
 
 describe("ConnectWise plan", () => {
   it("does nothing when the PSA already holds the target (applied, then 500)", () => {
-    expect(planConnectWiseWrite({ current: "44", target: "44.0", chosenEffectiveDate: null, allowsEffectiveDate: true })).toEqual({ kind: "noop" });
+    expect(planConnectWiseWrite({ current: "44", target: "44.0", writeMode: "with-date", effectiveDate: "2026-12-01" })).toEqual({ kind: "noop" });
   });
 
-  it("replaces /quantity, and the effective date only when chosen on a prorating agreement", () => {
-    expect(planConnectWiseWrite({ current: "40", target: "44", chosenEffectiveDate: null, allowsEffectiveDate: true })).toEqual({ kind: "cw-patch", operations: [{ op: "replace", path: "/quantity", value: 44 }] });
-    expect(planConnectWiseWrite({ current: "40", target: "44", chosenEffectiveDate: "2026-12-01", allowsEffectiveDate: false })).toEqual({ kind: "cw-patch", operations: [{ op: "replace", path: "/quantity", value: 44 }] });
-    expect(planConnectWiseWrite({ current: "40", target: "1843.27", chosenEffectiveDate: "2026-12-01", allowsEffectiveDate: true })).toEqual({
+  // ConnectWise API guide: an addition's quantity change applies at once; only an agreement with prorateFlag
+  // takes (and prorates from) the addition's effectiveDate (reference §2.3, §7.1). The mode is write-timing.ts's.
+  it("replaces /quantity, and the effective date only in with-date mode (a prorating agreement)", () => {
+    const plain = { kind: "cw-patch", operations: [{ op: "replace", path: "/quantity", value: 44 }] };
+    expect(planConnectWiseWrite({ current: "40", target: "44", writeMode: "now", effectiveDate: "2026-12-01" })).toEqual(plain);
+    // A released scheduled decision is written on its day as a plain change: ConnectWise applies it at once.
+    expect(planConnectWiseWrite({ current: "40", target: "44", writeMode: "scheduled", effectiveDate: "2027-01-15" })).toEqual(plain);
+    expect(planConnectWiseWrite({ current: "40", target: "1843.27", writeMode: "with-date", effectiveDate: "2026-12-01" })).toEqual({
       kind: "cw-patch",
       operations: [
         { op: "replace", path: "/quantity", value: 1843.27 },
@@ -19,7 +23,7 @@ describe("ConnectWise plan", () => {
   });
 
   it("refuses a negative target", () => {
-    expect(planConnectWiseWrite({ current: "4", target: "-1", chosenEffectiveDate: null, allowsEffectiveDate: false }).kind).toBe("refuse");
+    expect(planConnectWiseWrite({ current: "4", target: "-1", writeMode: "now", effectiveDate: null }).kind).toBe("refuse");
   });
 });
 

@@ -6,8 +6,10 @@
  * Pure; the clock is passed in.
  *
  * - ConnectWise: PATCH the addition with JSON Patch `replace /quantity`
- *   (psa-and-vendor-apis.md §2.3), plus `replace /effectiveDate` when the
- *   user chose a date and the agreement prorates (prorateFlag).
+ *   (psa-and-vendor-apis.md §2.3), plus `replace /effectiveDate` only when
+ *   the decision's write mode is "with-date" (a prorating agreement, decided
+ *   once by core/reconcile/write-timing.ts): a "now" or released "scheduled"
+ *   decision is a plain quantity change the PSA applies at once.
  * - Autotask: a ContractServiceAdjustment with unitChange = target − current
  *   units of the period holding the effective date (§3.3); units are whole.
  */
@@ -33,17 +35,17 @@ export type WritePlan =
 export interface CwPlanInput {
   current: DecimalString;
   target: DecimalString;
-  /** Only a date the user chose; approvals without one apply immediately (Gradient practice, §7.1). */
-  chosenEffectiveDate: string | null;
-  allowsEffectiveDate: boolean;
+  /** How the PSA takes it (write-timing.ts); only "with-date" sends the date. */
+  writeMode: "now" | "with-date" | "scheduled";
+  effectiveDate: string | null;
 }
 
 export function planConnectWiseWrite(input: CwPlanInput): WritePlan {
   if (compareDecimal(input.target, "0") < 0) return { kind: "refuse", reason: `Target quantity ${input.target} is negative.` };
   if (compareDecimal(input.current, input.target) === 0) return { kind: "noop" };
   const operations: JsonPatchOp[] = [{ op: "replace", path: "/quantity", value: Number(input.target) }];
-  if (input.chosenEffectiveDate && input.allowsEffectiveDate) {
-    operations.push({ op: "replace", path: "/effectiveDate", value: `${input.chosenEffectiveDate}T00:00:00Z` });
+  if (input.writeMode === "with-date" && input.effectiveDate) {
+    operations.push({ op: "replace", path: "/effectiveDate", value: `${input.effectiveDate}T00:00:00Z` });
   }
   return { kind: "cw-patch", operations };
 }
@@ -73,8 +75,8 @@ export function classifyPsaStatus(status: number): FailureClass {
   return "rejected";
 }
 
-/** The PSA's own words from an error body (ConnectWise `message`/`errors[].message`, Autotask `errors[]`). */
-export function describePsaError(status: number, body: unknown): string {
+/** The PSA's own words from an error body (ConnectWise `message`/`errors[].message`, Autotask `errors[]`); null when it gave none. */
+export function psaWords(body: unknown): string | null {
   const parts: string[] = [];
   if (body && typeof body === "object") {
     const record = body as { message?: unknown; errors?: unknown };
@@ -88,5 +90,11 @@ export function describePsaError(status: number, body: unknown): string {
   } else if (typeof body === "string" && body.trim()) {
     parts.push(body.trim().slice(0, 300));
   }
-  return `HTTP ${status}${parts.length > 0 ? `: ${parts.join("; ")}` : ""}`;
+  const unique = [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ""))];
+  return unique.length > 0 ? unique.join("; ") : null;
+}
+
+export function describePsaError(status: number, body: unknown): string {
+  const words = psaWords(body);
+  return `HTTP ${status}${words ? `: ${words}` : ""}`;
 }

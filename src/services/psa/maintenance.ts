@@ -3,7 +3,8 @@
  * or full (nightly) sync per connected integration, and recover work whose
  * message was lost — re-verify unverified callbacks (their key was
  * unreachable) with backoff, expiring them after a day, re-enqueue received-but-unprocessed deliveries and stale
- * pending write-backs, and fail runs stuck behind a dead-lettered chunk.
+ * pending write-backs, fail runs stuck behind a dead-lettered chunk, and
+ * release scheduled decisions whose day has come (decision-lifecycle.ts).
  */
 import { checkKeyUrl } from "../../core/psa/key-url.ts";
 import { cwCallbackSchema, parseJson } from "../../core/psa/webhook-payloads.ts";
@@ -17,6 +18,7 @@ import { listStuckRuns, listSyncRuns } from "../../db/repos/psa-sync-runs.ts";
 import { allowsInsecureOrigins, type Env } from "../../env.ts";
 import { belongsToIntegration, verifyCallbackSignature } from "./intake-cw.ts";
 import { enqueueJob, type SyncMode } from "./jobs.ts";
+import { releaseDueScheduled } from "./decision-lifecycle.ts";
 import { failSyncRun, startSyncRun } from "./sync-runs.ts";
 
 const RUN_OVERLAP_MS = 30 * 60_000;
@@ -39,6 +41,8 @@ export async function runPsaMaintenance(env: Env, db: Db, mode: SyncMode, now: D
       for (const integration of own) await startScheduledSync(env, db, integration, mode, now);
       await replayInbox(env, db, tenantId, own, now);
       await requeueStaleDecisions(env, db, tenantId, now);
+      // After the stale sweep, so a decision released now is not also re-enqueued as stale.
+      await releaseDueScheduled(env, db, tenantId, now);
     } catch (error) {
       console.error("psa maintenance failed for tenant", tenantId, error);
     }

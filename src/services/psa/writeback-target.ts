@@ -23,6 +23,7 @@ import { syncAtContracts } from "./sync-at.ts";
 import { readCwAgreement } from "./sync-cw.ts";
 
 export interface WriteTarget {
+  psa: "connectwise" | "autotask";
   /** The PSA's quantity now; null when the line no longer exists there. */
   read(): Promise<DecimalString | null>;
   plan(current: DecimalString): WritePlan;
@@ -39,17 +40,24 @@ function decimalOrThrow(value: unknown, field: string): DecimalString {
   return parsed.value;
 }
 
+/** The mode recorded with the decision; decisions from before migration 0011 carry none: the agreement's prorateFlag decides, as it did then. */
+function writeModeOf(decision: DecisionRow, prorates: boolean): "now" | "with-date" | "scheduled" {
+  if (decision.writeMode === "now" || decision.writeMode === "with-date" || decision.writeMode === "scheduled") return decision.writeMode;
+  return prorates ? "with-date" : "now";
+}
+
 export async function openWriteTarget(db: Db, conn: PsaConnection, decision: DecisionRow, agreement: Agreement, line: Line, now: Date): Promise<WriteTarget> {
   const target = decision.newQuantity ?? "0";
   if (conn.kind === "connectwise") {
     const client = conn.client;
     const state = await findAgreementState(db, decision.tenantId, agreement.id);
     return {
+      psa: "connectwise",
       async read() {
         const addition = await client.getAddition(agreement.psaId, line.psaId);
         return addition ? decimalOrThrow(addition.quantity, "quantity") : null;
       },
-      plan: (current) => planConnectWiseWrite({ current, target, chosenEffectiveDate: decision.effectiveDate, allowsEffectiveDate: state?.allowsEffectiveDate ?? false }),
+      plan: (current) => planConnectWiseWrite({ current, target, writeMode: writeModeOf(decision, state?.allowsEffectiveDate ?? false), effectiveDate: decision.effectiveDate }),
       async send(plan) {
         if (plan.kind !== "cw-patch") throw new Error(`cannot send a ${plan.kind} plan to ConnectWise`);
         return { request: plan.operations, result: await client.patchAddition(agreement.psaId, line.psaId, plan.operations) };
@@ -65,6 +73,7 @@ export async function openWriteTarget(db: Db, conn: PsaConnection, decision: Dec
   const contractId = Number(agreement.psaId);
   const serviceId = Number(line.productKey);
   return {
+    psa: "autotask",
     async read() {
       const units = await client.query(
         "ContractServiceUnits",
