@@ -26,9 +26,21 @@ export interface JsonPatchOp {
   value: number | string;
 }
 
+/** `POST /finance/agreements/{id}/additions` body (Addition: product and billCustomer are required). */
+export interface CwAdditionCreate {
+  product: { id: number; identifier: string };
+  quantity: number;
+  unitPrice: number;
+  unitCost: number;
+  billCustomer: "Billable";
+  description?: string;
+  effectiveDate?: string;
+}
+
 export type WritePlan =
   | { kind: "noop" }
   | { kind: "cw-patch"; operations: JsonPatchOp[] }
+  | { kind: "cw-add"; body: CwAdditionCreate }
   | { kind: "at-adjust"; unitChange: number; effectiveDate: string }
   | { kind: "refuse"; reason: string };
 
@@ -48,6 +60,37 @@ export function planConnectWiseWrite(input: CwPlanInput): WritePlan {
     operations.push({ op: "replace", path: "/effectiveDate", value: `${input.effectiveDate}T00:00:00Z` });
   }
   return { kind: "cw-patch", operations };
+}
+
+export interface CwAddInput {
+  target: DecimalString;
+  writeMode: "now" | "with-date" | "scheduled";
+  effectiveDate: string | null;
+  /** The PSA catalog's item for the product (null: not in the catalog). */
+  item: { id: number; identifier: string; description?: string | null; price?: number | null; cost?: number | null } | null;
+  identifier: string;
+}
+
+/**
+ * A missing line is added as a new addition: the catalog's product at the
+ * catalog's price and cost (what ConnectWise's own "add addition" screen
+ * defaults to), billable, the quantity, and the effective date only in
+ * with-date mode (otherwise ConnectWise starts it today and the next invoice
+ * bills it — the same rule as a quantity change).
+ */
+export function planConnectWiseAdd(input: CwAddInput): WritePlan {
+  if (!input.item) return { kind: "refuse", reason: `ConnectWise's product catalog has no active product "${input.identifier}": add it there (Procurement › Product Catalog) or map the usage to another product, then decide again.` };
+  if (compareDecimal(input.target, "0") <= 0) return { kind: "refuse", reason: `A new line needs a quantity above 0 (got ${input.target}).` };
+  const body: CwAdditionCreate = {
+    product: { id: input.item.id, identifier: input.item.identifier },
+    quantity: Number(input.target),
+    unitPrice: input.item.price ?? 0,
+    unitCost: input.item.cost ?? 0,
+    billCustomer: "Billable",
+  };
+  if (input.item.description) body.description = input.item.description;
+  if (input.writeMode === "with-date" && input.effectiveDate) body.effectiveDate = `${input.effectiveDate}T00:00:00Z`;
+  return { kind: "cw-add", body };
 }
 
 export interface AtPlanInput {

@@ -4,7 +4,7 @@
  * — the reconciliation engine's proposal for the row (core/reconcile
  * proposeChange, the same function the engine uses). Rules:
  * - approve: `quantity` or the proposal's toQuantity; the line is `lineId`
- *   or the row's target line (a missing line cannot be written: 409);
+ *   or the row's target line; none (a missing line) = the line is added;
  * - adjust: `quantity` is required; same line rule;
  * - revert: the quantity the PSA held before the applied decision
  *   `revertsDecisionId`, on that decision's line;
@@ -106,7 +106,11 @@ export async function resolveTarget(db: Db, tenantId: string, req: DecisionReque
     quantity = proposal.value.toQuantity;
     lineId = proposal.value.targetLineId;
   }
-  if (!lineId) throw new AppError("conflict", "The row has no PSA line to write to: add the line in the PSA first");
+  // No line: a missing line, added in the PSA by the write-back (after decisions.ts checked the PSA can).
+  if (!lineId) {
+    if (quantity !== null && compareDecimal(quantity, "0") <= 0) throw new AppError("validation_failed", "body.quantity: a new line needs a quantity above 0");
+    return { line: null, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, now), row, writes: true };
+  }
   const line = given ?? (await lineOf(db, tenantId, agreement.id, lineId));
   return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, now), row, writes: true };
 }

@@ -16,6 +16,7 @@ import type { Env, TenantPrincipal } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import type { DecisionAction, DecisionRequest, DecisionView, WriteMode, WritebackState } from "../../shared/api-types.ts";
 import { newId } from "../secrets.ts";
+import { assertLineCanBeAdded } from "./add-line-check.ts";
 import { resolveTarget, timingOf } from "./decision-target.ts";
 import { enqueueJob } from "./jobs.ts";
 
@@ -79,9 +80,11 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
   if (!agreement) throw new AppError("not_found", "Agreement not found");
   const target = await resolveTarget(db, who.tenantId, req, agreement, now);
   const writes = target.writes;
-  if (writes && !(await findConnectedIntegration(db, who.tenantId, agreement.psa))) {
+  const integration = writes ? await findConnectedIntegration(db, who.tenantId, agreement.psa) : null;
+  if (writes && !integration) {
     throw new AppError("conflict", `The agreement comes from "${agreement.psa}", which has no connected PSA to write back to`);
   }
+  if (writes && integration && !target.line) await assertLineCanBeAdded(env, db, integration, target.productKey);
   // How the PSA takes it (one rule): a date it cannot take is held and written on the day.
   const timing = writes && target.effectiveDate ? await timingOf(db, who.tenantId, agreement, target.effectiveDate, now) : null;
   const at = now.toISOString();
@@ -93,7 +96,8 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
     productKey: target.productKey,
     action: req.action,
     actor: who.actor,
-    oldQuantity: target.line?.quantity ?? null,
+    // A missing line to add starts from 0.
+    oldQuantity: target.line?.quantity ?? (writes ? "0" : null),
     newQuantity: target.newQuantity,
     effectiveDate: target.effectiveDate,
     note: req.note ?? null,

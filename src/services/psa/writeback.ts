@@ -66,7 +66,8 @@ async function findDecisionIfPending(db: Db, job: WritebackJob): Promise<Decisio
 async function writeUnderLease(env: Env, db: Db, decision: DecisionRow, now: () => Date): Promise<Outcome> {
   const [agreement, line] = await Promise.all([findAgreement(db, decision.tenantId, decision.agreementId), decision.lineId ? findLine(db, decision.tenantId, decision.lineId) : null]);
   const integration = agreement ? await findConnectedIntegration(db, decision.tenantId, agreement.psa) : null;
-  if (!agreement || !line || !integration) return fail(db, decision, now(), "The agreement, its line or its PSA connection no longer exists", null);
+  // No lineId = a missing line to add (the write target finds or creates it).
+  if (!agreement || (decision.lineId && !line) || !integration) return fail(db, decision, now(), "The agreement, its line or its PSA connection no longer exists", null);
   // A user's Retry starts a fresh count (attempts before it stay on record).
   const attempts = (await listAttempts(db, decision.tenantId, decision.id)).filter((a) => !decision.retriedAt || a.at >= decision.retriedAt);
   if (attempts.length >= MAX_ATTEMPTS) {
