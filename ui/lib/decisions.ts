@@ -77,9 +77,9 @@ export function describeWrite(d: DecisionView): string {
   return `Applied ${qty} from ${d.effectiveDate ? formatDay(d.effectiveDate) : "now"}`;
 }
 
-/** An applied approve/adjust can be reverted. */
+/** An applied approve/adjust of an existing line can be reverted (an added line has no line id on the decision; the API refuses it). */
 export function isRevertable(decision: DecisionView): boolean {
-  return (decision.action === "approve" || decision.action === "adjust") && decision.writebackState === "applied";
+  return (decision.action === "approve" || decision.action === "adjust") && decision.writebackState === "applied" && decision.lineId !== null;
 }
 
 /** 16 random bytes as hex: an Idempotency-Key (works outside secure contexts, unlike randomUUID). */
