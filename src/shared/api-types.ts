@@ -51,8 +51,13 @@ export interface ReconciliationPage extends ReconciliationResponse {
 
 export const DECISION_ACTIONS = ["approve", "adjust", "dismiss", "revert"] as const;
 export type DecisionAction = (typeof DECISION_ACTIONS)[number];
-/** `superseded`: a newer decision on the same line replaced it before it was written (writebackError says which). */
-export type WritebackState = "pending" | "applied" | "failed" | "not-required" | "superseded";
+/**
+ * `superseded`: a newer decision on the same line replaced it before it was written (writebackError says which).
+ * `scheduled`: held by Trueup and written on `writeOn` (the PSA cannot take the date); `cancelled`: cancelled before that.
+ */
+export type WritebackState = "scheduled" | "pending" | "applied" | "failed" | "not-required" | "superseded" | "cancelled";
+/** How the PSA takes a decision: written at once, written with its effective date (the PSA prorates), or held and written on `writeOn`. */
+export type WriteMode = "now" | "with-date" | "scheduled";
 
 /**
  * `POST /api/v1/decisions` (tenant key or pod session), optional
@@ -86,8 +91,14 @@ export interface DecisionView {
   note: string | null;
   revertsDecisionId: string | null;
   writebackState: WritebackState;
-  /** The PSA's reason when write-back failed. */
+  /** The PSA's reason when write-back failed, in plain words with what to do. */
   writebackError: string | null;
+  /** How the PSA takes it (null for a dismissal). */
+  writeMode: WriteMode | null;
+  /** The day a scheduled decision is written; null = written when approved. */
+  writeOn: string | null;
+  /** The first invoice that bills the new quantity in full. */
+  firstBilledOn: string | null;
   createdAt: string;
   updatedAt: string;
 }

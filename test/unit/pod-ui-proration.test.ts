@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { previewProration as enginePreview } from "../../src/core/reconcile/proposal.ts";
-import { billingPeriod, firstOfNextMonth, inferCycle, isIsoDate, previewProration, type Cycle } from "../../ui/lib/proration.ts";
+import { billingPeriod, firstOfNextMonth, inferCycle, isIsoDate, podTiming, previewProration, type Cycle } from "../../ui/lib/proration.ts";
 
 const CYCLES: Cycle[] = ["monthly", "quarterly", "semiannual", "annual"];
 
@@ -73,5 +73,25 @@ describe("billing periods and the cycle read from a proposal", () => {
     expect(firstOfNextMonth(new Date("2026-12-31T23:59:59Z"))).toBe("2027-01-01");
     expect(firstOfNextMonth(new Date("2026-01-31T00:00:00Z"))).toBe("2026-02-01");
     expect([isIsoDate("2026-02-29"), isIsoDate("2028-02-29"), isIsoDate("2026-13-01"), isIsoDate("26-01-01")]).toEqual([false, true, false, false]);
+  });
+});
+
+// Issue 9 §2: the pod says what the PSA will do by the engine's one rule (write-timing.ts), fed from the row.
+// ConnectWise applies a quantity at once and only prorateFlag agreements take a date; Autotask prorates inside
+// the contract's own periods (reference §2.3/§3.3).
+describe("podTiming: the API's write rule from the row's proposal", () => {
+  const base = { targetLineId: "l1", fromQuantity: "40", toQuantity: "44", firstBilledOn: "2026-12-01", writeOn: null, prorationMinor: null, canApply: true, reason: null };
+  it("ConnectWise without prorateFlag: on/before the next invoice → now; later → scheduled, billed from the next period", () => {
+    const p = { ...base, effectiveDate: "2026-12-01", writeMode: "now" as const, remainingDays: 31, periodDays: 31 };
+    expect(podTiming(p, "2026-12-01", "2026-12-01", "monthly", true)).toMatchObject({ mode: "now", firstBilledOn: "2026-12-01", prorates: false });
+    expect(podTiming(p, "2026-12-01", "2026-11-30", "monthly", true)).toMatchObject({ mode: "now", prorates: false });
+    expect(podTiming(p, "2026-12-01", "2026-12-15", "monthly", true)).toMatchObject({ mode: "scheduled", writeOn: "2026-12-15", firstBilledOn: "2027-01-01", prorates: false });
+  });
+  it("Autotask quarterly from the 15th: periods anchored at the contract's start day, read from the proposal's period", () => {
+    // Default date Dec 1 in the period Oct 15 – Jan 14 (92 days): 45 days left.
+    const p = { ...base, effectiveDate: "2026-12-01", writeMode: "with-date" as const, remainingDays: 45, periodDays: 92 };
+    const t = podTiming(p, "2026-12-01", "2027-02-01", "quarterly", false);
+    expect(t).toMatchObject({ mode: "with-date", prorates: true, period: { start: "2027-01-15", end: "2027-04-14" }, firstBilledOn: "2027-04-15" });
+    expect(previewProration("2027-02-01", "quarterly", "3", 1000, t.period)).toMatchObject({ remainingDays: 73, periodDays: 90, prorationMinor: 2433 });
   });
 });

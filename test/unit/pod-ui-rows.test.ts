@@ -35,7 +35,7 @@ function row(key: string, status: ReconStatus, impact: number | null, productNam
     pooled: null,
     dismissed: null,
     proposal: status === "increase" || status === "decrease" || status === "missing-line"
-      ? { targetLineId: "l1", fromQuantity: "1", toQuantity: "2", effectiveDate: "2026-04-01", writeMode: "with-date", writeOn: null, firstBilledOn: "2026-04-01", prorationMinor: null, remainingDays: 30, periodDays: 30 }
+      ? { targetLineId: "l1", fromQuantity: "1", toQuantity: "2", effectiveDate: "2026-04-01", writeMode: "with-date", writeOn: null, firstBilledOn: "2026-04-01", prorationMinor: null, remainingDays: 30, periodDays: 30, canApply: true, reason: null }
       : null,
     reasons: [],
   };
@@ -99,6 +99,9 @@ function decision(over: Partial<DecisionView>): DecisionView {
     revertsDecisionId: null,
     writebackState: "pending",
     writebackError: null,
+    writeMode: "now",
+    writeOn: null,
+    firstBilledOn: null,
     createdAt: "2026-03-10T10:00:00Z",
     updatedAt: "2026-03-10T10:00:00Z",
     ...over,

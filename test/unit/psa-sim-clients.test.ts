@@ -113,6 +113,25 @@ describe("ConnectWise simulator through connectwise-rest 1.3.0", () => {
     }
   });
 
+  // Issue 9 "missing lines can be added": GET /procurement/catalog (CatalogItem) and POST …/additions (Addition: product and billCustomer required).
+  it("serves the product catalog and creates additions as the OpenAPI types declare them", async () => {
+    seedCw();
+    cw.state.addCatalogItem({ id: 700, identifier: "EDR-S1", description: "SentinelOne Complete", price: 6.125, cost: 3.5 });
+    const api = manage();
+    const items = await api.ProcurementAPI.getProcurementCatalog({ conditions: 'identifier="EDR-S1" AND inactiveFlag=false', pageSize: 1000 });
+    expect(items.map((i) => [i.id, i.identifier, i.price, i.cost])).toEqual([[700, "EDR-S1", 6.125, 3.5]]);
+    for (const i of items) clean(i, "CatalogItem");
+    const created = await api.FinanceAPI.postFinanceAgreementsByParentIdAdditions(10, { product: { id: 700 }, quantity: 12, unitPrice: 6.125, unitCost: 3.5, billCustomer: "Billable" } as never);
+    clean(created, "Addition");
+    expect(created).toMatchObject({ agreementId: 10, product: { id: 700, identifier: "EDR-S1" }, quantity: 12, unitPrice: 6.125, billCustomer: "Billable" });
+    expect(cw.state.additionsOf(10).map((a) => a.product.identifier)).toEqual(["M365-BP", "EDR", "EDR-S1"]);
+    // Refused as ConnectWise refuses them: no billCustomer, a product not in the catalog, a read-only field.
+    expect((await rejection(api.FinanceAPI.postFinanceAgreementsByParentIdAdditions(10, { product: { id: 700 }, quantity: 1 } as never))).status).toBe(400);
+    expect((await rejection(api.FinanceAPI.postFinanceAgreementsByParentIdAdditions(10, { product: { identifier: "NOPE" }, quantity: 1, billCustomer: "Billable" } as never))).status).toBe(400);
+    expect((await rejection(api.FinanceAPI.postFinanceAgreementsByParentIdAdditions(10, { product: { id: 700 }, billCustomer: "Billable", extPrice: 5 } as never))).status).toBe(400);
+    expect((await rejection(api.FinanceAPI.postFinanceAgreementsByParentIdAdditions(999, { product: { id: 700 }, billCustomer: "Billable" } as never))).status).toBe(404);
+  });
+
   it("pages with the client's page numbers and Link headers", async () => {
     seedCw();
     for (let i = 0; i < 5; i++) cw.state.addAgreement({ id: 20 + i, companyId: 1, name: `More ${i}` });
@@ -209,6 +228,22 @@ describe("Autotask simulator through @apigrate/autotask-restapi 2.0.1", () => {
     expect((await entity(api, "CompanyWebhooks").get(hook.itemId)).item).toMatchObject({ id: hook.itemId, isActive: true });
     expect(await entity(api, "CompanyWebhooks").delete(hook.itemId)).toEqual({ itemId: hook.itemId });
     expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  // ContractServiceAdjustments entity: "creating one auto-creates the ContractService if missing" (reference §3.3), priced from the Service.
+  it("an adjustment for a service not yet on the contract creates the contract service at the Service's price", async () => {
+    seedAt();
+    at.state.services.set(8, { id: 8, name: "Managed Backup", unitPrice: 4.75, unitCost: 2.1 });
+    const api = client();
+    const effectiveDate = `${new Date().toISOString().slice(0, 10)}T00:00:00Z`;
+    expect(await api._fetch("POST", "/ContractServiceAdjustments", null, { contractID: 1, serviceID: 8, unitChange: 4, effectiveDate })).toEqual({ itemId: expect.any(Number) });
+    const services = await entity(api, "ContractServices").query({ filter: [{ op: "eq", field: "contractID", value: 1 }] });
+    expect(services.items.map((cs: { serviceID: number; unitPrice: number }) => [cs.serviceID, cs.unitPrice])).toEqual([[5, 26], [8, 4.75]]);
+    // An unknown service, or a cut below 0 on a new one, is refused (500, Autotask's way) and leaves no contract service behind.
+    expect((await rejection(api._fetch("POST", "/ContractServiceAdjustments", null, { contractID: 1, serviceID: 99, unitChange: 1, effectiveDate }))).status ?? 500).toBe(500);
+    at.state.services.set(9, { id: 9, name: "Other", unitPrice: 1, unitCost: 1 });
+    await rejection(api._fetch("POST", "/ContractServiceAdjustments", null, { contractID: 1, serviceID: 9, unitChange: -1, effectiveDate }));
+    expect([...at.state.contractServices.values()].filter((cs) => cs.serviceID === 9)).toEqual([]);
   });
 
   it("MaxRecords limits a page; nextPageUrl continues on the zone", async () => {

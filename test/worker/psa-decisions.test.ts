@@ -143,7 +143,7 @@ describe("PSA failures", () => {
     await h.drain();
     const failed = await view(res.decision.id);
     expect(failed.writebackState).toBe("failed");
-    expect(failed.writebackError).toBe("HTTP 400: Addition is locked by a posted invoice");
+    expect(failed.writebackError).toBe("ConnectWise rejected the change (400). ConnectWise said: “Addition is locked by a posted invoice”. Fix what it names in ConnectWise (or choose another quantity or date), then Retry.");
     expect(patches).toHaveLength(1);
     expect(simQuantity(4110, 88100)).toBe(10);
   });

@@ -1,30 +1,44 @@
 /**
  * Approve or adjust a row: the target quantity (editable when adjusting), the
  * effective date (default: the proposal's, the 1st of next month), and the
- * money: the monthly change and, when the date is not a period start, the
- * proration computed with the engine's rule (ui/lib/proration.ts).
+ * money: the monthly change, how the PSA takes it on that date (now,
+ * scheduled, or with the date) and, only where the PSA prorates, the
+ * proration in its own period (ui/lib/proration.ts podTiming).
  */
 import { useState } from "preact/hooks";
 import type { ReconRow } from "../../src/shared/api-types.ts";
 import { divideRoundHalfAway, parseQuantityInput, subtractDecimals, toScaled } from "../lib/decimal.ts";
 import { formatDay, formatMoney, formatQuantity, formatVariance } from "../lib/format.ts";
-import { inferCycle, isIsoDate, previewProration, todayUtc, type Cycle } from "../lib/proration.ts";
+import { inferCycle, isIsoDate, podTiming, previewProration, todayUtc, type Cycle } from "../lib/proration.ts";
 import { PanelButtons, usePanelFocus, type PanelProps } from "./panels.tsx";
 
 const MONTHS: Record<Cycle, bigint> = { monthly: 1n, quarterly: 3n, semiannual: 6n, annual: 12n };
 
-export function describePreview(row: ReconRow, quantity: string | null, date: string): string {
+/**
+ * What the PSA will do on the chosen date (issue 9: say "applies now" only when
+ * it does; preview proration only where the PSA prorates, in its own period).
+ */
+export function describePreview(row: ReconRow, quantity: string | null, date: string, connectWise: boolean): string {
   const p = row.proposal;
   if (!p || quantity === null || !isIsoDate(date)) return "";
   const cycle = inferCycle(p.periodDays);
   const currency = row.currency ?? "USD";
   const price = row.lines.find((l) => l.lineId === p.targetLineId)?.unitPriceMinor ?? row.unitPriceMinor;
   const change = subtractDecimals(quantity, p.fromQuantity);
-  if (price === null) return `Change ${formatVariance(change)}; no unit price, so no money preview.`;
+  const timing = podTiming(p, row.billingDate, date, cycle, connectWise);
+  const billed = `first billed on the ${formatDay(timing.firstBilledOn)} invoice`;
+  const when =
+    timing.mode === "now"
+      ? `Applies now in ConnectWise — ${billed}.`
+      : timing.mode === "scheduled"
+        ? `Scheduled for ${formatDay(date)} — written to ConnectWise that day, ${billed}; you can cancel until then.`
+        : "";
+  if (price === null) return `Change ${formatVariance(change)}; no unit price, so no money preview. ${when}`.trim();
   const scaled = toScaled(change);
   const monthly = Number(divideRoundHalfAway(scaled.units * BigInt(price), MONTHS[cycle] * 10n ** BigInt(scaled.scale)));
   const perMonth = `${formatVariance(change)} → ${formatMoney(monthly, currency, undefined, true)} per month`;
-  const preview = previewProration(date, cycle, change, price);
+  if (!timing.prorates) return `${perMonth}. ${when}`;
+  const preview = previewProration(date, cycle, change, price, timing.period);
   if (preview.prorationMinor === null) return `${perMonth}. From ${formatDay(date)}, the start of a billing period: no proration.`;
   const what = preview.prorationMinor >= 0 ? "prorated charge" : "prorated credit";
   return `${perMonth}. From ${formatDay(date)}: ${preview.remainingDays} of ${preview.periodDays} days left, ${what} ${formatMoney(preview.prorationMinor, currency, undefined, true)}.`;
@@ -80,7 +94,7 @@ export function ApprovePanel({ row, store, close, adjust }: PanelProps & { adjus
         </label>
       </div>
       <p class="preview" aria-live="polite">
-        {qtyError ?? dateError ?? describePreview(row, quantity, date)}
+        {qtyError ?? dateError ?? describePreview(row, quantity, date, store.psaAppliesAtOnce)}
       </p>
       <PanelButtons
         label={action === "adjust" ? `Set quantity to ${formatQuantity(quantity ?? "0")}` : "Approve change"}

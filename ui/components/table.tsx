@@ -6,8 +6,8 @@
  */
 import { useRef, useState } from "preact/hooks";
 import type { DecisionView, ReconRow } from "../../src/shared/api-types.ts";
-import { decisionState, isRevertable, isSupersededByPsa, lineKey, type RowDecisionState } from "../lib/decisions.ts";
-import { formatDay, formatMoney, formatPercent, formatQuantity, formatVariance } from "../lib/format.ts";
+import { decisionState, describeWrite, isRevertable, isSupersededByPsa, lineKey, type RowDecisionState } from "../lib/decisions.ts";
+import { formatMoney, formatPercent, formatQuantity, formatVariance } from "../lib/format.ts";
 import { inferCycle } from "../lib/proration.ts";
 import { isProposable, rowTitle, STATUS_META } from "../lib/rows.ts";
 import type { ViewStore } from "../state/view-store.ts";
@@ -54,11 +54,13 @@ function StateLine({ state, action }: { state: RowDecisionState; action: ViewSto
   const d = state.decision;
   const text = {
     pending: "Writing to the PSA…",
-    applied: d.action === "revert" ? "Reverted" : `Applied ${formatQuantity(d.newQuantity ?? "0")} from ${d.effectiveDate ? formatDay(d.effectiveDate) : "now"}`,
+    scheduled: describeWrite(d),
+    applied: d.action === "revert" ? "Reverted" : describeWrite(d),
+    // The PSA's message, once, in plain words with what to do (the API's writebackError).
     failed: `Write-back failed: ${d.writebackError ?? "unknown reason"}`,
     dismissed: `Dismissed: ${d.note ?? "no reason"}`,
   }[state.kind];
-  return <span class={`wb ${state.kind === "dismissed" ? "" : state.kind}`}>{text}</span>;
+  return <span class={`wb ${state.kind === "dismissed" ? "" : state.kind === "scheduled" ? "pending" : state.kind}`}>{text}</span>;
 }
 
 function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore; latest: Map<string, DecisionView>; now: Date }) {
@@ -96,6 +98,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
         <td class="c-prod">
           <div class="prod">{title}</div>
           {row.reasons.length > 0 && meta.group !== 0 && <div class="why">{row.reasons[0]}</div>}
+          {row.proposal?.canApply === false && <div class="why">{row.proposal.reason}</div>}
           {note && <div class="why">Note: {note.note}</div>}
         </td>
         <td class="c-q num" data-label="PSA">{formatQuantity(row.psaQuantity)}</td>
@@ -112,7 +115,17 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
         <td class="c-acts">
           <div class="acts" role="group" aria-label={`Actions for ${title}`}>
             <StateLine state={state} action={action} />
-            {canDecide && button("approve", state.kind === "failed" ? "Retry" : "Approve", true)}
+            {state.kind === "scheduled" && !busy && (
+              <button class="btn" data-action="cancel" onClick={() => void store.follow(row.key, state.decision.id, "cancel")}>
+                Cancel
+              </button>
+            )}
+            {state.kind === "failed" && !busy && (
+              <button class="btn primary" data-action="retry" onClick={() => void store.follow(row.key, state.decision.id, "retry")}>
+                Retry
+              </button>
+            )}
+            {canDecide && button("approve", "Approve", state.kind !== "failed")}
             {canDecide && button("adjust", "Adjust")}
             {canDecide && button("dismiss", "Dismiss")}
             {revertable && button("revert", "Revert")}

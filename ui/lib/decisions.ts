@@ -8,11 +8,12 @@
  */
 import type { DecisionView } from "../../src/shared/api-types.ts";
 import { compareDecimals } from "./decimal.ts";
+import { formatDay, formatQuantity } from "./format.ts";
 import { billingPeriod, type Cycle } from "./proration.ts";
 
 export type RowDecisionState =
   | { kind: "none" }
-  | { kind: "pending" | "applied" | "failed" | "dismissed"; decision: DecisionView };
+  | { kind: "pending" | "scheduled" | "applied" | "failed" | "dismissed"; decision: DecisionView };
 
 export const lineKey = (agreementId: string, productKey: string) => `${agreementId}|${productKey}`;
 
@@ -34,6 +35,9 @@ export function decisionState(latest: DecisionView | undefined, now: Date, cycle
     return billingPeriod(made, cycle).start === billingPeriod(today, cycle).start ? { kind: "dismissed", decision: latest } : { kind: "none" };
   }
   if (latest.action === "revert" && latest.writebackState !== "pending" && latest.writebackState !== "failed") return { kind: "none" };
+  // A cancelled or superseded decision was never written: the row is open again.
+  if (latest.writebackState === "cancelled" || latest.writebackState === "superseded") return { kind: "none" };
+  if (latest.writebackState === "scheduled") return { kind: "scheduled", decision: latest };
   if (latest.writebackState === "pending") return { kind: "pending", decision: latest };
   if (latest.writebackState === "failed") return { kind: "failed", decision: latest };
   return { kind: "applied", decision: latest };
@@ -57,9 +61,25 @@ export function isSupersededByPsa(decision: DecisionView, psaQuantity: string, t
   return inEffect || decision.oldQuantity === null || compareDecimals(psaQuantity, decision.oldQuantity) !== 0;
 }
 
-/** An applied approve/adjust can be reverted. */
+/**
+ * What a decision did or will do in the PSA, in the API's words for it
+ * (writeMode, writeOn, firstBilledOn; issue 9 "say applies now only when it
+ * does"). Only ConnectWise takes a change at once or has it scheduled (an
+ * agreement without prorateFlag); the rest is written with its date.
+ */
+export function describeWrite(d: DecisionView): string {
+  const name = "ConnectWise";
+  const qty = formatQuantity(d.newQuantity ?? "0");
+  const billed = d.firstBilledOn ? ` — first billed on the ${formatDay(d.firstBilledOn)} invoice` : "";
+  if (d.writebackState === "scheduled") return `Scheduled for ${formatDay(d.writeOn ?? d.effectiveDate ?? "")}: ${qty} in ${name}${billed}`;
+  if (d.writeMode === "now") return `Applied ${qty} now in ${name}${billed}`;
+  if (d.writeMode === "scheduled") return `Applied ${qty} in ${name} on ${formatDay(d.writeOn ?? "")}${billed}`;
+  return `Applied ${qty} from ${d.effectiveDate ? formatDay(d.effectiveDate) : "now"}`;
+}
+
+/** An applied approve/adjust of an existing line can be reverted (an added line has no line id on the decision; the API refuses it). */
 export function isRevertable(decision: DecisionView): boolean {
-  return (decision.action === "approve" || decision.action === "adjust") && decision.writebackState === "applied";
+  return (decision.action === "approve" || decision.action === "adjust") && decision.writebackState === "applied" && decision.lineId !== null;
 }
 
 /** 16 random bytes as hex: an Idempotency-Key (works outside secure contexts, unlike randomUUID). */

@@ -9,6 +9,8 @@
  * from the proposal's period length: the default date's period has 28–31
  * days for monthly, 90–92 quarterly, 181–184 semiannual, 365–366 annual.
  */
+import { planWriteTiming, type WriteTiming } from "../../src/core/reconcile/write-timing.ts";
+import type { Proposal } from "../../src/shared/api-types.ts";
 import { divideRoundHalfAway, toScaled } from "./decimal.ts";
 
 export type Cycle = "monthly" | "quarterly" | "semiannual" | "annual";
@@ -55,8 +57,8 @@ export interface ProrationView {
   periodStart: string;
 }
 
-export function previewProration(effectiveDate: string, cycle: Cycle, variance: string, unitPriceMinor: number | null): ProrationView {
-  const period = billingPeriod(effectiveDate, cycle);
+/** `period`: the PSA's own period holding the date (podTiming); default the calendar period. */
+export function previewProration(effectiveDate: string, cycle: Cycle, variance: string, unitPriceMinor: number | null, period = billingPeriod(effectiveDate, cycle)): ProrationView {
   const remainingDays = Math.round((utc(period.end) - utc(effectiveDate)) / DAY_MS) + 1;
   let prorationMinor: number | null = null;
   if (unitPriceMinor !== null && effectiveDate !== period.start) {
@@ -78,4 +80,22 @@ export function firstOfNextMonth(now: Date): string {
 
 export function isIsoDate(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && iso(utc(text)) === text;
+}
+
+/**
+ * How the PSA takes a change on another date, by the engine's one rule
+ * (src/core/reconcile/write-timing.ts, imported, not copied). The row tells
+ * the facts the rule needs: its proposal's writeMode says whether the
+ * agreement prorates ("with-date") or is a ConnectWise agreement without
+ * prorateFlag ("now"/"scheduled"); its period (effective date, remaining and
+ * period days) anchors the PSA's own periods — an Autotask contract's start
+ * day — so other dates fall in the same periods the API uses.
+ */
+export function podTiming(p: Proposal, billingDate: string, date: string, cycle: Cycle, connectWise: boolean): WriteTiming {
+  const periodStart = iso(utc(p.effectiveDate) + (p.remainingDays - p.periodDays) * DAY_MS);
+  const prorates = p.writeMode === "with-date";
+  const facts = connectWise || !prorates
+    ? { psa: "connectwise" as const, prorates, billingCycle: cycle, startDate: null }
+    : { psa: "autotask" as const, prorates: true, billingCycle: cycle, startDate: periodStart };
+  return planWriteTiming(facts, date, billingDate);
 }

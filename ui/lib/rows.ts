@@ -33,7 +33,8 @@ export const STATUS_META: Record<ReconStatus, StatusMeta> = {
 const PROPOSABLE = new Set<ReconStatus>(["increase", "decrease", "missing-line"]);
 
 export function isProposable(row: ReconRow): boolean {
-  return PROPOSABLE.has(row.status) && row.proposal !== null && row.agreementId !== null && row.productKey !== null;
+  // canApply false: Trueup cannot write it (e.g. a missing line with no agreement); the row says why instead.
+  return PROPOSABLE.has(row.status) && row.proposal !== null && row.proposal.canApply !== false && row.agreementId !== null && row.productKey !== null;
 }
 
 function magnitude(row: ReconRow): number {

@@ -19,7 +19,7 @@ import type {
 } from "../../src/shared/api-types.ts";
 import { compareDecimals } from "../lib/decimal.ts";
 import { formatDay, formatQuantity } from "../lib/format.ts";
-import { lineKey as noteKey, newIdempotencyKey } from "../lib/decisions.ts";
+import { describeWrite, lineKey as noteKey, newIdempotencyKey } from "../lib/decisions.ts";
 import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse } from "../../src/shared/pod-types.ts";
 import type { Api } from "./api.ts";
 
@@ -180,11 +180,32 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
       if (decision.writebackState === "pending") {
         setAction(rowKey, { phase: "pending", message: "Writing to the PSA…" });
         await poll(rowKey, decision.id);
+      } else if (decision.writebackState === "scheduled") {
+        // Held by Trueup until its day: the row's state line says so and offers Cancel.
+        setAction(rowKey, null);
+        await load();
       } else {
         const failed = decision.writebackState === "failed";
         setAction(rowKey, { phase: failed ? "failed" : "applied", message: failed ? (decision.writebackError ?? "Failed") : doneMessage(decision) });
         await load();
       }
+    } catch (e) {
+      setAction(rowKey, { phase: "failed", message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Cancels a scheduled change (POST /api/v1/decisions/:id/cancel), or re-queues a failed write-back with its date and quantity (…/retry). */
+  async function follow(rowKey: string, id: string, what: "cancel" | "retry"): Promise<void> {
+    setAction(rowKey, { phase: "submitting", message: what === "cancel" ? "Cancelling…" : "Retrying…" });
+    try {
+      const { decision } = await api.send<DecisionResponse>("POST", `/api/v1/decisions/${encodeURIComponent(id)}/${what}`, {});
+      if (decision.writebackState === "pending") {
+        setAction(rowKey, { phase: "pending", message: "Writing to the PSA…" });
+        await poll(rowKey, decision.id);
+        return;
+      }
+      setAction(rowKey, null);
+      await load();
     } catch (e) {
       setAction(rowKey, { phase: "failed", message: e instanceof Error ? e.message : String(e) });
     }
@@ -212,14 +233,14 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
   const products = () => api.get<ProductListResponse>("/api/v1/products");
   const companies = () => api.get<CompanyListResponse>("/api/v1/companies");
 
-  return { ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, load, decide, saveNote, mapService, mapAccount, products, companies };
+  return { ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, load, decide, follow, saveNote, mapService, mapAccount, products, companies };
 }
 
 function doneMessage(d: DecisionView): string {
   if (d.action === "dismiss") return "Dismissed for this billing cycle";
   if (d.action === "revert") return `Reverted to ${d.newQuantity ?? "the previous quantity"}`;
   // Same wording as the row's persisted state (table.tsx StateLine), so a reload does not change it.
-  return d.writebackState === "not-required" ? "Recorded" : `Applied ${formatQuantity(d.newQuantity ?? "0")} from ${d.effectiveDate ? formatDay(d.effectiveDate) : "now"}`;
+  return d.writebackState === "not-required" ? "Recorded" : describeWrite(d);
 }
 
 export type ViewStore = ReturnType<typeof createViewStore>;

@@ -50,4 +50,15 @@ export const cwCompanyInfoSchema = z.looseObject({
   IsCloud: z.union([z.boolean(), z.string()]).optional(),
 });
 
+/** `GET /procurement/catalog` item (CatalogItem, 2025.8): the product an addition names, with its default price and cost. */
+export const cwCatalogItemSchema = z.looseObject({
+  id: z.number().int(),
+  identifier: z.string().min(1),
+  description: z.string().nullish(),
+  inactiveFlag: z.boolean().nullish(),
+  price: z.number().nullish(),
+  cost: z.number().nullish(),
+});
+export type CwCatalogItem = z.infer<typeof cwCatalogItemSchema>;
+
 export const cwCallbackEntrySchema = z.looseObject({ id: z.number().int() });

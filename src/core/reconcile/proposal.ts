@@ -60,7 +60,14 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
     prorationMinor: timing.prorates && effective.value !== preview.periodStart ? preview.prorationMinor : null,
     remainingDays: preview.remainingDays,
     periodDays: preview.periodDays,
+    ...applicability(row),
   });
+}
+
+/** A missing line is added to the row's agreement; a `co:` row has none (the company has no counting agreement to add it to). */
+function applicability(row: ReconRow): { canApply: boolean; reason: string | null } {
+  if (row.agreementId === null) return { canApply: false, reason: "No agreement to add the line to: the company has no counting agreement. Add one in the PSA (or pin the account to an agreement), then approve." };
+  return { canApply: true, reason: null };
 }
 
 function selectLine(row: ReconRow, lineId: string | undefined): Result<RowLine | null, string> {

@@ -248,6 +248,12 @@ export interface Proposal {
   prorationMinor: number | null;
   remainingDays: number;
   periodDays: number;
+  /**
+   * Whether Trueup can write it: false for a missing line with no agreement
+   * to add it to (a `co:` row); `reason` says why in plain words.
+   */
+  canApply: boolean;
+  reason: string | null;
 }
 
 export interface ReconRow {

@@ -3,7 +3,7 @@
  * caller puts it in the same `db.batch()` as the change it records: both
  * commit or neither does.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { auditLog } from "../schema.ts";
 
@@ -19,6 +19,18 @@ export interface AuditEntry {
 
 export function auditStatement(db: Db, entry: AuditEntry) {
   return db.insert(auditLog).values({ ...entry, details: JSON.stringify(entry.details) });
+}
+
+/**
+ * An audit row written only when a decision is in `state` as of `at` — put
+ * after a conditional state move in one batch, it records the move only if
+ * the move happened (a cancel that lost a race to the cron leaves no trace).
+ */
+export function auditDecisionMoveStatement(db: Db, entry: AuditEntry, state: string) {
+  // INSERT … SELECT in the table's column order (seq NULL = next); db.run(sql) cannot be batched with parameters.
+  return db.insert(auditLog).select(sql`
+    SELECT NULL, ${entry.tenantId}, ${entry.at}, ${entry.actor}, ${entry.action}, ${entry.entityType}, ${entry.entityId}, ${JSON.stringify(entry.details)}
+    WHERE EXISTS (SELECT 1 FROM decisions WHERE tenant_id = ${entry.tenantId} AND id = ${entry.entityId} AND writeback_state = ${state} AND updated_at = ${entry.at})`);
 }
 
 export async function listAudit(db: Db, tenantId: string, entityId?: string, limit = 100) {

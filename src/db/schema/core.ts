@@ -238,11 +238,19 @@ export const decisions = sqliteTable(
     effectiveDate: text("effective_date"),
     note: text("note"),
     revertsDecisionId: text("reverts_decision_id"),
-    /** pending | applied | failed | not-required */
+    /** scheduled | pending | applied | failed | superseded | cancelled | not-required */
     writebackState: text("writeback_state").notNull(),
     writebackError: text("writeback_error"),
     /** The vendor figure the decision was made against (a dismissal lasts while it holds; migration 0010). */
     vendorQuantity: text("vendor_quantity"),
+    /** now | with-date | scheduled: how the PSA takes it (core/reconcile/write-timing.ts; migration 0011). */
+    writeMode: text("write_mode"),
+    /** The day a scheduled decision is written. */
+    writeOn: text("write_on"),
+    /** The first invoice that bills the new quantity in full. */
+    firstBilledOn: text("first_billed_on"),
+    /** When a failed write-back was re-queued (earlier attempts don't count against the limit). */
+    retriedAt: text("retried_at"),
     /** Client-supplied key: the same decision submitted twice is recorded once. */
     idempotencyKey: text("idempotency_key"),
     createdAt: createdAt(),
@@ -250,6 +258,7 @@ export const decisions = sqliteTable(
   },
   (t) => [
     index("decisions_agreement_idx").on(t.tenantId, t.agreementId),
+    index("decisions_scheduled_idx").on(t.tenantId, t.writebackState, t.writeOn),
     uniqueIndex("decisions_idem_uq").on(t.tenantId, t.idempotencyKey),
   ],
 );

@@ -2,7 +2,10 @@
  * Decisions API (contract: src/shared/api-types.ts): POST /api/v1/decisions
  * → 202 {decision} (pending, or not-required for a dismissal), optional
  * Idempotency-Key header; GET /api/v1/decisions/:id → {decision};
- * GET /api/v1/agreements/:id/decisions → {decisions}, newest first.
+ * GET /api/v1/agreements/:id/decisions → {decisions}, newest first;
+ * POST /api/v1/decisions/:id/cancel → {decision} (a scheduled change, until
+ * its day; 409 once its write has started); POST /api/v1/decisions/:id/retry
+ * → 202 {decision} (a failed write-back, same line, quantity and date).
  * Tenant API key or pod session.
  */
 import { Hono } from "hono";
@@ -10,6 +13,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { requireTenant } from "../../middleware/auth/index.ts";
+import { cancelDecision, retryDecision } from "../../services/psa/decision-lifecycle.ts";
 import { createDecision, getDecision, listDecisions, toDecisionView } from "../../services/psa/decisions.ts";
 import { DECISION_ACTIONS, type DecisionListResponse, type DecisionRequest, type DecisionResponse } from "../../shared/api-types.ts";
 import { readJson } from "../parse.ts";
@@ -38,6 +42,14 @@ export const decisionRoutes = new Hono<AppEnv>()
     const body = await readJson(c, decisionBodySchema);
     const key = idempotencyKeyOf(c.req.header("idempotency-key"));
     const row = await createDecision(c.env, c.get("db"), c.get("tenant"), body, key, new Date());
+    return c.json({ decision: toDecisionView(row) } satisfies DecisionResponse, 202);
+  })
+  .post("/api/v1/decisions/:id/cancel", requireTenant(), async (c) => {
+    const row = await cancelDecision(c.get("db"), c.get("tenant"), c.req.param("id"), new Date());
+    return c.json({ decision: toDecisionView(row) } satisfies DecisionResponse);
+  })
+  .post("/api/v1/decisions/:id/retry", requireTenant(), async (c) => {
+    const row = await retryDecision(c.env, c.get("db"), c.get("tenant"), c.req.param("id"), new Date());
     return c.json({ decision: toDecisionView(row) } satisfies DecisionResponse, 202);
   })
   .get("/api/v1/decisions/:id", requireTenant(), async (c) => {

@@ -5,8 +5,8 @@
  * paging, JSON Patch on additions, callbacks under /system/callbacks.
  */
 import { z } from "zod";
-import { listPath, nextPageUrl } from "../../core/psa/cw-query.ts";
-import { type CwAddition, type CwAgreement, cwAdditionSchema, cwAgreementSchema, cwCallbackEntrySchema, cwCompanyInfoSchema } from "../../core/psa/cw-records.ts";
+import { andConditions, cwString, listPath, nextPageUrl } from "../../core/psa/cw-query.ts";
+import { type CwAddition, type CwAgreement, type CwCatalogItem, cwAdditionSchema, cwAgreementSchema, cwCallbackEntrySchema, cwCatalogItemSchema, cwCompanyInfoSchema } from "../../core/psa/cw-records.ts";
 import type { JsonPatchOp } from "../../core/psa/writeback-plan.ts";
 import { basicAuth, type BeforeCall, PsaHttpError, sendRead, sendWrite } from "./http.ts";
 
@@ -103,6 +103,16 @@ export function createCwClient(apiBaseUrl: string, creds: CwCredentials, before:
         { method: "PATCH", url: `${apiBaseUrl}/finance/agreements/${encodeURIComponent(agreementId)}/additions/${encodeURIComponent(additionId)}`, headers, body: operations, pace },
         before,
       ),
+    /** The active catalog item with this identifier (`GET /procurement/catalog?conditions=identifier="X"`), or null. */
+    async findCatalogItem(identifier: string): Promise<CwCatalogItem | null> {
+      const conditions = andConditions(`identifier=${cwString(identifier)}`, "inactiveFlag=false");
+      const found = await getAll(listPath("/procurement/catalog", conditions), cwCatalogItemSchema);
+      return found.items.find((i) => i.identifier.toLowerCase() === identifier.toLowerCase()) ?? null;
+    },
+    /** `POST /finance/agreements/{id}/additions` (Addition: product and billCustomer required) → the created addition. */
+    async postAddition(agreementId: string, body: Record<string, unknown>) {
+      return sendWrite({ method: "POST", url: `${apiBaseUrl}/finance/agreements/${encodeURIComponent(agreementId)}/additions`, headers, body, pace }, before);
+    },
     async createCallback(url: string, description: string): Promise<number> {
       // objectId 1 with level Owner = every agreement (CW-DevGuide "Configuring the Callbacks").
       const body = { url, objectId: 1, type: "agreement", level: "owner", description, inactiveFlag: false, isSelfSuppressedFlag: true };

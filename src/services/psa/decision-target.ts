@@ -4,7 +4,7 @@
  * — the reconciliation engine's proposal for the row (core/reconcile
  * proposeChange, the same function the engine uses). Rules:
  * - approve: `quantity` or the proposal's toQuantity; the line is `lineId`
- *   or the row's target line (a missing line cannot be written: 409);
+ *   or the row's target line; none (a missing line) = the line is added;
  * - adjust: `quantity` is required; same line rule;
  * - revert: the quantity the PSA held before the applied decision
  *   `revertsDecisionId`, on that decision's line;
@@ -13,7 +13,8 @@
  * (null = immediately); Autotask defaults to the 1st of next month.
  */
 import { proposeChange } from "../../core/reconcile/engine.ts";
-import type { ReconRow } from "../../core/reconcile/types.ts";
+import type { BillingCycle, ReconRow } from "../../core/reconcile/types.ts";
+import { planWriteTiming, type WriteTiming } from "../../core/reconcile/write-timing.ts";
 import { firstOfNextMonth, parseIsoDate, toIsoDate } from "../../core/shared/dates.ts";
 import { compareDecimal, parseDecimal } from "../../core/shared/decimal.ts";
 import type { Db } from "../../db/client.ts";
@@ -36,6 +37,17 @@ export interface ResolvedTarget {
   row: ReconRow | null;
   /** Whether the decision writes to the PSA (a dismissal and undoing one don't). */
   writes: boolean;
+}
+
+/**
+ * How the PSA takes a write on this agreement at `effectiveDate` — the one
+ * rule, core/reconcile/write-timing.ts, fed with the agreement's facts
+ * (PSA, prorateFlag as synced, billing cycle, start date).
+ */
+export async function timingOf(db: Db, tenantId: string, agreement: Agreement, effectiveDate: string, now: Date): Promise<WriteTiming> {
+  const state = await findAgreementState(db, tenantId, agreement.id);
+  const facts = { psa: agreement.psa as "connectwise" | "autotask" | "demo", prorates: state?.allowsEffectiveDate ?? false, billingCycle: agreement.billingCycle as BillingCycle, startDate: agreement.startDate };
+  return planWriteTiming(facts, effectiveDate, firstOfNextMonth(now));
 }
 
 async function lineOf(db: Db, tenantId: string, agreementId: string, lineId: string): Promise<Line> {
@@ -89,12 +101,16 @@ export async function resolveTarget(db: Db, tenantId: string, req: DecisionReque
     if (!row) throw new AppError("conflict", `No reconciliation row for ${productKey} on this agreement`);
     const state = await findAgreementState(db, tenantId, agreement.id);
     const timing = { psa: agreement.psa as "connectwise" | "autotask" | "demo", prorates: state?.allowsEffectiveDate ?? false, startDate: agreement.startDate };
-    const proposal = proposeChange(row, { now, billingCycle: agreement.billingCycle as Parameters<typeof proposeChange>[1]["billingCycle"], agreement: timing, lineId: given?.id, effectiveDate: req.effectiveDate });
+    const proposal = proposeChange(row, { now, billingCycle: agreement.billingCycle as BillingCycle, agreement: timing, lineId: given?.id, effectiveDate: req.effectiveDate });
     if (!proposal.ok) throw new AppError("conflict", proposal.error);
     quantity = proposal.value.toQuantity;
     lineId = proposal.value.targetLineId;
   }
-  if (!lineId) throw new AppError("conflict", "The row has no PSA line to write to: add the line in the PSA first");
+  // No line: a missing line, added in the PSA by the write-back (after decisions.ts checked the PSA can).
+  if (!lineId) {
+    if (quantity !== null && compareDecimal(quantity, "0") <= 0) throw new AppError("validation_failed", "body.quantity: a new line needs a quantity above 0");
+    return { line: null, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, now), row, writes: true };
+  }
   const line = given ?? (await lineOf(db, tenantId, agreement.id, lineId));
   return { line, productKey, newQuantity: quantity, effectiveDate: effectiveDateOf(req, now), row, writes: true };
 }

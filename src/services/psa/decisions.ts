@@ -1,8 +1,10 @@
 /**
  * Decisions API: record a decision and its audit row in one batch and queue
- * its write-back (`psa.writeback`); dismissals need none. An Idempotency-Key
+ * its write-back (`psa.writeback`); dismissals need none; a decision the PSA
+ * can only take on its date is stored `scheduled` and released on the day
+ * (decision-lifecycle.ts). An Idempotency-Key
  * makes a resubmitted decision return the first one; a new write on a line
- * supersedes older pending ones there (write-backs in order). The key (a different body with the same key is a 409). The audit row keeps who, when, old and new
+ * supersedes older pending and scheduled ones there (write-backs in order); a different body with the same key is a 409. The audit row keeps who, when, old and new
  * quantity, and the vendor counts behind the decision.
  */
 import type { Db } from "../../db/client.ts";
@@ -12,9 +14,10 @@ import { findConnectedIntegration } from "../../db/repos/psa-integrations.ts";
 import { findAgreement } from "../../db/repos/snapshot.ts";
 import type { Env, TenantPrincipal } from "../../env.ts";
 import { AppError } from "../../errors.ts";
-import type { DecisionAction, DecisionRequest, DecisionView, WritebackState } from "../../shared/api-types.ts";
+import type { DecisionAction, DecisionRequest, DecisionView, WriteMode, WritebackState } from "../../shared/api-types.ts";
 import { newId } from "../secrets.ts";
-import { resolveTarget } from "./decision-target.ts";
+import { assertLineCanBeAdded } from "./add-line-check.ts";
+import { resolveTarget, timingOf } from "./decision-target.ts";
 import { enqueueJob } from "./jobs.ts";
 
 export function toDecisionView(row: DecisionRow): DecisionView {
@@ -32,6 +35,9 @@ export function toDecisionView(row: DecisionRow): DecisionView {
     revertsDecisionId: row.revertsDecisionId,
     writebackState: row.writebackState as WritebackState,
     writebackError: row.writebackError,
+    writeMode: row.writeMode as WriteMode | null,
+    writeOn: row.writeOn,
+    firstBilledOn: row.firstBilledOn,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -74,9 +80,13 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
   if (!agreement) throw new AppError("not_found", "Agreement not found");
   const target = await resolveTarget(db, who.tenantId, req, agreement, now);
   const writes = target.writes;
-  if (writes && !(await findConnectedIntegration(db, who.tenantId, agreement.psa))) {
+  const integration = writes ? await findConnectedIntegration(db, who.tenantId, agreement.psa) : null;
+  if (writes && !integration) {
     throw new AppError("conflict", `The agreement comes from "${agreement.psa}", which has no connected PSA to write back to`);
   }
+  if (writes && integration && !target.line) await assertLineCanBeAdded(env, db, integration, target.productKey);
+  // How the PSA takes it (one rule): a date it cannot take is held and written on the day.
+  const timing = writes && target.effectiveDate ? await timingOf(db, who.tenantId, agreement, target.effectiveDate, now) : null;
   const at = now.toISOString();
   const row: DecisionRow = {
     id: newId("dec"),
@@ -86,14 +96,19 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
     productKey: target.productKey,
     action: req.action,
     actor: who.actor,
-    oldQuantity: target.line?.quantity ?? null,
+    // A missing line to add starts from 0.
+    oldQuantity: target.line?.quantity ?? (writes ? "0" : null),
     newQuantity: target.newQuantity,
     effectiveDate: target.effectiveDate,
     note: req.note ?? null,
     revertsDecisionId: req.revertsDecisionId ?? null,
     vendorQuantity: target.row?.vendorQuantity ?? null,
-    writebackState: writes ? "pending" : "not-required",
+    writebackState: !writes ? "not-required" : timing?.mode === "scheduled" ? "scheduled" : "pending",
     writebackError: null,
+    writeMode: timing?.mode ?? null,
+    writeOn: timing?.writeOn ?? null,
+    firstBilledOn: timing?.firstBilledOn ?? null,
+    retriedAt: null,
     idempotencyKey,
     createdAt: at,
     updatedAt: at,
@@ -113,7 +128,7 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
         action: `decision.${req.action}`,
         entityType: "decision",
         entityId: row.id,
-        details: { agreementId: row.agreementId, lineId: row.lineId, productKey: row.productKey, old: row.oldQuantity, new: row.newQuantity, effectiveDate: row.effectiveDate, note: row.note, revertsDecisionId: row.revertsDecisionId, evidence },
+        details: { agreementId: row.agreementId, lineId: row.lineId, productKey: row.productKey, old: row.oldQuantity, new: row.newQuantity, effectiveDate: row.effectiveDate, writeMode: row.writeMode, writeOn: row.writeOn, note: row.note, revertsDecisionId: row.revertsDecisionId, evidence },
       }),
     ]);
   } catch (error) {
@@ -123,7 +138,7 @@ export async function createDecision(env: Env, db: Db, who: TenantPrincipal, req
     throw error;
   }
   // A lost enqueue is recovered by the cron's sweep of stale pending decisions.
-  if (writes) await enqueueJob(env, { kind: "psa.writeback", id: row.id, tenantId: row.tenantId, decisionId: row.id }).catch((e: unknown) => console.error("enqueue failed", e));
+  if (row.writebackState === "pending") await enqueueJob(env, { kind: "psa.writeback", id: row.id, tenantId: row.tenantId, decisionId: row.id }).catch((e: unknown) => console.error("enqueue failed", e));
   return row;
 }
 

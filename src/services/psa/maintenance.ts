@@ -7,8 +7,9 @@
  * (tenant, mode, slot) runs once: the consumer claims the slot in D1 first,
  * so a redelivered or re-sent message does nothing. A tenant's work: fail
  * runs stuck behind a dead-lettered chunk, start a sync per integration,
- * recover webhook deliveries (inbox-replay.ts) and re-enqueue stale pending
- * write-backs.
+ * recover webhook deliveries (inbox-replay.ts), re-enqueue stale pending
+ * write-backs and release scheduled decisions whose day has come
+ * (decision-lifecycle.ts).
  */
 import type { Db } from "../../db/client.ts";
 import { listStalePendingDecisions, touchDecisionStatement } from "../../db/repos/psa-decisions.ts";
@@ -16,6 +17,7 @@ import { listConnectedIntegrations, listTenantsWithConnectedIntegrations, type P
 import { claimOnce, releaseClaim } from "../../db/repos/psa-leases.ts";
 import { listStuckRuns, listSyncRuns } from "../../db/repos/psa-sync-runs.ts";
 import type { Env } from "../../env.ts";
+import { releaseDueScheduled } from "./decision-lifecycle.ts";
 import { replayInbox } from "./inbox-replay.ts";
 import { enqueueJob, enqueueJobs, type MaintenanceJob, type SyncMode } from "./jobs.ts";
 import { failSyncRun, startSyncRun } from "./sync-runs.ts";
@@ -52,6 +54,8 @@ export async function runTenantMaintenance(env: Env, db: Db, job: MaintenanceJob
     for (const integration of integrations) await startScheduledSync(env, db, integration, job.mode, now);
     await replayInbox(env, db, job.tenantId, integrations, now);
     await requeueStaleDecisions(env, db, job.tenantId, now);
+    // After the stale sweep, so a decision released now is not also re-enqueued as stale.
+    await releaseDueScheduled(env, db, job.tenantId, now);
   } catch (error) {
     // Give the slot back so the queue's retry can do the work.
     await releaseClaim(db, job.tenantId, resource);

@@ -14,6 +14,7 @@
  * The decision's end state, the attempt row and the audit row are written in
  * one batch; the agreement is then re-synced from the PSA.
  */
+import { explainWritebackFailure, type PsaName } from "../../core/psa/writeback-errors.ts";
 import { toIsoDate } from "../../core/shared/dates.ts";
 import type { Db } from "../../db/client.ts";
 import { findAgreement } from "../../db/repos/snapshot.ts";
@@ -65,11 +66,13 @@ async function findDecisionIfPending(db: Db, job: WritebackJob): Promise<Decisio
 async function writeUnderLease(env: Env, db: Db, decision: DecisionRow, now: () => Date): Promise<Outcome> {
   const [agreement, line] = await Promise.all([findAgreement(db, decision.tenantId, decision.agreementId), decision.lineId ? findLine(db, decision.tenantId, decision.lineId) : null]);
   const integration = agreement ? await findConnectedIntegration(db, decision.tenantId, agreement.psa) : null;
-  if (!agreement || !line || !integration) return fail(db, decision, now(), "The agreement, its line or its PSA connection no longer exists", null);
-  const attempts = await listAttempts(db, decision.tenantId, decision.id);
+  // No lineId = a missing line to add (the write target finds or creates it).
+  if (!agreement || (decision.lineId && !line) || !integration) return fail(db, decision, now(), "The agreement, its line or its PSA connection no longer exists", null);
+  // A user's Retry starts a fresh count (attempts before it stay on record).
+  const attempts = (await listAttempts(db, decision.tenantId, decision.id)).filter((a) => !decision.retriedAt || a.at >= decision.retriedAt);
   if (attempts.length >= MAX_ATTEMPTS) {
     const last = attempts.at(-1);
-    return fail(db, decision, now(), `Gave up after ${attempts.length} attempts${last?.response ? `: ${last.response}` : ""}`, null);
+    return fail(db, decision, now(), explainWritebackFailure({ psa: psaOf(agreement.psa), status: last?.httpStatus ?? 0, body: parseStored(last?.response ?? null), attempts: attempts.length }), null);
   }
   const conn = await openConnection(env, db, integration);
   const target = await openWriteTarget(db, conn, decision, agreement, line, now());
@@ -97,7 +100,7 @@ async function attemptOnce(db: Db, decision: DecisionRow, target: WriteTarget, n
   if ((await findDecision(db, decision.tenantId, decision.id))?.writebackState !== "pending") return { kind: "finished", resync: false };
   try {
     current = await target.read();
-    if (current === null) return finished(await fail(db, decision, now(), "The line no longer exists in the PSA", null), false);
+    if (current === null) return finished(await fail(db, decision, now(), explainWritebackFailure({ psa: target.psa, status: 404, body: null }), null), false);
     const plan = target.plan(current);
     if (plan.kind === "refuse") return finished(await fail(db, decision, now(), plan.reason, current), false);
     if (plan.kind === "noop") return finished(await apply(db, decision, now(), current, "already-applied", null, null), true);
@@ -108,7 +111,7 @@ async function attemptOnce(db: Db, decision: DecisionRow, target: WriteTarget, n
     // Our own pacing held the call back: nothing reached the PSA, so it is no attempt.
     if (error instanceof PacedError) return { kind: "wait", seconds: error.retryAfterSeconds ?? 1 };
     await recordFailure(db, decision, now(), current, error);
-    if (error.failure === "rejected") return finished(await fail(db, decision, now(), error.message, current), false);
+    if (error.failure === "rejected") return finished(await fail(db, decision, now(), explainWritebackFailure({ psa: target.psa, status: error.status, body: error.body ?? error.message }), current), false);
     if (error.failure === "throttled") return { kind: "wait", seconds: error.retryAfterSeconds ?? 30 };
     return { kind: "retry" };
   }
@@ -116,6 +119,20 @@ async function attemptOnce(db: Db, decision: DecisionRow, target: WriteTarget, n
 
 function finished(_: Outcome, resync: boolean): Step {
   return { kind: "finished", resync };
+}
+
+function psaOf(psa: string): PsaName {
+  return psa === "autotask" ? "autotask" : "connectwise";
+}
+
+/** A stored response back to the body it was (JSON), or the text itself. */
+function parseStored(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function clip(value: unknown): string | null {

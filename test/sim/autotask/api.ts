@@ -139,14 +139,35 @@ function adjust(c: Context, state: AtSimState, b: Body, contractFromPath?: numbe
   if (misspelt !== undefined) return c.json(atError(`Unknown field ${misspelt} on ContractServiceAdjustment (field names are case-sensitive, e.g. contractID, serviceID)`), 500);
   const contractID = contractFromPath ?? Number(body.contractID);
   const serviceID = Number(body.serviceID);
-  const cs = [...state.contractServices.values()].find((x) => x.contractID === contractID && x.serviceID === serviceID);
-  if (!cs || !Number.isInteger(body.unitChange) || typeof body.effectiveDate !== "string") return c.json(atError("contractID, serviceID, integer unitChange and effectiveDate are required"), 500);
+  if (!Number.isInteger(body.unitChange) || typeof body.effectiveDate !== "string") return c.json(atError("contractID, serviceID, integer unitChange and effectiveDate are required"), 500);
+  const existing = [...state.contractServices.values()].find((x) => x.contractID === contractID && x.serviceID === serviceID);
+  const cs = existing ?? autoCreateService(state, contractID, serviceID, body);
+  if (typeof cs === "string") return c.json(atError(cs), 500);
   const adjustment = { id: state.id(), contractID, contractServiceID: cs.id, serviceID, unitChange: Number(body.unitChange), effectiveDate: body.effectiveDate };
   state.adjustments.push(adjustment);
   const lowest = state.lowestUnitsFrom(cs.id, body.effectiveDate.slice(0, 10));
   if (lowest.units < 0) {
     state.adjustments.pop();
+    if (!existing) state.contractServices.delete(cs.id);
     return c.json(atError(`The adjustment would leave ${lowest.units} units from ${lowest.day}; units cannot be negative`), 500);
   }
   return c.json({ itemId: adjustment.id });
+}
+
+/**
+ * "Creating a ContractServiceAdjustment auto-creates the ContractService if
+ * missing" (ContractServiceAdjustments entity, reference §3.3): on a
+ * Recurring Service contract (contractType 7), for an active Service, at the
+ * adjustment's adjustedUnitPrice/Cost or else the Service's unitPrice/Cost.
+ * Rolled back with the adjustment when that is refused.
+ */
+function autoCreateService(state: AtSimState, contractID: number, serviceID: number, body: Record<string, unknown>) {
+  const contract = state.contracts.get(contractID);
+  if (!contract) return `Contract ${contractID} does not exist`;
+  if (contract.contractType !== 7) return `Contract ${contractID} is not a Recurring Service contract`;
+  const service = state.services.get(serviceID);
+  if (!service || service.isActive === false) return `Service ${serviceID} does not exist or is inactive`;
+  const price = typeof body.adjustedUnitPrice === "number" ? body.adjustedUnitPrice : (service.unitPrice ?? 0);
+  const cost = typeof body.adjustedUnitCost === "number" ? body.adjustedUnitCost : (service.unitCost ?? 0);
+  return state.addContractService({ id: state.id(), contractID, serviceID, unitPrice: price, unitCost: cost, units: 0 });
 }

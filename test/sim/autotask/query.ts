@@ -18,7 +18,7 @@ export const atError = (message: string) => ({ errors: [message] });
 export const ENTITY_FIELDS: Record<string, string[]> = {
   companies: ["id", "companyName", "companyNumber", "companyType"],
   contracts: ["id", "companyID", "contractName", "contractType", "status", "startDate", "endDate", "contractPeriodType"],
-  services: ["id", "name"],
+  services: ["id", "name", "unitPrice", "unitCost", "isActive"],
   contractservices: ["id", "contractID", "serviceID", "unitPrice", "unitCost", "adjustedPrice", "invoiceDescription"],
   contractserviceunits: ["id", "contractID", "contractServiceID", "serviceID", "startDate", "endDate", "units", "price", "cost"],
 };

@@ -73,7 +73,8 @@ function iso(year: number, month0: number, d: number): string {
 export class AtSimState {
   companies = new Map<number, AtCompanyRec>();
   contracts = new Map<number, AtContractRec>();
-  services = new Map<number, { id: number; name: string }>();
+  /** Services (catalog): unitPrice/unitCost are what a contract service auto-created by an adjustment takes. */
+  services = new Map<number, { id: number; name: string; unitPrice?: number; unitCost?: number; isActive?: boolean }>();
   contractServices = new Map<number, AtContractServiceRec>();
   baseUnits = new Map<number, number>();
   adjustments: AtAdjustment[] = [];

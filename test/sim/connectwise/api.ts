@@ -10,7 +10,8 @@ import jsonpatch, { type Operation } from "fast-json-patch";
 import { type Context, Hono } from "hono";
 import { type CallbackContext, notifyAgreement } from "./callbacks.ts";
 import { conditionFields, matches, parseConditions } from "./conditions.ts";
-import { ADDITION_FIELDS, ADDITION_READ_ONLY, AGREEMENT_FIELDS } from "./fields.ts";
+import { ADDITION_FIELDS, ADDITION_READ_ONLY, AGREEMENT_FIELDS, CATALOG_FIELDS } from "./fields.ts";
+import type { CwSimState, SimAddition } from "./state.ts";
 
 export interface ApiMember {
   publicKey: string;
@@ -164,6 +165,21 @@ export function createCwApi(opts: ApiOptions) {
     await notifyAgreement(opts, agreementId, "updated", c.get("member"));
     return c.json(structuredClone(addition));
   });
+  api.post("/finance/agreements/:id/additions", async (c) => {
+    const agreementId = Number(c.req.param("id"));
+    const agreement = state.agreements.get(agreementId);
+    if (!agreement) return c.json(cwError(404, "Agreement not found"), 404);
+    const created = createAddition(state, agreementId, await c.req.json().catch(() => null));
+    if (typeof created === "string") return c.json(cwError(400, created), 400);
+    state.additions.set(created.id, created);
+    await notifyAgreement(opts, agreementId, "updated", c.get("member"));
+    return c.json(structuredClone(created), 201);
+  });
+  api.get("/procurement/catalog", (c) => page(c, [...state.catalog.values()], CATALOG_FIELDS));
+  api.get("/procurement/catalog/:id", (c) => {
+    const item = state.catalog.get(Number(c.req.param("id")));
+    return item ? c.json(structuredClone(item)) : c.json(cwError(404, "Catalog item not found"), 404);
+  });
   api.get("/system/callbacks", (c) => c.json([...state.callbacks.values()].map(({ signingKey: _k, keyId: _i, memberIdentifier: _m, ...entry }) => entry)));
   api.post("/system/callbacks", async (c) => {
     const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
@@ -208,4 +224,46 @@ export function applyAdditionPatch(addition: object, body: unknown): object | st
   const next = jsonpatch.applyPatch(doc, ops, false, false).newDocument as { quantity?: unknown };
   if (typeof next.quantity !== "number" || next.quantity < 0) return "quantity must be a non-negative number";
   return next;
+}
+
+/**
+ * `POST /finance/agreements/{id}/additions`: an Addition whose required
+ * fields are `product` (a catalog reference by id or identifier) and
+ * `billCustomer` (Billable | DoNotBill | NoCharge); unitPrice/unitCost
+ * default to the catalog item's price/cost, effectiveDate to today, and
+ * read-only or unknown fields are refused. A string is the 400 message.
+ */
+export function createAddition(state: CwSimState, agreementId: number, body: unknown): SimAddition | string {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return "body must be an Addition object";
+  const b = body as Record<string, unknown>;
+  for (const field of Object.keys(b)) {
+    if (!ADDITION_FIELDS.has(field)) return `${field}: not a field of an agreement addition`;
+    if (ADDITION_READ_ONLY.has(field) && field !== "agreementId") return `${field}: read-only field`;
+  }
+  const ref = b.product as { id?: unknown; identifier?: unknown } | undefined;
+  if (!ref || typeof ref !== "object") return "product: required";
+  const item = state.findCatalogItem(ref);
+  if (!item || item.inactiveFlag) return "product: not found in the product catalog";
+  if (b.billCustomer !== "Billable" && b.billCustomer !== "DoNotBill" && b.billCustomer !== "NoCharge") return "billCustomer: required, one of Billable, DoNotBill, NoCharge";
+  const number = (v: unknown, field: string, fallback: number): number | string => (v === undefined ? fallback : typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : `${field}: must be a non-negative number`);
+  const quantity = number(b.quantity, "quantity", 0);
+  const unitPrice = number(b.unitPrice, "unitPrice", item.price);
+  const unitCost = number(b.unitCost, "unitCost", item.cost);
+  const lessIncluded = number(b.lessIncluded, "lessIncluded", 0);
+  for (const v of [quantity, unitPrice, unitCost, lessIncluded]) if (typeof v === "string") return v;
+  if (b.effectiveDate !== undefined && (typeof b.effectiveDate !== "string" || Number.isNaN(Date.parse(b.effectiveDate)))) return "effectiveDate: must be a date-time";
+  const effective = typeof b.effectiveDate === "string" ? `${b.effectiveDate.slice(0, 10)}T00:00:00Z` : `${state.stamp().slice(0, 10)}T00:00:00Z`;
+  return {
+    id: state.id(),
+    agreementId,
+    product: { id: item.id, identifier: item.identifier },
+    quantity: quantity as number,
+    lessIncluded: lessIncluded as number,
+    unitPrice: unitPrice as number,
+    unitCost: unitCost as number,
+    billCustomer: b.billCustomer,
+    effectiveDate: effective,
+    description: typeof b.description === "string" ? b.description : item.description,
+    _info: { lastUpdated: state.stamp() },
+  };
 }

@@ -17,6 +17,13 @@ export interface CwDataset {
 export function seedDemo(state: CwSimState, data: CwDataset) {
   for (const c of data.companies) state.addCompany(c);
   for (const a of data.agreements) state.addAgreement(a);
+  // The product catalog holds every product an agreement carries, at the price of its first addition.
+  const seen = new Set<string>();
+  for (const l of data.additions) {
+    if (seen.has(l.identifier)) continue;
+    seen.add(l.identifier);
+    state.addCatalogItem({ identifier: l.identifier, description: l.description, price: l.unitPrice, cost: l.unitCost });
+  }
   for (const l of data.additions) state.addAddition(l);
   return { companies: data.companies.length, agreements: data.agreements.length, additions: data.additions.length };
 }

@@ -26,3 +26,15 @@ export const ADDITION_FIELDS = new Set([
 
 /** Computed or owned by ConnectWise: a PATCH of these is refused. */
 export const ADDITION_READ_ONLY = new Set(["id", "agreementId", "_info", "billedQuantity", "extPrice", "extCost", "margin", "agreementStatus", "prorateCost", "proratePrice", "extendedProrateCost", "extendedProratePrice", "lastUpdated"]);
+
+/** CatalogItem (GET /procurement/catalog). */
+export const CATALOG_FIELDS = new Set([
+  "id", "identifier", "description", "inactiveFlag", "subcategory", "type", "productClass", "serializedFlag", "serializedCostFlag", "phaseProductFlag",
+  "unitOfMeasure", "minStockLevel", "price", "cost", "priceAttribute", "taxableFlag", "dropShipFlag", "specialOrderFlag", "customerDescription",
+  "manufacturer", "manufacturerPartNumber", "vendor", "vendorSku", "notes", "integrationXRef", "sla", "entityType", "recurringFlag", "recurringRevenue",
+  "recurringCost", "recurringOneTimeFlag", "recurringBillCycle", "recurringCycleType", "dateEntered", "calculatedPriceFlag", "calculatedCostFlag",
+  "category", "calculatedPrice", "calculatedCost", "_info", "customFields", "lastUpdated",
+]);
+
+/** What a POST of an addition may carry: the writable fields (read-only ones are refused, as on PATCH). */
+export const ADDITION_REQUIRED_ON_CREATE = ["product", "billCustomer"] as const;

@@ -47,6 +47,19 @@ export interface SimAddition {
   _info: { lastUpdated: string };
 }
 
+/** A product catalog item (CatalogItem, 2025.8; the fields the simulator keeps). */
+export interface SimCatalogItem {
+  id: number;
+  identifier: string;
+  description: string;
+  customerDescription: string;
+  inactiveFlag: boolean;
+  productClass: "Agreement" | "Bundle" | "Inventory" | "NonInventory" | "Service";
+  price: number;
+  cost: number;
+  _info: { lastUpdated: string };
+}
+
 export interface SimCallback {
   id: number;
   url: string;
@@ -79,6 +92,7 @@ export class CwSimState {
   agreements = new Map<number, SimAgreement>();
   additions = new Map<number, SimAddition>();
   callbacks = new Map<number, SimCallback>();
+  catalog = new Map<number, SimCatalogItem>();
   deliveries: Delivery[] = [];
   private nextId = 900_000;
   readonly now: () => Date;
@@ -100,6 +114,7 @@ export class CwSimState {
     this.agreements.clear();
     this.additions.clear();
     this.callbacks.clear();
+    this.catalog.clear();
     this.deliveries = [];
   }
 
@@ -136,7 +151,7 @@ export class CwSimState {
     const addition: SimAddition = {
       id: a.id ?? this.id(),
       agreementId: a.agreementId,
-      product: { id: 1, identifier: a.identifier },
+      product: { id: this.findCatalogItem({ identifier: a.identifier })?.id ?? 1, identifier: a.identifier },
       quantity: a.quantity,
       lessIncluded: 0,
       unitPrice: a.unitPrice,
@@ -148,6 +163,30 @@ export class CwSimState {
     };
     this.additions.set(addition.id, addition);
     return addition;
+  }
+
+  addCatalogItem(c: { id?: number; identifier: string; description: string; price: number; cost: number; inactive?: boolean }): SimCatalogItem {
+    const item: SimCatalogItem = {
+      id: c.id ?? this.id(),
+      identifier: c.identifier,
+      description: c.description,
+      customerDescription: c.description,
+      inactiveFlag: c.inactive ?? false,
+      productClass: "Service",
+      price: c.price,
+      cost: c.cost,
+      _info: { lastUpdated: this.stamp() },
+    };
+    this.catalog.set(item.id, item);
+    return item;
+  }
+
+  findCatalogItem(ref: { id?: unknown; identifier?: unknown }): SimCatalogItem | null {
+    for (const item of this.catalog.values()) {
+      if (typeof ref.id === "number" && item.id === ref.id) return item;
+      if (ref.id === undefined && typeof ref.identifier === "string" && item.identifier.toLowerCase() === ref.identifier.toLowerCase()) return item;
+    }
+    return null;
   }
 
   additionsOf(agreementId: number): SimAddition[] {

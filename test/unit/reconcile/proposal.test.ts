@@ -24,6 +24,8 @@ describe("default proposal", () => {
       prorationMinor: null,
       remainingDays: 30,
       periodDays: 30,
+      canApply: true,
+      reason: null,
     });
   });
 
@@ -58,7 +60,15 @@ describe("default proposal", () => {
 
   it("adds a line for a missing line", () => {
     const row = rowOf(run({ lines: [line({ productKey: "P9" })] }), "agr:a1:P1");
-    expect(row.proposal).toMatchObject({ targetLineId: null, fromQuantity: "0", toQuantity: "10", effectiveDate: "2026-04-01" });
+    expect(row.proposal).toMatchObject({ targetLineId: null, fromQuantity: "0", toQuantity: "10", effectiveDate: "2026-04-01", canApply: true, reason: null });
+  });
+
+  // Issue 9 §2 "Missing lines can be added … where it cannot (no agreement), the pod does not offer Approve and says why":
+  // a `co:` row (the company has no counting agreement) has nowhere to add the line.
+  it("marks a missing line with no agreement (a co: row) as not applicable, with the reason", () => {
+    const co = run({ agreements: [], lines: [] }).find((r) => r.key.startsWith("co:"));
+    expect(co?.status).toBe("missing-line");
+    expect(co?.proposal).toMatchObject({ canApply: false, reason: expect.stringContaining("No agreement to add the line to") });
   });
 
   it("gives no proposal (with a reason) when the decrease is larger than the target line", () => {
@@ -94,7 +104,7 @@ describe("proposeChange", () => {
     expect(proposeChange(row, { ...opts, lineId: "L1", effectiveDate: "2026-03-20" })).toEqual({
       ok: true,
       // 12 of 31 days × 2 × 1000 / 31 = 774.19
-      value: { targetLineId: "L1", fromQuantity: "4", toQuantity: "6", effectiveDate: "2026-03-20", writeMode: "with-date", writeOn: null, firstBilledOn: "2026-04-01", prorationMinor: 774, remainingDays: 12, periodDays: 31 },
+      value: { targetLineId: "L1", fromQuantity: "4", toQuantity: "6", effectiveDate: "2026-03-20", writeMode: "with-date", writeOn: null, firstBilledOn: "2026-04-01", prorationMinor: 774, remainingDays: 12, periodDays: 31, canApply: true, reason: null },
     });
   });
 
@@ -186,7 +196,7 @@ describe("proposals follow month lengths", () => {
     const result = proposeChange(row, { now: new Date(now), billingCycle: "monthly", effectiveDate });
     expect(result).toEqual({
       ok: true,
-      value: { targetLineId: "L1", fromQuantity: "10", toQuantity: "12", effectiveDate, writeMode: "with-date", writeOn: null, firstBilledOn, prorationMinor, remainingDays, periodDays },
+      value: { targetLineId: "L1", fromQuantity: "10", toQuantity: "12", effectiveDate, writeMode: "with-date", writeOn: null, firstBilledOn, prorationMinor, remainingDays, periodDays, canApply: true, reason: null },
     });
   });
 });
