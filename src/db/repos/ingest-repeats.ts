@@ -27,17 +27,24 @@ export function sameStoredCount(s: LedgerSource) {
         AND (j.value ->> '$.su' IS NULL OR vs.unit IS (j.value ->> '$.su'))`;
 }
 
-/** An unchanged count confirms the stored figure: its observed_at moves forward (never back), nothing else changes. */
+/**
+ * An unchanged count confirms the stored figure: its observed_at moves forward (never back), nothing else changes.
+ * Written as an upsert driven by the chunk (CROSS JOIN fixes the loop order: chunk row → account → service →
+ * the one usage_counts row by its unique key), so it reads what the chunk names, never the tenant's history.
+ */
 export function confirmChunkStatement(db: Db, s: LedgerSource, json: string) {
   return db.run(sql`
-    UPDATE usage_counts SET observed_at = c.o
-    FROM (SELECT va.id AS account_id, vs.id AS service_id, j.value ->> '$.p' AS p, coalesce(j.value ->> '$.ms', 'total') AS ms,
-            j.value ->> '$.q' AS q, j.value ->> '$.c' AS c,
-            j.value ->> '$.cc' AS cc, j.value ->> '$.o' AS o
-          FROM json_each(${json}) AS j
-          JOIN vendor_accounts AS va ON va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId} AND va.external_id = j.value ->> '$.a'
-          JOIN vendor_services AS vs ON vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId} AND vs.external_id = j.value ->> '$.s') AS c
-    WHERE usage_counts.tenant_id = ${s.tenantId} AND usage_counts.account_id = c.account_id AND usage_counts.service_id = c.service_id
-      AND usage_counts.period = c.p AND usage_counts.measure = c.ms AND usage_counts.quantity = c.q AND usage_counts.cost_minor IS c.c AND usage_counts.cost_currency IS c.cc
-      AND c.o > usage_counts.observed_at`);
+    INSERT INTO usage_counts (id, tenant_id, account_id, service_id, period, measure, quantity, cost_minor, cost_currency, observed_at,
+      source_kind, source_ref, created_at)
+    SELECT 'uc_' || lower(hex(randomblob(10))), u.tenant_id, u.account_id, u.service_id, u.period, u.measure, u.quantity, u.cost_minor,
+      u.cost_currency, j.value ->> '$.o', u.source_kind, u.source_ref, u.created_at
+    FROM json_each(${json}) AS j
+    CROSS JOIN vendor_accounts AS va CROSS JOIN vendor_services AS vs CROSS JOIN usage_counts AS u
+    WHERE va.tenant_id = ${s.tenantId} AND va.integration_id = ${s.integrationId} AND va.external_id = j.value ->> '$.a'
+      AND vs.tenant_id = ${s.tenantId} AND vs.integration_id = ${s.integrationId} AND vs.external_id = j.value ->> '$.s'
+      AND u.tenant_id = ${s.tenantId} AND u.account_id = va.id AND u.service_id = vs.id AND u.period = j.value ->> '$.p'
+      AND u.measure = coalesce(j.value ->> '$.ms', 'total') AND u.quantity = j.value ->> '$.q'
+      AND u.cost_minor IS (j.value ->> '$.c') AND u.cost_currency IS (j.value ->> '$.cc') AND (j.value ->> '$.o') > u.observed_at
+    ON CONFLICT (tenant_id, account_id, service_id, period, measure) DO UPDATE SET observed_at = excluded.observed_at
+    WHERE excluded.observed_at > usage_counts.observed_at`);
 }
