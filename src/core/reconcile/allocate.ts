@@ -72,7 +72,8 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
     const products = index.serviceProducts.get(serviceId);
     if (!mapping || !products || products.length === 0) {
       // Unmapped usage is listed once per account × service, by its preferred measure.
-      if (shown.get(`${accountId}\u0000${serviceId}`) !== measure) continue;
+      if (measure !== "total" && shown.get(`${accountId}\u0000${serviceId}`) !== measure) continue;
+      if (measure === "total" && shown.size > 0 && (shown.get(`${accountId}\u0000${serviceId}`) ?? "total") !== "total") continue;
       if (!mapping) unmapped.push({ key: `acct:${accountId}:${serviceId}`, status: "unmapped-account", companyId: null, source });
       else unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
     } else {
@@ -86,9 +87,10 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
   return { rows: book.rows, unmapped };
 }
 
-/** total when reported, else the first measure by name. */
+/** total when reported, else the first measure by name (empty when every count is a total: nothing to choose). */
 function preferredMeasures(latest: readonly LatestCount[]): Map<string, string> {
   const preferred = new Map<string, string>();
+  if (latest.every((s) => s.count.measure === undefined || s.count.measure === "total")) return preferred;
   for (const s of latest) {
     const key = `${s.count.accountId}\u0000${s.count.serviceId}`;
     const measure = s.count.measure ?? "total";

@@ -8,7 +8,7 @@ import type { RowDraft, UnmappedDraft } from "./allocate.ts";
 import { describeWaiting, findWaitingSources, type SourceCalendar } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, exactPrice, resolvePrice, toMinor } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, resolvePrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { PROPOSABLE_STATUSES, proposeChange } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
@@ -56,13 +56,13 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     psaQuantity: formatQuantity(psa),
     vendorQuantity: draft.vendor === null ? null : formatQuantity(draft.vendor),
     variance: variance === null ? null : formatQuantity(variance),
-    unitPriceMinor: price.unitPrice === null || price.currency === null ? null : toMinorOf(price.unitPrice, price.currency),
-    unitCostMinor: price.unitCost === null || price.currency === null ? null : toMinorOf(price.unitCost, price.currency),
-    unitPrice: price.unitPrice === null ? null : formatDecimal(price.unitPrice),
-    unitCost: price.unitCost === null ? null : formatDecimal(price.unitCost),
+    unitPriceMinor: displayMinor(price, "price"),
+    unitCostMinor: displayMinor(price, "cost"),
+    unitPrice: price.priceText,
+    unitCost: price.costText,
     priceSource: price.priceSource,
     currency: price.currency,
-    monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price.unitPrice), price.currency, cycle),
+    monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price.unitPrice, price.minor?.price ?? null), price.currency, cycle),
     ...margin,
     lines: draft.group ? toRowLines(draft.group) : [],
     targetLineId: target?.id ?? null,
@@ -83,10 +83,6 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   return row;
 }
 
-function toMinorOf(amount: Big, currency: string): number {
-  return toMinor(amount, currency);
-}
-
 /**
  * The variance in billed units, line by line: it lands on the target line;
  * a decrease larger than the target line takes the rest from the next
@@ -94,8 +90,10 @@ function toMinorOf(amount: Big, currency: string): number {
  * line's billed units are max(0, quantity − lessIncluded) at its own price.
  * Without a line (a missing line) the estimate's price applies, nothing included.
  */
-function billedChanges(group: ProductLines | null, target: LineInput | null, variance: Quantity, estimatePrice: Big | null): BilledChange[] | null {
-  if (!group || !target) return estimatePrice === null ? null : [{ billedDelta: new Big(formatQuantity(variance)), unitPrice: estimatePrice }];
+function billedChanges(group: ProductLines | null, target: LineInput | null, variance: Quantity, estimatePrice: Big | null, estimateMinor: number | null): BilledChange[] | null {
+  if (!group || !target) return estimatePrice === null ? null : [{ billedDelta: new Big(formatQuantity(variance)), unitPrice: estimatePrice, minorPrice: estimateMinor }];
+  const fast = integerChanges(group, target, variance);
+  if (fast) return fast;
   const order = group.lines
     .map((line, i) => ({ line, quantity: group.quantities[i] ?? parseQuantity(line.quantity) }))
     .sort((a, b) => (a.line === target ? -1 : b.line === target ? 1 : compareQuantities(b.quantity, a.quantity) || compareIds(a.line.id, b.line.id)));
@@ -107,9 +105,35 @@ function billedChanges(group: ProductLines | null, target: LineInput | null, var
     const to = left.s > 0 || from.plus(left).gte(0) ? from.plus(left) : new Big(0);
     left = left.minus(to.minus(from));
     const included = new Big(line.lessIncluded);
-    changes.push({ billedDelta: billedUnits(to, included).minus(billedUnits(from, included)), unitPrice: exactPrice(line).unitPrice });
+    const exact = exactPrice(line);
+    changes.push({ billedDelta: billedUnits(to, included).minus(billedUnits(from, included)), unitPrice: exact.unitPrice, minorPrice: exact.minor?.price ?? null });
   }
   return changes;
+}
+
+/**
+ * The common case in plain integers (whole quantities, nothing included, a
+ * single line or an increase): the same changes as below, without big.js.
+ */
+function integerChanges(group: ProductLines, target: LineInput, variance: Quantity): BilledChange[] | null {
+  if (typeof variance !== "number" || target.lessIncluded !== "0") return null;
+  const index = group.lines.indexOf(target);
+  const from = group.quantities[index];
+  if (typeof from !== "number" || (variance < 0 && from + variance < 0)) return null;
+  const exact = exactPrice(target);
+  if (!exact.minor) return null;
+  return [
+    {
+      get billedDelta() {
+        return new Big(variance);
+      },
+      get unitPrice() {
+        return exact.unitPrice;
+      },
+      minorPrice: exact.minor.price,
+      delta: variance,
+    } as BilledChange,
+  ];
 }
 
 function sortSources(sources: LatestCount[]): LatestCount[] {
@@ -134,7 +158,7 @@ function toRowLines(group: ProductLines): RowLine[] {
     lineId: line.id,
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
-    unitPrice: formatDecimal(exactPrice(line).unitPrice),
+    unitPrice: exactPrice(line).priceText,
     lessIncluded: formatQuantity(parseQuantity(line.lessIncluded)),
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;

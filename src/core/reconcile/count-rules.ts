@@ -153,7 +153,16 @@ function optionalDecimal(value: string | number | null | undefined, path: string
 }
 
 export function isDefaultRule(rule: CountRule): boolean {
-  return rule.split === undefined && JSON.stringify(rule) === JSON.stringify(DEFAULT_RULE);
+  if (rule === DEFAULT_RULE) return true;
+  return (
+    rule.split === undefined &&
+    rule.basis === "total" &&
+    rule.multiplier === "1" &&
+    rule.offset === "0" &&
+    rule.round.mode === "none" &&
+    rule.minimum === null &&
+    rule.maximum === null
+  );
 }
 
 export interface RuleResult {

@@ -11,7 +11,7 @@
  * quantity 12 with 10 included going to 8 saves 2 units, not 4.
  */
 import Big from "big.js";
-import { roundHalfAwayFromZero, toBig } from "../shared/decimal.ts";
+import { divideRounded, formatDecimal, roundHalfAwayFromZero, toBig } from "../shared/decimal.ts";
 import { monthsPerCycle } from "../shared/dates.ts";
 import { minorDigits } from "../usage/money.ts";
 import type { BillingCycle, CatalogEntry, LineInput } from "./types.ts";
@@ -19,37 +19,145 @@ import type { BillingCycle, CatalogEntry, LineInput } from "./types.ts";
 export interface ExactPrice {
   unitPrice: Big;
   unitCost: Big;
+  /** The same as canonical decimal strings ("1.995"). */
+  priceText: string;
+  costText: string;
+  /**
+   * The same price and cost as whole minor units when they are exactly that
+   * (no digits beyond the currency's): money then takes the integer path,
+   * which gives the same figures without big.js (speed at 20,000 rows).
+   */
+  minor: { price: number; cost: number } | null;
 }
+
+const SCALES = new Map<number, Big>();
+
+function scaleOf(currency: string): Big {
+  const digits = minorDigits(currency);
+  let scale = SCALES.get(digits);
+  if (!scale) SCALES.set(digits, (scale = new Big(10).pow(digits)));
+  return scale;
+}
+
+/** Lines are read many times per run (row price, line list, money): their exact price is worked out once. */
+const EXACT = new WeakMap<object, ExactPrice>();
 
 /** The line's exact price and cost in major units (from minor units when the PSA gave no more digits). */
 export function exactPrice(line: Pick<LineInput, "unitPrice" | "unitCost" | "unitPriceMinor" | "unitCostMinor" | "currency">): ExactPrice {
-  const scale = new Big(10).pow(minorDigits(line.currency));
+  const cached = EXACT.get(line);
+  if (cached) return cached;
+  const digits = minorDigits(line.currency);
+  const exact = line.unitPrice === undefined && line.unitCost === undefined ? minorPrice(line.unitPriceMinor, line.unitCostMinor, digits) : decimalPrice(line, scaleOf(line.currency));
+  EXACT.set(line, exact);
+  return exact;
+}
+
+/** Prices known only in minor units: exact as they are; big.js values made only if asked for. */
+function minorPrice(priceMinor: number, costMinor: number, digits: number): ExactPrice {
+  const priceText = formatMinor(priceMinor, digits);
+  const costText = formatMinor(costMinor, digits);
+  let price: Big | null = null;
+  let cost: Big | null = null;
   return {
-    unitPrice: line.unitPrice !== undefined ? toBig(line.unitPrice) : new Big(line.unitPriceMinor).div(scale),
-    unitCost: line.unitCost !== undefined ? toBig(line.unitCost) : new Big(line.unitCostMinor).div(scale),
+    get unitPrice() {
+      return (price ??= toBig(priceText));
+    },
+    get unitCost() {
+      return (cost ??= toBig(costText));
+    },
+    priceText,
+    costText,
+    minor: { price: priceMinor, cost: costMinor },
   };
+}
+
+function decimalPrice(line: Pick<LineInput, "unitPrice" | "unitCost" | "unitPriceMinor" | "unitCostMinor">, scale: Big): ExactPrice {
+  const unitPrice = line.unitPrice !== undefined ? toBig(line.unitPrice) : new Big(line.unitPriceMinor).div(scale);
+  const unitCost = line.unitCost !== undefined ? toBig(line.unitCost) : new Big(line.unitCostMinor).div(scale);
+  const price = wholeMinor(unitPrice, scale, line.unitPrice === undefined ? line.unitPriceMinor : null);
+  const cost = wholeMinor(unitCost, scale, line.unitCost === undefined ? line.unitCostMinor : null);
+  return { unitPrice, unitCost, priceText: formatDecimal(unitPrice), costText: formatDecimal(unitCost), minor: price !== null && cost !== null ? { price, cost } : null };
+}
+
+/** Whole minor units as a canonical decimal string: 2650 (2 digits) → "26.5", 200 → "2", -5 → "-0.05". */
+export function formatMinor(minor: number, digits: number): string {
+  if (digits === 0) return String(minor);
+  const sign = minor < 0 ? "-" : "";
+  const text = String(Math.abs(minor)).padStart(digits + 1, "0");
+  const whole = text.slice(0, -digits);
+  const fraction = text.slice(-digits).replace(/0+$/, "");
+  return fraction ? `${sign}${whole}.${fraction}` : `${sign}${whole}`;
+}
+
+function wholeMinor(amount: Big, scale: Big, known: number | null): number | null {
+  if (known !== null) return known;
+  const minor = amount.times(scale);
+  return minor.round(0, Big.roundDown).eq(minor) && minor.abs().lt(2 ** 52) ? minor.toNumber() : null;
 }
 
 /** An exact amount in major units → minor units, rounded once, half away from zero. */
 export function toMinor(amount: Big, currency: string): number {
-  return roundHalfAwayFromZero(amount.times(new Big(10).pow(minorDigits(currency))));
+  return roundHalfAwayFromZero(amount.times(scaleOf(currency)));
 }
 
 export interface RowPrice {
   unitPrice: Big | null;
   unitCost: Big | null;
+  priceText: string | null;
+  costText: string | null;
+  /** Whole minor units when exact (see ExactPrice). */
+  minor: { price: number; cost: number } | null;
   currency: string | null;
   priceSource: "line" | "catalog-estimate" | null;
   productName: string | null;
 }
 
-const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, currency: null, priceSource: null, productName: null };
+const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null };
 
 /** The target line's price, else the product's estimate. */
 export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | undefined): RowPrice {
-  if (target) return { ...exactPrice(target), currency: target.currency, priceSource: "line", productName: target.productName };
+  if (target) {
+    const exact = exactPrice(target);
+    // Spelled out: a spread would read the lazy big.js getters.
+    return {
+      get unitPrice() {
+        return exact.unitPrice;
+      },
+      get unitCost() {
+        return exact.unitCost;
+      },
+      priceText: exact.priceText,
+      costText: exact.costText,
+      minor: exact.minor,
+      currency: target.currency,
+      priceSource: "line",
+      productName: target.productName,
+    };
+  }
   if (!estimate) return NO_PRICE;
-  return { unitPrice: toBig(estimate.unitPrice), unitCost: toBig(estimate.unitCost), currency: estimate.currency, priceSource: "catalog-estimate", productName: estimate.productName };
+  const unitPrice = toBig(estimate.unitPrice);
+  const unitCost = toBig(estimate.unitCost);
+  const scale = scaleOf(estimate.currency);
+  const price = wholeMinor(unitPrice, scale, null);
+  const cost = wholeMinor(unitCost, scale, null);
+  return {
+    unitPrice,
+    unitCost,
+    priceText: estimate.unitPrice,
+    costText: estimate.unitCost,
+    minor: price !== null && cost !== null ? { price, cost } : null,
+    currency: estimate.currency,
+    priceSource: "catalog-estimate",
+    productName: estimate.productName,
+  };
+}
+
+/** A price as minor units for display: exact when whole, else rounded once. */
+export function displayMinor(price: RowPrice, which: "price" | "cost"): number | null {
+  if (price.currency === null) return null;
+  if (price.minor) return price.minor[which];
+  const amount = which === "price" ? price.unitPrice : price.unitCost;
+  return amount === null ? null : toMinor(amount, price.currency);
 }
 
 /** Units ConnectWise invoices for a quantity: max(0, quantity − lessIncluded). */
@@ -58,18 +166,35 @@ export function billedUnits(quantity: Big, lessIncluded: Big): Big {
   return billed.s < 0 || billed.eq(0) ? new Big(0) : billed;
 }
 
-/** A change in billed units of one line at that line's price. */
+/** A change in billed units of one line at that line's price (`minorPrice`: the price in whole minor units, when exact). */
 export interface BilledChange {
   billedDelta: Big;
   unitPrice: Big;
+  minorPrice?: number | null;
+  /** billedDelta as a safe integer when it is one (skips big.js on the integer path). */
+  delta?: number;
 }
 
 /** Σ Δbilled × price per month (prices are per cycle), in minor units, rounded once. */
 export function computeMonthlyImpact(changes: readonly BilledChange[] | null, currency: string | null, cycle: BillingCycle): number | null {
   if (changes === null || currency === null) return null;
+  const months = monthsPerCycle(cycle);
+  // Whole billed units at whole minor-unit prices: exact in integers, one rounded division (same figure as below).
+  let integer = 0;
+  let exact = true;
+  for (const c of changes) {
+    const delta = c.delta ?? (c.billedDelta.e < 15 && c.billedDelta.round(0, Big.roundDown).eq(c.billedDelta) ? c.billedDelta.toNumber() : null);
+    const product = delta === null || c.minorPrice == null ? null : delta * c.minorPrice;
+    if (product === null || !Number.isSafeInteger(product) || !Number.isSafeInteger(integer + product)) {
+      exact = false;
+      break;
+    }
+    integer += product;
+  }
+  if (exact) return divideRounded(integer, months);
   let total = new Big(0);
   for (const c of changes) total = total.plus(c.billedDelta.times(c.unitPrice));
-  return toMinor(total.div(monthsPerCycle(cycle)), currency);
+  return toMinor(total.div(months), currency);
 }
 
 export interface Margin {
@@ -79,6 +204,7 @@ export interface Margin {
 
 /** marginPct = (price − cost) / price × 100 to one decimal, half away from zero ("42.5"); null for a zero price. */
 export function computeMargin(price: RowPrice): Margin {
+  if (price.minor) return integerMargin(price.minor.price, price.minor.cost);
   if (price.unitPrice === null || price.unitCost === null || price.currency === null) return { unitMarginMinor: null, marginPct: null };
   const margin = price.unitPrice.minus(price.unitCost);
   const unitMarginMinor = toMinor(margin, price.currency);
@@ -89,3 +215,14 @@ export function computeMargin(price: RowPrice): Margin {
   return { unitMarginMinor, marginPct: `${sign}${Math.floor(magnitude / 10)}.${magnitude % 10}` };
 }
 
+
+/** The same rule in whole minor units (exact: price and cost are whole minor units). */
+function integerMargin(priceMinor: number, costMinor: number): Margin {
+  const unitMarginMinor = priceMinor - costMinor;
+  if (priceMinor === 0) return { unitMarginMinor, marginPct: null };
+  const scaled = unitMarginMinor * 1000;
+  const tenths = divideRounded(Number.isSafeInteger(scaled) ? scaled : new Big(unitMarginMinor).times(1000), priceMinor);
+  const magnitude = Math.abs(tenths);
+  const sign = tenths < 0 ? "-" : "";
+  return { unitMarginMinor, marginPct: `${sign}${Math.floor(magnitude / 10)}.${magnitude % 10}` };
+}

@@ -42,12 +42,13 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
     const where = line.value ? `line ${line.value.lineId}` : "the line";
     return err(`The decrease of ${row.variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
   }
-  // Proration follows billed units at the line's exact price (a missing line: the row's estimate, nothing included).
-  const price = line.value ? toBig(line.value.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
-  const included = line.value ? toBig(line.value.lessIncluded) : new Big(0);
-  const from = new Big(fromQuantity);
-  const billedChange = billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(from, included));
   const timing = planWriteTiming({ billingCycle: opts.billingCycle, startDate: null, ...opts.agreement }, effective.value, firstOfNextMonth(opts.now));
+  // Proration follows billed units at the line's exact price (a missing line: the row's estimate, nothing included);
+  // nothing to work out when the PSA won't prorate or the date starts its period.
+  const prorates = timing.prorates && effective.value !== timing.period.start;
+  const price = !prorates ? null : line.value ? toBig(line.value.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
+  const included = line.value && prorates ? toBig(line.value.lessIncluded) : new Big(0);
+  const billedChange = prorates ? billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(new Big(fromQuantity), included)) : new Big(0);
   const preview = prorateOver(timing.period, effective.value, billedChange, price, row.currency ?? "USD");
   return ok({
     targetLineId: line.value?.lineId ?? null,
@@ -57,7 +58,7 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
     writeMode: timing.mode,
     writeOn: timing.writeOn,
     firstBilledOn: timing.firstBilledOn,
-    prorationMinor: timing.prorates && effective.value !== preview.periodStart ? preview.prorationMinor : null,
+    prorationMinor: prorates ? preview.prorationMinor : null,
     remainingDays: preview.remainingDays,
     periodDays: preview.periodDays,
     ...applicability(row),

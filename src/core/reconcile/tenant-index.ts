@@ -37,8 +37,8 @@ export interface TenantIndex {
   productLines: Map<string, Map<string, ProductLines>>;
   /** agreementId → productKey → lines starting after the billing date or ending from today on. */
   upcoming: Map<string, Map<string, UpcomingLine[]>>;
-  /** productKey → its estimated price (only needed for rows without a line of their own). */
-  catalog: ReadonlyMap<string, CatalogEntry>;
+  /** productKey → its estimated price (only needed for rows without a line of their own; worked out on first use). */
+  catalog: Pick<ReadonlyMap<string, CatalogEntry>, "get">;
   accountMappings: Map<string, AccountMappingInput>;
   /** serviceId → the products it is mapped to, each with its count rule (deduplicated by product). */
   serviceProducts: Map<string, ProductMapping[]>;
@@ -60,7 +60,7 @@ export function indexTenant(input: ReconcileInput, today: string, billingDate: s
     countingByCompany,
     productLines: groupLinesInEffect(input.lines, countingAgreements, billingDate),
     upcoming: groupUpcomingLines(input.lines, countingAgreements, today, billingDate),
-    catalog: input.aggregates?.catalog ?? buildCatalog(input.lines, agreements, today),
+    catalog: input.aggregates?.catalog ?? lazyCatalog(input.lines, agreements, today),
     accountMappings: new Map(input.accountMappings.map((m) => [m.accountId, m])),
     serviceProducts: groupServiceProducts(input),
     dismissals: indexDismissals(input.dismissals),
@@ -146,6 +146,28 @@ export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMa
   const catalog = new Map<string, CatalogEntry>();
   for (const [productKey, points] of byProduct) catalog.set(productKey, chooseEstimate(points));
   return catalog;
+}
+
+/** buildCatalog's rule, one product at a time and only for the products asked for (most rows have a line of their own). */
+function lazyCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Pick<ReadonlyMap<string, CatalogEntry>, "get"> {
+  let byProduct: Map<string, LineInput[]> | null = null;
+  const done = new Map<string, CatalogEntry | undefined>();
+  return {
+    get(productKey: string): CatalogEntry | undefined {
+      if (done.has(productKey)) return done.get(productKey);
+      if (!byProduct) {
+        byProduct = new Map();
+        for (const line of lines) {
+          const list = byProduct.get(line.productKey);
+          if (list) list.push(line);
+          else byProduct.set(line.productKey, [line]);
+        }
+      }
+      const entry = buildCatalog(byProduct.get(productKey) ?? [], agreements, today).get(productKey);
+      done.set(productKey, entry);
+      return entry;
+    },
+  };
 }
 
 export interface PricePoint {
