@@ -18,3 +18,14 @@ BEGIN
   WHERE tenant_id = NEW.tenant_id
     AND scope = coalesce((SELECT company_id FROM account_mappings WHERE tenant_id = NEW.tenant_id AND account_id = NEW.id), 'account:' || NEW.id);
 END;
+--> statement-breakpoint
+-- Display names of the people who act in the pod (issue 9 §2: actors show as
+-- names, not `member:jsmith`): a ConnectWise member's first and last name from
+-- /system/myMembers/info at sign-in. Tenant users' names are in tenant_users.
+CREATE TABLE pod_people (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id),
+  actor TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, actor)
+);

@@ -119,3 +119,17 @@ describe("line notes", () => {
     expect(((await big.json()) as ErrorJson).error.message).toContain("body.note");
   });
 });
+
+describe("GET /api/pod/people (actors as names, issue 9 §2)", () => {
+  it("names a ConnectWise member from myMembers/info at sign-in, and a standalone user from their display name", async () => {
+    const created = await call("/api/v1/users", withKey(demoKey, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "Ana@example.com", password: "correct horse battery", displayName: "Ana Lopez" }) }));
+    expect(created.status).toBe(201);
+    const res = await call("/api/pod/people", withKey(token));
+    expect(res.status).toBe(200);
+    const { names } = (await res.json()) as { names: Record<string, string> };
+    expect(Object.entries(names).filter(([actor]) => actor.startsWith("member:"))).toEqual([[expect.stringMatching(/^member:/), "Jo Smith"]]);
+    expect(names["user:ana@example.com"]).toBe("Ana Lopez");
+    expect((await call("/api/pod/people", withKey(otherKey))).status).toBe(200);
+    expect(((await (await call("/api/pod/people", withKey(otherKey))).json()) as { names: object }).names).toEqual({});
+  });
+});
