@@ -40,7 +40,7 @@ export function VendorFigure({ row, now }: { row: ReconRowView; now: Date }) {
   );
 }
 
-export function Totals({ totals, needAction, children }: { totals: ReconTotals[]; needAction: number; children?: preact.ComponentChildren }) {
+export function Totals({ totals, needAction, dismissed = 0, children }: { totals: ReconTotals[]; needAction: number; dismissed?: number; children?: preact.ComponentChildren }) {
   const list = totals.length > 0 ? totals : [{ currency: "USD", underBilledMonthlyMinor: 0, overBilledMonthlyMinor: 0 }];
   return (
     <div class="totals" role="group" aria-label="Totals per month">
@@ -58,6 +58,12 @@ export function Totals({ totals, needAction, children }: { totals: ReconTotals[]
         <span class="small muted">Need action</span>
         <b>{needAction}</b>
       </div>
+      {dismissed > 0 && (
+        <div class="fig" data-fig="dismissed" title="Dismissed rows leave the totals until the vendor count changes or the billing period ends">
+          <span class="small muted">Dismissed</span>
+          <b>{dismissed}</b>
+        </div>
+      )}
       <span class="spacer" />
       {children}
     </div>

@@ -93,7 +93,7 @@ export function RevertPanel({ row, store, close, decision }: PanelProps & { deci
     <form class="panel" ref={focus.ref} onKeyDown={focus.onKeyDown} onSubmit={submit} aria-label="Revert">
       <p>
         Put the PSA line back to <b>{formatQuantity(decision.oldQuantity ?? "0")}</b> (changed to {formatQuantity(decision.newQuantity ?? "0")} by{" "}
-        {decision.actor} on {formatInstant(decision.createdAt)})?
+        {store.nameOf(decision.actor)} on {formatInstant(decision.createdAt)})?
       </p>
       <PanelButtons label="Revert" close={close} />
     </form>
@@ -124,7 +124,7 @@ export function NotePanel({ row, store, close }: PanelProps) {
       </label>
       {existing && (
         <p class="small muted">
-          Last saved by {existing.updatedBy}, {formatInstant(existing.updatedAt)}
+          Last saved by {store.nameOf(existing.updatedBy)}, {formatInstant(existing.updatedAt)}
         </p>
       )}
       {error && <p class="err">{error}</p>}

@@ -12,7 +12,7 @@ import type { PodAgreementSummary, PodContextResponse } from "../../src/shared/p
 import { groupByAgreement, isProposable, sortRows, STATUS_META } from "../lib/rows.ts";
 import type { ViewStore } from "../state/view-store.ts";
 import { Totals, TotalsSkeleton } from "./bits.tsx";
-import { UnmappedAccounts } from "./mapping.tsx";
+import { MappingUndo, UnmappedAccounts } from "./mapping.tsx";
 import { rowDecision, RowsTable } from "./table.tsx";
 
 let marked = false;
@@ -99,7 +99,9 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
   const stale = data?.rows.filter((r) => r.status === "stale").length ?? 0;
   // Rows are persisted; the oldest computation is how fresh the whole view is.
   const computedAt = data?.rows.reduce<string | null>((oldest, r) => (r.computedAt && (oldest === null || r.computedAt < oldest) ? r.computedAt : oldest), null) ?? null;
-  const needAction = data?.rows.filter((r) => STATUS_META[r.status].group === 0).length ?? 0;
+  // A dismissed row keeps its status but needs nothing: counted apart.
+  const needAction = data?.rows.filter((r) => STATUS_META[r.status].group === 0 && !r.dismissed).length ?? 0;
+  const cancelled = ctx.kind === "agreement" && ctx.agreement.cancelled;
   return (
     <main aria-busy={store.state.value === "loading"}>
       <header class="head">
@@ -113,7 +115,7 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
           <button class="btn" onClick={() => void store.load()}>
             Refresh
           </button>
-          <span>Signed in as {actor.replace(/^(member|user):/, "")}</span>
+          <span>Signed in as {store.nameOf(actor)}</span>
           {onSignOut && (
             <button class="btn link" onClick={onSignOut}>
               Sign out
@@ -121,7 +123,13 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
           )}
         </div>
       </header>
-      {data ? <Totals totals={data.totals} needAction={needAction} /> : <TotalsSkeleton />}
+      {data ? <Totals totals={data.totals} needAction={needAction} dismissed={data.dismissed ?? 0} /> : <TotalsSkeleton />}
+      {cancelled && (
+        <p class="banner" role="status">
+          This agreement is cancelled in the PSA: none of its lines are billed any more, so nothing here is proposed.
+        </p>
+      )}
+      <MappingUndo store={store} />
       {store.refreshFailed.value && (
         <p class="banner err" role="alert">
           Couldn't refresh ({store.refreshFailed.value}). Showing data from {data ? formatAge(data.generatedAt, now) : "earlier"}.
@@ -141,7 +149,7 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
         </div>
       )}
       {store.state.value === "loading" && <RowsTable rows={[]} store={store} latest={latest} now={now} label="Loading" loading />}
-      {data && data.rows.length === 0 && <p class="banner info">No agreement lines or vendor usage to reconcile here yet.</p>}
+      {data && data.rows.length === 0 && !cancelled && <p class="banner info">No agreement lines or vendor usage to reconcile here yet.</p>}
       {data && data.rows.length > 0 && sections(ctx, data.rows).map((s) => <Section key={s.agreement?.id ?? "none"} {...s} store={store} latest={latest} now={now} />)}
       {data && <UnmappedAccounts store={store} />}
     </main>

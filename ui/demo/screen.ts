@@ -113,10 +113,15 @@ export function renderAdditions(additions: SimAddition[], currency: string, prev
   body.replaceChildren(...rows, foot);
 }
 
+/** The picker's label: "(cancelled)" once, even when the agreement's name already says so. */
+export function pickerLabel(a: { name: string; cancelledFlag: boolean }): string {
+  return a.cancelledFlag && !/\(cancelled\)\s*$/i.test(a.name) ? `${a.name} (cancelled)` : a.name;
+}
+
 export function renderPicker(agreements: Array<{ id: number; name: string; cancelledFlag: boolean }>, current: number): void {
   const picker = document.getElementById("picker") as HTMLSelectElement;
   picker.replaceChildren(...agreements.map((a) => {
-    const option = el("option", `${a.name}${a.cancelledFlag ? " (cancelled)" : ""}`);
+    const option = el("option", pickerLabel(a));
     option.value = String(a.id);
     option.selected = a.id === current;
     return option;
