@@ -135,3 +135,21 @@ describe("auto-match uses company domains", () => {
     expect(m).toEqual({ company_id: id("contoso"), confidence: 100 });
   });
 });
+
+describe("the pod context says what is true when a PSA id finds nothing (issue 9 §2)", () => {
+  it("?contractId= on a ConnectWise tenant names the ConnectWise agreement instead of 'has been synced yet'", async () => {
+    const cw = await createTenant("CW only MSP");
+    const { env } = await import("cloudflare:workers");
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO psa_companies (id, tenant_id, psa, psa_id, name) VALUES (?, ?, 'connectwise', '250', 'Lakeside')").bind(`${cw.tenantId}_co`, cw.tenantId),
+      env.DB.prepare(
+        "INSERT INTO agreements (id, tenant_id, company_id, psa, psa_id, name, type, status, billing_cycle, currency) VALUES (?, ?, ?, 'connectwise', '4101', 'Lakeside MSA', 'Managed Services', 'Active', 'monthly', 'USD')",
+      ).bind(`${cw.tenantId}_agr`, cw.tenantId, `${cw.tenantId}_co`),
+    ]);
+    const wrongPsa = await json<ErrorBody>(await authed(cw.apiKey, "/api/pod/context?contractId=4101"), 404);
+    expect(wrongPsa.error.message).toBe('4101 is a ConnectWise agreement ("Lakeside MSA"), not an Autotask contract: open the pod from that PSA\'s screen');
+    const none = await json<ErrorBody>(await authed(cw.apiKey, "/api/pod/context?contractId=9999"), 404);
+    expect(none.error.message).toContain("This account has no Autotask contracts");
+    expect(none.error.message).not.toContain("has been synced yet");
+  });
+});

@@ -60,7 +60,7 @@ describe("GET /api/pod/context", () => {
   it.each([
     ["integrationId=psi_api&screen=ticket&id=5", 400, "query.screen"],
     ["", 400, "query: give integrationId+screen+id"],
-    ["integrationId=psi_api&screen=agreement&id=999999", 404, "No agreement with PSA id 999999"],
+    ["integrationId=psi_api&screen=agreement&id=999999", 404, "No ConnectWise agreement with id 999999: it is not in the last sync"],
     ["integrationId=psi_api_other&screen=agreement&id=4101", 404, "PSA integration not found"],
     ["agreementId=demo_agr_bright&extra=1", 400, "query"],
   ])("%s → %i", async (query, status, message) => {

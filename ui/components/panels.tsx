@@ -18,7 +18,11 @@ export interface PanelProps {
 export function usePanelFocus(close: () => void) {
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+    const form = ref.current;
+    form?.querySelector<HTMLElement>("input, select, textarea, button")?.focus({ preventScroll: true });
+    // The whole panel, submit included, into the pod's fixed height (at 390 px the focused
+    // field alone fits while its submit button stays below the fold).
+    form?.scrollIntoView({ block: "nearest" });
   }, []);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Escape") close();

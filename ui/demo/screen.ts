@@ -6,6 +6,8 @@
  * value, so a write-back from the pod is visible at a glance.
  */
 
+import { pickerLabel } from "./protocol.ts";
+
 export interface SimAgreement {
   id: number;
   name: string;
@@ -111,11 +113,6 @@ export function renderAdditions(additions: SimAddition[], currency: string, prev
   label.colSpan = window.matchMedia(NARROW).matches ? 3 : 5;
   foot.append(label, el("td", fmt(total), "n"), el("td", undefined, "wide-only"), el("td", undefined, "wide-only"));
   body.replaceChildren(...rows, foot);
-}
-
-/** The picker's label: "(cancelled)" once, even when the agreement's name already says so. */
-export function pickerLabel(a: { name: string; cancelledFlag: boolean }): string {
-  return a.cancelledFlag && !/\(cancelled\)\s*$/i.test(a.name) ? `${a.name} (cancelled)` : a.name;
 }
 
 export function renderPicker(agreements: Array<{ id: number; name: string; cancelledFlag: boolean }>, current: number): void {

@@ -50,7 +50,7 @@ async function connectWiseContext(db: Db, tenantId: string, query: { integration
   if (kind === "company") {
     const companies = await findCompaniesByPsaId(db, tenantId, psas, query.id);
     const company = companies.find((c) => c.psa === integration.kind) ?? companies[0];
-    if (!company) throw new AppError("not_found", `No company with PSA id ${query.id} has been synced yet`);
+    if (!company) throw new AppError("not_found", `No ${integration.kind === "connectwise" ? "ConnectWise " : ""}company with id ${query.id}: it is not in the last sync from the PSA (check the id, or sync again)`);
     return companyContext(db, tenantId, company.id);
   }
   throw new AppError("validation_failed", `query.screen: the pod supports the agreement and company screens, not "${query.screen}"`);
