@@ -10,8 +10,8 @@
  */
 import type { Frame, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { artifact } from "./harness.ts";
-import { openPod, useBrowser } from "./pod-host.ts";
+import { artifact, podFrame, waitForPhase } from "./harness.ts";
+import { ALLOWED_HOST, hostUrl, openPod, useBrowser } from "./pod-host.ts";
 
 const b = useBrowser();
 
@@ -98,6 +98,19 @@ describe("dismissed rows in the pod", () => {
     }, submit);
     expect(reach).toEqual({ inside: true, hit: true, where: "" });
     await page.screenshot({ path: artifact("pod-panel-390.png") });
+    await page.close();
+  });
+
+  it("a cancelled agreement says it is cancelled, not that there is nothing to reconcile yet", async () => {
+    const page = await b.get().context.newPage();
+    await page.goto(hostUrl(ALLOWED_HOST, "id=4107&screen=agreement")); // Granite — Legacy Exchange (cancelled)
+    const frame = await podFrame(page);
+    await waitForPhase(frame, "ready");
+    await frame.waitForSelector("main[aria-busy=false] .banner");
+    const text = await frame.textContent("main");
+    expect(text).toContain("This agreement is cancelled in the PSA");
+    expect(text).not.toContain("to reconcile here yet");
+    expect(text).not.toContain("synced yet");
     await page.close();
   });
 });

@@ -130,6 +130,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
         <td class="c-acts">
           <div class="acts" role="group" aria-label={`Actions for ${title}`}>
             {row.dismissed && (!action || action.phase === "applied") ? <DismissedLine row={row} store={store} busy={busy} /> : <StateLine row={row} state={state} action={action} />}
+            {/* Retry hook: once POST /api/v1/decisions/:id/retry exists (same date and quantity), a failed row calls it here instead of reopening Approve. */}
             {canDecide && button("approve", state.kind === "failed" ? "Retry" : "Approve", true)}
             {canDecide && button("adjust", "Adjust")}
             {canDecide && button("dismiss", "Dismiss")}

@@ -26,7 +26,7 @@ function markRowsRendered(): void {
 
 function BulkApprove({ rows, store, latest, now }: { rows: ReconRow[]; store: ViewStore; latest: Map<string, DecisionView>; now: Date }) {
   const [confirming, setConfirming] = useState(false);
-  const eligible = rows.filter((r) => isProposable(r) && !store.actions.value[r.key] && rowDecision(r, latest, now, store.psaAppliesAtOnce, Boolean(store.actions.value[r.key])).kind === "none");
+  const eligible = rows.filter((r) => isProposable(r) && !r.dismissed && !store.actions.value[r.key] && rowDecision(r, latest, now, store.psaAppliesAtOnce, Boolean(store.actions.value[r.key])).kind === "none");
   if (eligible.length === 0) return null;
   const currency = eligible[0]?.currency ?? "USD";
   const net = eligible.reduce((sum, r) => sum + (r.currency === currency ? (r.monthlyImpactMinor ?? 0) : 0), 0);
