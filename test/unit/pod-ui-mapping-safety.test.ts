@@ -49,3 +49,11 @@ describe("preselection of mapping suggestions (issue 9 §3)", () => {
   });
 });
 
+
+describe("upcoming lines in the row (issue 9 §1: shown, not counted)", () => {
+  it('says "+10 from Jan 14" for a line starting after the billing date and "−5 ends …" for one ending', async () => {
+    const { upcomingText } = await import("../../ui/lib/rows.ts");
+    expect(upcomingText({ lineId: "l", quantity: "10", change: "starts", date: "2027-01-14" }, "en-US")).toBe("+10 from Jan 14, 2027");
+    expect(upcomingText({ lineId: "l", quantity: "5", change: "ends", date: "2026-12-31" }, "en-US")).toBe("−5 ends Dec 31, 2026");
+  });
+});

@@ -200,7 +200,7 @@ function IgnoredList({ store }: { store: ViewStore }) {
   const [list, setList] = useState<IgnoredAccountsResponse["accounts"] | null>(null);
   const load = () => void store.ignoredAccounts().then((r) => setList(r.accounts), () => setList([]));
   return (
-    <details onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && load()}>
+    <details class="ignored" onToggle={(e) => (e.currentTarget as HTMLDetailsElement).open && load()}>
       <summary class="small">Ignored accounts (not customers)</summary>
       {list === null ? (
         <p class="small muted">Loading…</p>
@@ -239,7 +239,7 @@ export function UnmappedAccounts({ store }: { store: ViewStore }) {
         ))}
       </ul>
       {others.length > 0 && (
-        <details>
+        <details class="others">
           <summary class="small">{others.length} other unmapped account{others.length === 1 ? "" : "s"}</summary>
           <ul>
             {others.map((a) => (

@@ -5,7 +5,8 @@
  * taken from other lines, and a dismissal with its reason, who made it and Undo.
  */
 import type { ReconRow } from "../../src/shared/api-types.ts";
-import { formatDay, formatInstant, formatQuantity } from "../lib/format.ts";
+import { formatInstant, formatQuantity } from "../lib/format.ts";
+import { upcomingText } from "../lib/rows.ts";
 import type { ViewStore } from "../state/view-store.ts";
 
 export function RowNotes({ row }: { row: ReconRow }) {
@@ -14,7 +15,7 @@ export function RowNotes({ row }: { row: ReconRow }) {
     <>
       {upcoming.map((u) => (
         <div class="why" key={u.lineId} data-upcoming>
-          {u.change === "starts" ? `+${formatQuantity(u.quantity)} from ${formatDay(u.date)}` : `−${formatQuantity(u.quantity)} ends ${formatDay(u.date)}`} (not counted yet)
+          {upcomingText(u)} (not counted yet)
         </div>
       ))}
       {row.pooled && (

@@ -5,6 +5,7 @@
  * within a group the larger monthly money first.
  */
 import type { ReconRow, ReconStatus } from "../../src/shared/api-types.ts";
+import { formatDay, formatQuantity } from "./format.ts";
 
 export type Tone = "up" | "down" | "warn" | "ok" | "muted";
 
@@ -73,4 +74,9 @@ export function observedRange(row: ReconRow): { oldest: string; newest: string }
   if (row.sources.length === 0) return null;
   const times = row.sources.map((s) => s.observedAt).sort();
   return { oldest: times[0] ?? "", newest: times[times.length - 1] ?? "" };
+}
+
+/** A line not counted yet, as the row shows it: "+10 from Jan 14", "−5 ends Dec 31". */
+export function upcomingText(u: ReconRow["upcoming"][number], locale?: string): string {
+  return u.change === "starts" ? `+${formatQuantity(u.quantity, locale)} from ${formatDay(u.date, locale)}` : `−${formatQuantity(u.quantity, locale)} ends ${formatDay(u.date, locale)}`;
 }
