@@ -12,7 +12,8 @@ import type { PodAgreementSummary, PodContextResponse } from "../../src/shared/p
 import { groupByAgreement, isProposable, sortRows, STATUS_META } from "../lib/rows.ts";
 import type { ViewStore } from "../state/view-store.ts";
 import { Totals, TotalsSkeleton } from "./bits.tsx";
-import { MappingUndo, UnmappedAccounts } from "./mapping.tsx";
+import { UnmappedAccounts } from "./mapping.tsx";
+import { MappingUndo } from "./mapping-undo.tsx";
 import { rowDecision, RowsTable } from "./table.tsx";
 
 let marked = false;

@@ -45,7 +45,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
   const accountIds = db
     .select({ id: t.accountMappings.accountId })
     .from(t.accountMappings)
-    .where(and(eq(t.accountMappings.tenantId, tenantId), eq(t.accountMappings.companyId, companyId), sql`${t.accountMappings.accountId} NOT IN (SELECT id FROM vendor_accounts WHERE tenant_id = ${tenantId} AND ignored_at IS NOT NULL)`));
+    .where(and(eq(t.accountMappings.tenantId, tenantId), eq(t.accountMappings.companyId, companyId), sql`NOT EXISTS (SELECT 1 FROM vendor_accounts AS va WHERE va.id = ${t.accountMappings.accountId} AND va.ignored_at IS NOT NULL)`));
   const serviceIds = db
     .select({ id: t.latestCounts.serviceId })
     .from(t.latestCounts)
@@ -97,7 +97,7 @@ async function loadAccountScope(db: Db, tenantId: string, accountId: string): Pr
     .where(and(eq(t.latestCounts.tenantId, tenantId), eq(t.latestCounts.accountId, accountId)));
   // Only an account without a mapping has rows of its own (once mapped, its company's scope holds them).
   // An ignored account ("not a customer", migration 0012) has no rows anywhere.
-  const unmapped = sql`NOT EXISTS (SELECT 1 FROM account_mappings WHERE tenant_id = ${tenantId} AND account_id = ${accountId}) AND NOT EXISTS (SELECT 1 FROM vendor_accounts WHERE tenant_id = ${tenantId} AND id = ${accountId} AND ignored_at IS NOT NULL)`;
+  const unmapped = sql`NOT EXISTS (SELECT 1 FROM account_mappings WHERE tenant_id = ${tenantId} AND account_id = ${accountId}) AND NOT EXISTS (SELECT 1 FROM vendor_accounts WHERE id = ${accountId} AND ignored_at IS NOT NULL)`;
   const [seq, tenant, accounts, counts, services, stats] = await db.batch([
     scopeSeq(db, tenantId, accountScope(accountId)),
     staleAfter(db, tenantId),
