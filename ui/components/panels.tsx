@@ -74,7 +74,7 @@ export function DismissPanel({ row, store, close }: PanelProps) {
           <input value={detail} maxLength={500} size={28} onInput={(e) => setDetail(e.currentTarget.value)} />
         </label>
       </div>
-      <p class="small muted">Stays dismissed for this billing cycle.</p>
+      <p class="small muted">Leaves the totals until the vendor count changes or this billing period ends; Undo brings it back.</p>
       <PanelButtons label="Dismiss" disabled={!reason} close={close} />
     </form>
   );
