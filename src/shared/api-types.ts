@@ -12,7 +12,7 @@ export type {
 } from "../core/reconcile/types.ts";
 export { RECON_STATUSES } from "../core/reconcile/types.ts";
 
-import type { ReconRow } from "../core/reconcile/types.ts";
+import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 
 /** Money totals per currency: under-billed (increase) and over-billed (decrease) per month. */
 export interface ReconTotals {
@@ -169,4 +169,56 @@ export interface ProductListResponse {
 /** `GET /api/v1/companies` */
 export interface CompanyListResponse {
   companies: Array<{ companyId: string; name: string; identifier: string | null }>;
+}
+
+/**
+ * Suggestions at or above this confidence are near-exact (equal domain, equal
+ * normalised name, or the company identifier — see core/usage/name-match.ts)
+ * and may be preselected in a picker; weaker ones are listed, never chosen.
+ */
+export const PRESELECT_CONFIDENCE = 90;
+
+/** `POST /api/v1/mappings/accounts` → 200: the mapping set and the one it replaced (for Undo). */
+export interface MapAccountResponse {
+  mapping: { accountId: string; companyId: string; agreementId: string | null };
+  previous: { companyId: string; agreementId: string | null } | null;
+}
+
+/** The figures of one row before or after a mapping. */
+export interface PreviewFigures {
+  status: ReconStatus;
+  psaQuantity: string;
+  vendorQuantity: string | null;
+  variance: string | null;
+  monthlyImpactMinor: number | null;
+  currency: string | null;
+  priceSource: "line" | "catalog-estimate" | null;
+}
+
+export interface MappingPreviewChange {
+  key: string;
+  change: "appears" | "changes" | "disappears";
+  /** Product name, else the vendor service's. */
+  title: string;
+  companyName: string | null;
+  agreementName: string | null;
+  before: PreviewFigures | null;
+  after: PreviewFigures | null;
+}
+
+/**
+ * `POST /api/v1/mappings/preview` (body of POST /mappings/accounts or /mappings/services) → 200:
+ * the rows the mapping would add, change or remove, and how the totals per month would move
+ * (dismissed rows excluded, as in the totals). Nothing is saved.
+ */
+export interface MappingPreviewResponse {
+  changes: MappingPreviewChange[];
+  totals: Array<{ currency: string; underBilledDeltaMinor: number; overBilledDeltaMinor: number }>;
+  /** More companies use the service than were previewed (the first 25 by id are). */
+  truncated: boolean;
+}
+
+/** `GET /api/v1/mappings/ignored`: vendor accounts marked "Not a customer / ignore". */
+export interface IgnoredAccountsResponse {
+  accounts: Array<{ accountId: string; integrationId: string; integrationName: string; externalId: string; name: string; ignoredAt: string; ignoredBy: string }>;
 }

@@ -53,3 +53,8 @@ export interface CreatedUserResponse {
   email: string;
   displayName: string | null;
 }
+
+/** `GET /api/pod/people`: actor ("member:jsmith", "user:a@b.c") → the person's name, for everyone a name is known for. */
+export interface PodPeopleResponse {
+  names: Record<string, string>;
+}

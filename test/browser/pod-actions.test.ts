@@ -94,7 +94,7 @@ describe("acting in the pod", () => {
     await page.close();
   });
 
-  it("maps unmapped usage inline and re-reconciles", async () => {
+  it("maps unmapped usage inline only after a preview of what it does, and Undo is one click", async () => {
     const page = await b.get().context.newPage();
     const frame = await openPod(page, "id=19300&screen=company");
     const mapped: string[] = [];
@@ -103,17 +103,33 @@ describe("acting in the pod", () => {
     });
     await frame.click("tr[data-status=unmapped-service] button[data-action=map]");
     await frame.waitForSelector("tr.panel-row select option[value=EXO-P1]", { state: "attached" });
+    // No near-exact suggestion: the picker starts empty, nothing can be saved with one click.
+    expect(await frame.inputValue("tr.panel-row select")).toBe("");
+    expect(await frame.isDisabled("tr.panel-row button[type=submit]")).toBe(true);
     await frame.selectOption("tr.panel-row select", "EXO-P1");
-    await frame.click("tr.panel-row button[type=submit]");
+    await frame.click("tr.panel-row button[data-action=preview-mapping]");
+    await frame.waitForSelector("tr.panel-row [data-preview]");
+    const preview = await frame.textContent("tr.panel-row [data-preview]");
+    expect(preview).toMatch(/This mapping will: change \d+ rows?/);
+    expect(preview).toContain("Exchange Online (Plan 1)");
+    expect(preview).toMatch(/\/month/);
+    expect(mapped).toHaveLength(0); // a preview saves nothing
+    await page.screenshot({ path: artifact("pod-mapping-preview-wide.png") });
+    await frame.click("tr.panel-row button[data-action=save-mapping]");
     // Teams Premium usage now counts as Exchange Online, which Acme's agreement has no line for.
     await frame.waitForSelector("tr[data-status=missing-line]");
     expect(await frame.$$eval("tr[data-status=unmapped-service]", (rows) => rows.length)).toBe(0);
     expect(await frame.textContent("tr[data-status=missing-line] .prod")).toBe("Exchange Online (Plan 1)");
-    await page.close();
-    // The mapping is tenant-wide (it also reaches Granite's cancelled Exchange agreement): undo it, so the
-    // other files' expectations do not depend on the order vitest runs them in.
     expect(mapped).toHaveLength(1);
-    const undo = await fetch(`${pod.baseUrl}/api/v1/mappings/services/${encodeURIComponent(mapped[0] ?? "")}/EXO-P1`, { method: "DELETE", headers: { authorization: `Bearer ${pod.apiKey}` } });
-    expect(undo.status).toBeLessThan(300);
+    expect(await frame.textContent("[data-mapping-undo]")).toContain("Mapped Microsoft Teams Premium");
+    await page.screenshot({ path: artifact("pod-mapping-saved-wide.png") });
+    await frame.click("button[data-action=undo-mapping]");
+    await frame.waitForSelector("tr[data-status=unmapped-service]");
+    expect(await frame.$$eval("tr[data-status=missing-line] .prod", (els) => els.map((e) => e.textContent))).not.toContain("Exchange Online (Plan 1)");
+    expect(await frame.isVisible("[data-mapping-undo]")).toBe(false);
+    await page.close();
+    // Undo removed it through the API: the tenant-wide mapping is gone, whatever order the files run in.
+    const list = await fetch(`${pod.baseUrl}/api/v1/mappings`, { headers: { authorization: `Bearer ${pod.apiKey}` } });
+    expect(((await list.json()) as { services: Array<{ serviceId: string; productKey: string }> }).services.filter((m) => m.productKey === "EXO-P1" && m.serviceId === mapped[0])).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { DecisionView } from "../../src/shared/api-types.ts";
-import { parsePodMessage } from "../../ui/demo/protocol.ts";
+import { parsePodMessage, pickerLabel } from "../../ui/demo/protocol.ts";
 import { isSupersededByPsa } from "../../ui/lib/decisions.ts";
 
 describe("the demo host reads pod messages", () => {
@@ -69,5 +69,13 @@ describe("an applied approval the PSA no longer shows", () => {
     expect(isSupersededByPsa(applied({}), "40", today, true)).toBe(true);
     expect(isSupersededByPsa(applied({}), "44", today, true)).toBe(false);
     expect(isSupersededByPsa(applied({ writebackState: "pending" }), "40", today, true)).toBe(false);
+  });
+});
+
+describe("the demo host's agreement picker (issue 9 §2)", () => {
+  it('prints "(cancelled)" once, even when the name already says so', () => {
+    expect(pickerLabel({ name: "Granite — Legacy Exchange (cancelled)", cancelledFlag: true })).toBe("Granite — Legacy Exchange (cancelled)");
+    expect(pickerLabel({ name: "Old deal", cancelledFlag: true })).toBe("Old deal (cancelled)");
+    expect(pickerLabel({ name: "Live deal", cancelledFlag: false })).toBe("Live deal");
   });
 });

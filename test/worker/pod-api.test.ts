@@ -60,7 +60,7 @@ describe("GET /api/pod/context", () => {
   it.each([
     ["integrationId=psi_api&screen=ticket&id=5", 400, "query.screen"],
     ["", 400, "query: give integrationId+screen+id"],
-    ["integrationId=psi_api&screen=agreement&id=999999", 404, "No agreement with PSA id 999999"],
+    ["integrationId=psi_api&screen=agreement&id=999999", 404, "No ConnectWise agreement with id 999999: it is not in the last sync"],
     ["integrationId=psi_api_other&screen=agreement&id=4101", 404, "PSA integration not found"],
     ["agreementId=demo_agr_bright&extra=1", 400, "query"],
   ])("%s → %i", async (query, status, message) => {
@@ -117,5 +117,19 @@ describe("line notes", () => {
     const big = await put("demo_agr_bright", "M365-BP", "x".repeat(2001));
     expect(big.status).toBe(400);
     expect(((await big.json()) as ErrorJson).error.message).toContain("body.note");
+  });
+});
+
+describe("GET /api/pod/people (actors as names, issue 9 §2)", () => {
+  it("names a ConnectWise member from myMembers/info at sign-in, and a standalone user from their display name", async () => {
+    const created = await call("/api/v1/users", withKey(demoKey, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "Ana@example.com", password: "correct horse battery", displayName: "Ana Lopez" }) }));
+    expect(created.status).toBe(201);
+    const res = await call("/api/pod/people", withKey(token));
+    expect(res.status).toBe(200);
+    const { names } = (await res.json()) as { names: Record<string, string> };
+    expect(Object.entries(names).filter(([actor]) => actor.startsWith("member:"))).toEqual([[expect.stringMatching(/^member:/), "Jo Smith"]]);
+    expect(names["user:ana@example.com"]).toBe("Ana Lopez");
+    expect((await call("/api/pod/people", withKey(otherKey))).status).toBe(200);
+    expect(((await (await call("/api/pod/people", withKey(otherKey))).json()) as { names: object }).names).toEqual({});
   });
 });

@@ -16,10 +16,9 @@ export function Badge({ status }: { status: ReconStatus }) {
 export function VendorFigure({ row, now }: { row: ReconRowView; now: Date }) {
   if (row.vendorQuantity === null) return <span class="muted">—</span>;
   const id = `src-${row.key.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-  const title = row.sources.map((s) => `${s.accountName} · ${s.serviceName}: ${s.quantity} (${formatAge(s.observedAt, now)})`).join("\n");
   return (
     <span class="src">
-      <button type="button" aria-describedby={id} title={title}>
+      <button type="button" aria-describedby={id}>
         {formatQuantity(row.vendorQuantity)}
       </button>
       <span role="tooltip" id={id} class="tip">
@@ -40,7 +39,7 @@ export function VendorFigure({ row, now }: { row: ReconRowView; now: Date }) {
   );
 }
 
-export function Totals({ totals, needAction, children }: { totals: ReconTotals[]; needAction: number; children?: preact.ComponentChildren }) {
+export function Totals({ totals, needAction, dismissed = 0, children }: { totals: ReconTotals[]; needAction: number; dismissed?: number; children?: preact.ComponentChildren }) {
   const list = totals.length > 0 ? totals : [{ currency: "USD", underBilledMonthlyMinor: 0, overBilledMonthlyMinor: 0 }];
   return (
     <div class="totals" role="group" aria-label="Totals per month">
@@ -58,6 +57,12 @@ export function Totals({ totals, needAction, children }: { totals: ReconTotals[]
         <span class="small muted">Need action</span>
         <b>{needAction}</b>
       </div>
+      {dismissed > 0 && (
+        <div class="fig" data-fig="dismissed" title="Left out of the totals until the count changes">
+          <span class="small muted">Dismissed</span>
+          <b>{dismissed}</b>
+        </div>
+      )}
       <span class="spacer" />
       {children}
     </div>

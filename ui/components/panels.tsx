@@ -18,7 +18,11 @@ export interface PanelProps {
 export function usePanelFocus(close: () => void) {
   const ref = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>("input, select, textarea, button")?.focus();
+    const form = ref.current;
+    form?.querySelector<HTMLElement>("input, select, textarea, button")?.focus({ preventScroll: true });
+    // The whole panel, submit included, into the pod's fixed height (at 390 px the focused
+    // field alone fits while its submit button stays below the fold).
+    form?.scrollIntoView({ block: "nearest" });
   }, []);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === "Escape") close();
@@ -70,7 +74,7 @@ export function DismissPanel({ row, store, close }: PanelProps) {
           <input value={detail} maxLength={500} size={28} onInput={(e) => setDetail(e.currentTarget.value)} />
         </label>
       </div>
-      <p class="small muted">Stays dismissed for this billing cycle.</p>
+      <p class="small muted">Leaves the totals until the vendor count changes or this billing period ends; Undo brings it back.</p>
       <PanelButtons label="Dismiss" disabled={!reason} close={close} />
     </form>
   );
@@ -93,7 +97,7 @@ export function RevertPanel({ row, store, close, decision }: PanelProps & { deci
     <form class="panel" ref={focus.ref} onKeyDown={focus.onKeyDown} onSubmit={submit} aria-label="Revert">
       <p>
         Put the PSA line back to <b>{formatQuantity(decision.oldQuantity ?? "0")}</b> (changed to {formatQuantity(decision.newQuantity ?? "0")} by{" "}
-        {decision.actor} on {formatInstant(decision.createdAt)})?
+        {store.nameOf(decision.actor)} on {formatInstant(decision.createdAt)})?
       </p>
       <PanelButtons label="Revert" close={close} />
     </form>
@@ -124,7 +128,7 @@ export function NotePanel({ row, store, close }: PanelProps) {
       </label>
       {existing && (
         <p class="small muted">
-          Last saved by {existing.updatedBy}, {formatInstant(existing.updatedAt)}
+          Last saved by {store.nameOf(existing.updatedBy)}, {formatInstant(existing.updatedAt)}
         </p>
       )}
       {error && <p class="err">{error}</p>}

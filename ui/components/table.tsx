@@ -4,9 +4,9 @@
  * money, margin — and the row's actions with their write-back state. Fixed
  * column widths so the skeleton and the data occupy the same space.
  */
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { DecisionView, ReconRow } from "../../src/shared/api-types.ts";
-import { decisionState, describeWrite, isRevertable, isSupersededByPsa, lineKey, type RowDecisionState } from "../lib/decisions.ts";
+import { decisionState, describeWrite, failureText, isPartlyFixed, isRevertable, isSupersededByPsa, lineKey, type RowDecisionState } from "../lib/decisions.ts";
 import { formatMoney, formatPercent, formatQuantity, formatVariance } from "../lib/format.ts";
 import { inferCycle } from "../lib/proration.ts";
 import { isProposable, rowTitle, STATUS_META } from "../lib/rows.ts";
@@ -15,6 +15,10 @@ import { Badge, SkeletonRows, VendorFigure } from "./bits.tsx";
 import { MapServicePanel } from "./mapping.tsx";
 import { ApprovePanel } from "./approve-panel.tsx";
 import { DismissPanel, NotePanel, RevertPanel } from "./panels.tsx";
+import { DismissedLine, RowNotes } from "./row-details.tsx";
+
+/** How long after a panel closes the row keeps focus from falling to <body> (the write-back re-renders it). */
+const FOCUS_RETURN_MS = 10_000;
 
 type PanelKind = "approve" | "adjust" | "dismiss" | "note" | "map" | "revert";
 
@@ -28,6 +32,8 @@ export function rowDecision(row: ReconRow, latest: Map<string, DecisionView>, no
   const state = decisionState(latest.get(lineKey(row.agreementId, row.productKey)), now, inferCycle(row.proposal?.periodDays ?? 30));
   // The PSA changed after an applied approval: the row is open again.
   if (state.kind === "applied" && !justDecided && isSupersededByPsa(state.decision, row.psaQuantity, now.toISOString().slice(0, 10), appliesAtOnce)) return { kind: "none" };
+  // The API decides whether a dismissal still holds (a changed count or a new period ends it).
+  if (state.kind === "dismissed" && !row.dismissed) return { kind: "none" };
   return state;
 }
 
@@ -37,7 +43,7 @@ function Money({ row }: { row: ReconRow }) {
   return (
     <span class={tone} title={row.priceSource === "catalog-estimate" ? "Priced from another line of this product (estimate)" : undefined}>
       {formatMoney(row.monthlyImpactMinor, row.currency, undefined, true)}
-      {row.priceSource === "catalog-estimate" ? "*" : ""}
+      {row.priceSource === "catalog-estimate" ? <span class="small muted"> est.</span> : ""}
     </span>
   );
 }
@@ -48,19 +54,19 @@ function Margin({ row }: { row: ReconRow }) {
   return <span title={unit}>{formatPercent(row.marginPct)}</span>;
 }
 
-function StateLine({ state, action }: { state: RowDecisionState; action: ViewStore["actions"]["value"][string] | undefined }) {
-  if (action) return <span class={`wb ${action.phase}`}>{action.message}</span>;
-  if (state.kind === "none") return null;
+function StateLine({ row, state, action }: { row: ReconRow; state: RowDecisionState; action: ViewStore["actions"]["value"][string] | undefined }) {
+  if (action) return <span class={`wb ${action.phase}`} role={action.phase === "failed" ? "alert" : undefined}>{action.phase === "failed" ? failureText(action.message) : action.message}</span>;
+  if (state.kind === "none" || state.kind === "dismissed") return null;
   const d = state.decision;
+  const written = describeWrite(d);
   const text = {
     pending: "Writing to the PSA…",
-    scheduled: describeWrite(d),
-    applied: d.action === "revert" ? "Reverted" : describeWrite(d),
+    scheduled: written,
+    applied: d.action === "revert" ? "Reverted" : isPartlyFixed(d, row) ? `${written}; ${formatVariance(row.variance)} still to reconcile` : written,
     // The PSA's message, once, in plain words with what to do (the API's writebackError).
-    failed: `Write-back failed: ${d.writebackError ?? "unknown reason"}`,
-    dismissed: `Dismissed: ${d.note ?? "no reason"}`,
+    failed: failureText(d.writebackError ?? "no reason given"),
   }[state.kind];
-  return <span class={`wb ${state.kind === "dismissed" ? "" : state.kind === "scheduled" ? "pending" : state.kind}`}>{text}</span>;
+  return <span class={`wb ${state.kind === "scheduled" ? "pending" : state.kind}`}>{text}</span>;
 }
 
 function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore; latest: Map<string, DecisionView>; now: Date }) {
@@ -69,7 +75,8 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
   const action = store.actions.value[row.key];
   const state = rowDecision(row, latest, now, store.psaAppliesAtOnce, action !== undefined);
   const busy = action?.phase === "submitting" || action?.phase === "pending" || state.kind === "pending";
-  const canDecide = isProposable(row) && !busy && (state.kind === "none" || state.kind === "failed");
+  const partly = state.kind === "applied" && isPartlyFixed(state.decision, row);
+  const canDecide = isProposable(row) && !busy && !row.dismissed && (state.kind === "none" || state.kind === "failed" || partly);
   const canNote = row.agreementId !== null && row.productKey !== null;
   const revertable = state.kind === "applied" && isRevertable(state.decision) && !busy;
   const note = canNote ? store.notes.value[lineKey(row.agreementId as string, row.productKey as string)] : undefined;
@@ -78,9 +85,19 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
     opener.current = e.currentTarget as HTMLElement;
     setPanel(panel === kind ? null : kind);
   };
+  const rowRef = useRef<HTMLTableRowElement>(null);
+  const closedAt = useRef(0);
+  // After a panel closes, focus goes back to its button — or, when the submit removed that
+  // button (the row went pending or dismissed), to the row itself; never to <body>.
+  useEffect(() => {
+    if (Date.now() - closedAt.current > FOCUS_RETURN_MS) return;
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (lost) (opener.current?.isConnected ? opener.current : rowRef.current)?.focus();
+  });
   const close = () => {
+    closedAt.current = Date.now();
     setPanel(null);
-    requestAnimationFrame(() => opener.current?.isConnected && opener.current.focus());
+    requestAnimationFrame(() => (opener.current?.isConnected ? opener.current : rowRef.current)?.focus());
   };
   const button = (kind: PanelKind, label: string, primary = false) => (
     <button class={`btn${primary ? " primary" : ""}`} aria-expanded={panel === kind} aria-controls={panelId} onClick={open(kind)} data-action={kind}>
@@ -91,7 +108,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
   const meta = STATUS_META[row.status];
   return (
     <>
-      <tr class={meta.group === 0 ? "hot" : ""} data-row={row.key} data-status={row.status}>
+      <tr ref={rowRef} tabIndex={-1} class={row.dismissed ? "dismissed" : meta.group === 0 ? "hot" : ""} data-row={row.key} data-status={row.status} data-dismissed={row.dismissed ? "true" : undefined}>
         <td class="c-status">
           <Badge status={row.status} />
         </td>
@@ -99,6 +116,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
           <div class="prod">{title}</div>
           {row.reasons.length > 0 && meta.group !== 0 && <div class="why">{row.reasons[0]}</div>}
           {row.proposal?.canApply === false && <div class="why">{row.proposal.reason}</div>}
+          <RowNotes row={row} />
           {note && <div class="why">Note: {note.note}</div>}
         </td>
         <td class="c-q num" data-label="PSA">{formatQuantity(row.psaQuantity)}</td>
@@ -114,7 +132,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
         </td>
         <td class="c-acts">
           <div class="acts" role="group" aria-label={`Actions for ${title}`}>
-            <StateLine state={state} action={action} />
+            {row.dismissed && (!action || action.phase === "applied") ? <DismissedLine row={row} store={store} busy={busy} /> : <StateLine row={row} state={state} action={action} />}
             {state.kind === "scheduled" && !busy && (
               <button class="btn" data-action="cancel" onClick={() => void store.follow(row.key, state.decision.id, "cancel")}>
                 Cancel

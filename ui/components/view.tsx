@@ -13,6 +13,7 @@ import { groupByAgreement, isProposable, sortRows, STATUS_META } from "../lib/ro
 import type { ViewStore } from "../state/view-store.ts";
 import { Totals, TotalsSkeleton } from "./bits.tsx";
 import { UnmappedAccounts } from "./mapping.tsx";
+import { MappingUndo } from "./mapping-undo.tsx";
 import { rowDecision, RowsTable } from "./table.tsx";
 
 let marked = false;
@@ -26,7 +27,7 @@ function markRowsRendered(): void {
 
 function BulkApprove({ rows, store, latest, now }: { rows: ReconRow[]; store: ViewStore; latest: Map<string, DecisionView>; now: Date }) {
   const [confirming, setConfirming] = useState(false);
-  const eligible = rows.filter((r) => isProposable(r) && !store.actions.value[r.key] && rowDecision(r, latest, now, store.psaAppliesAtOnce, Boolean(store.actions.value[r.key])).kind === "none");
+  const eligible = rows.filter((r) => isProposable(r) && !r.dismissed && !store.actions.value[r.key] && rowDecision(r, latest, now, store.psaAppliesAtOnce, Boolean(store.actions.value[r.key])).kind === "none");
   if (eligible.length === 0) return null;
   const currency = eligible[0]?.currency ?? "USD";
   const net = eligible.reduce((sum, r) => sum + (r.currency === currency ? (r.monthlyImpactMinor ?? 0) : 0), 0);
@@ -99,7 +100,9 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
   const stale = data?.rows.filter((r) => r.status === "stale").length ?? 0;
   // Rows are persisted; the oldest computation is how fresh the whole view is.
   const computedAt = data?.rows.reduce<string | null>((oldest, r) => (r.computedAt && (oldest === null || r.computedAt < oldest) ? r.computedAt : oldest), null) ?? null;
-  const needAction = data?.rows.filter((r) => STATUS_META[r.status].group === 0).length ?? 0;
+  // A dismissed row keeps its status but needs nothing: counted apart.
+  const needAction = data?.rows.filter((r) => STATUS_META[r.status].group === 0 && !r.dismissed).length ?? 0;
+  const cancelled = ctx.kind === "agreement" && ctx.agreement.cancelled;
   return (
     <main aria-busy={store.state.value === "loading"}>
       <header class="head">
@@ -109,11 +112,11 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
         </div>
         <div class="meta small muted">
           {data && <span>Updated {formatAge(data.generatedAt, now)}</span>}
-          {computedAt && <span title="When these figures were last recomputed from the PSA and vendor data">Figures from {formatAge(computedAt, now)}</span>}
+          {computedAt && <span>Figures from {formatAge(computedAt, now)}</span>}
           <button class="btn" onClick={() => void store.load()}>
             Refresh
           </button>
-          <span>Signed in as {actor.replace(/^(member|user):/, "")}</span>
+          <span>Signed in as {store.nameOf(actor)}</span>
           {onSignOut && (
             <button class="btn link" onClick={onSignOut}>
               Sign out
@@ -121,7 +124,13 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
           )}
         </div>
       </header>
-      {data ? <Totals totals={data.totals} needAction={needAction} /> : <TotalsSkeleton />}
+      {data ? <Totals totals={data.totals} needAction={needAction} dismissed={data.dismissed ?? 0} /> : <TotalsSkeleton />}
+      {cancelled && (
+        <p class="banner" role="status">
+          This agreement is cancelled in the PSA: none of its lines are billed any more, so nothing here is proposed.
+        </p>
+      )}
+      <MappingUndo store={store} />
       {store.refreshFailed.value && (
         <p class="banner err" role="alert">
           Couldn't refresh ({store.refreshFailed.value}). Showing data from {data ? formatAge(data.generatedAt, now) : "earlier"}.
@@ -129,7 +138,7 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
       )}
       {stale > 0 && (
         <p class="banner" role="status">
-          {stale} line{stale === 1 ? " uses" : "s use"} vendor counts older than the stale limit: check the vendor sync before acting on {stale === 1 ? "it" : "them"}.
+          {stale} line{stale === 1 ? " uses" : "s use"} vendor counts older than the stale limit: check the vendor sync first.
         </p>
       )}
       {store.state.value === "error" && (
@@ -141,7 +150,7 @@ export function View({ store, actor, onSignOut }: { store: ViewStore; actor: str
         </div>
       )}
       {store.state.value === "loading" && <RowsTable rows={[]} store={store} latest={latest} now={now} label="Loading" loading />}
-      {data && data.rows.length === 0 && <p class="banner info">No agreement lines or vendor usage to reconcile here yet.</p>}
+      {data && data.rows.length === 0 && !cancelled && <p class="banner info">No agreement lines or vendor usage to reconcile here yet.</p>}
       {data && data.rows.length > 0 && sections(ctx, data.rows).map((s) => <Section key={s.agreement?.id ?? "none"} {...s} store={store} latest={latest} now={now} />)}
       {data && <UnmappedAccounts store={store} />}
     </main>

@@ -106,3 +106,8 @@ export function connectPod(options: HostOptions): HostProtocol {
 
   return { sendEvent };
 }
+
+/** The picker's label: "(cancelled)" once, even when the agreement's name already says so. */
+export function pickerLabel(a: { name: string; cancelledFlag: boolean }): string {
+  return a.cancelledFlag && !/\(cancelled\)\s*$/i.test(a.name) ? `${a.name} (cancelled)` : a.name;
+}

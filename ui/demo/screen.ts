@@ -6,6 +6,8 @@
  * value, so a write-back from the pod is visible at a glance.
  */
 
+import { pickerLabel } from "./protocol.ts";
+
 export interface SimAgreement {
   id: number;
   name: string;
@@ -116,7 +118,7 @@ export function renderAdditions(additions: SimAddition[], currency: string, prev
 export function renderPicker(agreements: Array<{ id: number; name: string; cancelledFlag: boolean }>, current: number): void {
   const picker = document.getElementById("picker") as HTMLSelectElement;
   picker.replaceChildren(...agreements.map((a) => {
-    const option = el("option", `${a.name}${a.cancelledFlag ? " (cancelled)" : ""}`);
+    const option = el("option", pickerLabel(a));
     option.value = String(a.id);
     option.selected = a.id === current;
     return option;

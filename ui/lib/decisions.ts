@@ -86,3 +86,21 @@ export function isRevertable(decision: DecisionView): boolean {
 export function newIdempotencyKey(): string {
   return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * Partly fixed: an applied approve/adjust the PSA now holds (its quantity is the
+ * decision's), on a row that still has a variance — an adjust to less than the
+ * vendor count, or usage that moved since. The row shows what remains and
+ * offers its actions again (issue 9 §2 "Partly fixed rows").
+ */
+export function isPartlyFixed(decision: DecisionView, row: { psaQuantity: string; variance: string | null; status: string }): boolean {
+  if ((decision.action !== "approve" && decision.action !== "adjust") || decision.writebackState !== "applied" || decision.newQuantity === null) return false;
+  if (row.status !== "increase" && row.status !== "decrease" && row.status !== "missing-line") return false;
+  return compareDecimals(row.psaQuantity, decision.newQuantity) === 0 && row.variance !== null && compareDecimals(row.variance, "0") !== 0;
+}
+
+/** A failed write-back in plain words, once, with what to do (the PSA's message as it said it). */
+export function failureText(message: string): string {
+  const reason = message.trim().replace(/\.+$/, "") || "no reason given";
+  return `The PSA did not take the change: ${reason}. Check the line in the PSA, then try again.`;
+}

@@ -9,14 +9,13 @@
  * from the proposal's period length: the default date's period has 28–31
  * days for monthly, 90–92 quarterly, 181–184 semiannual, 365–366 annual.
  */
-import { planWriteTiming, type WriteTiming } from "../../src/core/reconcile/write-timing.ts";
+import { addDays, billingPeriodContaining, daysBetween, parseDateParts, toIsoDate } from "../../src/shared/dates.ts";
+import { planWriteTiming, type WriteTiming } from "../../src/shared/write-timing.ts";
 import type { Proposal } from "../../src/shared/api-types.ts";
 import { divideRoundHalfAway, toScaled } from "./decimal.ts";
 
 export type Cycle = "monthly" | "quarterly" | "semiannual" | "annual";
 
-const MONTHS: Record<Cycle, number> = { monthly: 1, quarterly: 3, semiannual: 6, annual: 12 };
-const DAY_MS = 86_400_000;
 
 export function inferCycle(periodDays: number): Cycle {
   if (periodDays <= 31) return "monthly";
@@ -25,14 +24,6 @@ export function inferCycle(periodDays: number): Cycle {
   return "annual";
 }
 
-function utc(date: string): number {
-  const [y, m, d] = date.split("-").map(Number);
-  return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 export interface Period {
   start: string;
@@ -41,12 +32,7 @@ export interface Period {
 }
 
 export function billingPeriod(date: string, cycle: Cycle): Period {
-  const [y = 1970, m = 1] = date.split("-").map(Number);
-  const span = MONTHS[cycle];
-  const startMonth = Math.floor((m - 1) / span) * span; // 0-based
-  const startMs = Date.UTC(y, startMonth, 1);
-  const nextMs = Date.UTC(y, startMonth + span, 1);
-  return { start: iso(startMs), end: iso(nextMs - DAY_MS), days: Math.round((nextMs - startMs) / DAY_MS) };
+  return billingPeriodContaining(date, cycle);
 }
 
 export interface ProrationView {
@@ -59,7 +45,7 @@ export interface ProrationView {
 
 /** `period`: the PSA's own period holding the date (podTiming); default the calendar period. */
 export function previewProration(effectiveDate: string, cycle: Cycle, variance: string, unitPriceMinor: number | null, period = billingPeriod(effectiveDate, cycle)): ProrationView {
-  const remainingDays = Math.round((utc(period.end) - utc(effectiveDate)) / DAY_MS) + 1;
+  const remainingDays = daysBetween(effectiveDate, period.end) + 1;
   let prorationMinor: number | null = null;
   if (unitPriceMinor !== null && effectiveDate !== period.start) {
     const change = toScaled(variance);
@@ -70,16 +56,12 @@ export function previewProration(effectiveDate: string, cycle: Cycle, variance: 
 }
 
 /** Today's UTC date: the earliest effective date the API accepts. */
-export function todayUtc(now: Date): string {
-  return now.toISOString().slice(0, 10);
-}
+export const todayUtc = toIsoDate;
 
-export function firstOfNextMonth(now: Date): string {
-  return iso(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-}
+export { firstOfNextMonth } from "../../src/shared/dates.ts";
 
 export function isIsoDate(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && iso(utc(text)) === text;
+  return parseDateParts(text) !== null;
 }
 
 /**
@@ -92,7 +74,7 @@ export function isIsoDate(text: string): boolean {
  * day — so other dates fall in the same periods the API uses.
  */
 export function podTiming(p: Proposal, billingDate: string, date: string, cycle: Cycle, connectWise: boolean): WriteTiming {
-  const periodStart = iso(utc(p.effectiveDate) + (p.remainingDays - p.periodDays) * DAY_MS);
+  const periodStart = addDays(p.effectiveDate, p.remainingDays - p.periodDays);
   const prorates = p.writeMode === "with-date";
   const facts = connectWise || !prorates
     ? { psa: "connectwise" as const, prorates, billingCycle: cycle, startDate: null }

@@ -5,6 +5,7 @@
  * within a group the larger monthly money first.
  */
 import type { ReconRow, ReconStatus } from "../../src/shared/api-types.ts";
+import { formatDay, formatQuantity } from "./format.ts";
 
 export type Tone = "up" | "down" | "warn" | "ok" | "muted";
 
@@ -17,17 +18,17 @@ export interface StatusMeta {
 }
 
 export const STATUS_META: Record<ReconStatus, StatusMeta> = {
-  increase: { label: "Under-billed", tone: "up", group: 0, hint: "The vendor reports more than the PSA bills." },
-  decrease: { label: "Over-billed", tone: "down", group: 0, hint: "The PSA bills more than the vendor reports." },
-  "missing-line": { label: "Missing line", tone: "up", group: 0, hint: "Usage with no line on the agreement." },
-  stale: { label: "Stale data", tone: "warn", group: 1, hint: "The vendor count is older than the stale limit." },
-  suspect: { label: "Suspect", tone: "warn", group: 1, hint: "The vendor count looks wrong; check the vendor side." },
-  waiting: { label: "Waiting", tone: "warn", group: 1, hint: "An arrears source hasn't delivered the month the next invoice needs yet." },
-  "unmapped-service": { label: "Unmapped service", tone: "warn", group: 1, hint: "Usage of a vendor service mapped to no PSA product." },
-  "unmapped-account": { label: "Unmapped account", tone: "warn", group: 1, hint: "Usage of a vendor account mapped to no company." },
+  increase: { label: "Under-billed", tone: "up", group: 0, hint: "Vendor count above PSA." },
+  decrease: { label: "Over-billed", tone: "down", group: 0, hint: "PSA above vendor count." },
+  "missing-line": { label: "Missing line", tone: "up", group: 0, hint: "Usage, no line." },
+  stale: { label: "Stale data", tone: "warn", group: 1, hint: "Vendor count too old." },
+  suspect: { label: "Suspect", tone: "warn", group: 1, hint: "Check the vendor side." },
+  waiting: { label: "Waiting", tone: "warn", group: 1, hint: "Awaiting an arrears month." },
+  "unmapped-service": { label: "Unmapped service", tone: "warn", group: 1, hint: "Service not mapped." },
+  "unmapped-account": { label: "Unmapped account", tone: "warn", group: 1, hint: "Account not mapped." },
   match: { label: "Match", tone: "ok", group: 2, hint: "PSA and vendor agree." },
-  "no-usage": { label: "No usage", tone: "muted", group: 2, hint: "No vendor reports usage for this line." },
-  "flat-rate": { label: "Flat rate", tone: "muted", group: 2, hint: "Flat-rate agreement: shown, never changed." },
+  "no-usage": { label: "No usage", tone: "muted", group: 2, hint: "No vendor usage." },
+  "flat-rate": { label: "Flat rate", tone: "muted", group: 2, hint: "Flat rate: never changed." },
 };
 
 const PROPOSABLE = new Set<ReconStatus>(["increase", "decrease", "missing-line"]);
@@ -75,4 +76,9 @@ export function observedRange(row: ReconRow): { oldest: string; newest: string }
   if (row.sources.length === 0) return null;
   const times = row.sources.map((s) => s.observedAt).sort();
   return { oldest: times[0] ?? "", newest: times[times.length - 1] ?? "" };
+}
+
+/** A line not counted yet, as the row shows it: "+10 from Jan 14", "−5 ends Dec 31". */
+export function upcomingText(u: ReconRow["upcoming"][number], locale?: string): string {
+  return u.change === "starts" ? `+${formatQuantity(u.quantity, locale)} from ${formatDay(u.date, locale)}` : `−${formatQuantity(u.quantity, locale)} ends ${formatDay(u.date, locale)}`;
 }

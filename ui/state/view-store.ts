@@ -12,6 +12,11 @@ import type {
   DecisionRequest,
   DecisionResponse,
   DecisionView,
+  IgnoredAccountsResponse,
+  MapAccountResponse,
+  MappingPreviewResponse,
+  MapServiceRequest,
+  MapAccountRequest,
   ProductListResponse,
   ReconciliationPage,
   ReconciliationResponse,
@@ -20,7 +25,7 @@ import type {
 import { compareDecimals } from "../lib/decimal.ts";
 import { formatDay, formatQuantity } from "../lib/format.ts";
 import { describeWrite, lineKey as noteKey, newIdempotencyKey } from "../lib/decisions.ts";
-import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse } from "../../src/shared/pod-types.ts";
+import type { LineNoteListResponse, LineNoteResponse, LineNoteView, PodContextResponse, PodPeopleResponse } from "../../src/shared/pod-types.ts";
 import type { Api } from "./api.ts";
 
 export interface RowAction {
@@ -29,6 +34,12 @@ export interface RowAction {
 }
 
 export type LoadState = "loading" | "ready" | "error";
+
+/** The last mapping saved in this view, undone by saving back what it replaced (audited like any mapping). */
+export type LastMapping =
+  | { kind: "service"; label: string; serviceId: string; productKey: string }
+  | { kind: "account"; label: string; accountId: string; previous: MapAccountResponse["previous"] }
+  | { kind: "ignore"; label: string; accountId: string };
 
 const POLL_START_MS = 500;
 const POLL_MAX_MS = 4_000;
@@ -48,6 +59,8 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
   const notes = signal<Record<string, LineNoteView>>({});
   const unmapped = signal<UnmappedResponse | null>(null);
   const actions = signal<Record<string, RowAction>>({});
+  const names = signal<Record<string, string>>({});
+  const lastMapping = signal<LastMapping | null>(null);
   const agreementIds = agreementIdsOf(ctx);
   const reconPath = ctx.kind === "agreement" ? `/api/v1/agreements/${encodeURIComponent(ctx.agreement.id)}/reconciliation` : `/api/v1/reconciliation?companyId=${encodeURIComponent(ctx.company.id)}&limit=500`;
 
@@ -90,6 +103,14 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
     }
   }
 
+  async function loadNames(): Promise<void> {
+    try {
+      names.value = (await api.get<PodPeopleResponse>("/api/pod/people")).names;
+    } catch {
+      // names are a nicety: actors then show without their prefix
+    }
+  }
+
   let inFlight: Promise<void> | null = null;
   let again = false;
 
@@ -117,7 +138,7 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
     let side: Promise<unknown> = decided;
     try {
       const [recon] = await Promise.all([loadRecon(), decided]);
-      side = Promise.all([loadNotes(), loadUnmapped()]);
+      side = Promise.all([loadNotes(), loadUnmapped(), loadNames()]);
       batch(() => {
         data.value = recon;
         state.value = "ready";
@@ -220,25 +241,55 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
     notes.value = next;
   }
 
-  async function mapService(serviceId: string, productKey: string): Promise<void> {
-    await api.send("POST", "/api/v1/mappings/services", { serviceId, productKey });
+  const preview = (body: MapServiceRequest | MapAccountRequest) => api.send<MappingPreviewResponse>("POST", "/api/v1/mappings/preview", body);
+
+  async function mapService(serviceId: string, productKey: string, label = productKey): Promise<void> {
+    const { created } = await api.send<{ created: boolean }>("POST", "/api/v1/mappings/services", { serviceId, productKey });
+    lastMapping.value = created ? { kind: "service", label, serviceId, productKey } : null;
     await load();
   }
 
-  async function mapAccount(accountId: string, companyId: string): Promise<void> {
-    await api.send("POST", "/api/v1/mappings/accounts", { accountId, companyId });
+  async function mapAccount(accountId: string, companyId: string, label = companyId): Promise<void> {
+    const { previous } = await api.send<MapAccountResponse>("POST", "/api/v1/mappings/accounts", { accountId, companyId });
+    lastMapping.value = { kind: "account", label, accountId, previous };
     await load();
   }
+
+  async function setIgnored(accountId: string, ignored: boolean, label = accountId): Promise<void> {
+    await api.send(ignored ? "PUT" : "DELETE", `/api/v1/mappings/ignored/${encodeURIComponent(accountId)}`);
+    lastMapping.value = ignored ? { kind: "ignore", label, accountId } : null;
+    await load();
+  }
+
+  /** Undo = put back what the last mapping replaced. */
+  async function undoMapping(): Promise<void> {
+    const last = lastMapping.value;
+    if (!last) return;
+    if (last.kind === "service") await api.send("DELETE", `/api/v1/mappings/services/${encodeURIComponent(last.serviceId)}/${encodeURIComponent(last.productKey)}`);
+    else if (last.kind === "ignore") await api.send("DELETE", `/api/v1/mappings/ignored/${encodeURIComponent(last.accountId)}`);
+    else if (last.previous) await api.send("POST", "/api/v1/mappings/accounts", { accountId: last.accountId, ...last.previous });
+    else await api.send("DELETE", `/api/v1/mappings/accounts/${encodeURIComponent(last.accountId)}`);
+    lastMapping.value = null;
+    await load();
+  }
+
+  const ignoredAccounts = () => api.get<IgnoredAccountsResponse>("/api/v1/mappings/ignored");
+
+  /** An actor as a person: the name the tenant knows, else the id without its "member:"/"user:" prefix. */
+  const nameOf = (actor: string) => names.value[actor] ?? actor.replace(/^(member|user|api-key):/, "");
 
   const products = () => api.get<ProductListResponse>("/api/v1/products");
   const companies = () => api.get<CompanyListResponse>("/api/v1/companies");
 
-  return { ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, load, decide, follow, saveNote, mapService, mapAccount, products, companies };
+  return {
+    ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, names, lastMapping,
+    load, decide, follow, saveNote, preview, mapService, mapAccount, setIgnored, undoMapping, ignoredAccounts, nameOf, products, companies,
+  };
 }
 
 function doneMessage(d: DecisionView): string {
   if (d.action === "dismiss") return "Dismissed for this billing cycle";
-  if (d.action === "revert") return `Reverted to ${d.newQuantity ?? "the previous quantity"}`;
+  if (d.action === "revert") return d.newQuantity === null ? "Dismissal undone" : `Reverted to ${formatQuantity(d.newQuantity)}`;
   // Same wording as the row's persisted state (table.tsx StateLine), so a reload does not change it.
   return d.writebackState === "not-required" ? "Recorded" : describeWrite(d);
 }

@@ -14,7 +14,8 @@ import type { CountRule } from "./count-rules.ts";
 export type DecimalString = string;
 
 /** How often an agreement bills; unit prices are per cycle. */
-export type BillingCycle = "monthly" | "quarterly" | "semiannual" | "annual" | "none";
+export type { BillingCycle } from "../../shared/dates.ts";
+import type { BillingCycle } from "../../shared/dates.ts";
 
 /** ConnectWise `billCustomer` values; Autotask services are always `Billable`. */
 export type BillCustomer = "Billable" | "DoNotBill" | "NoCharge";

@@ -44,7 +44,7 @@ export function listUnmappedAccounts(db: Db, tenantId: string, onlyIds?: readonl
       a.name AS name, a.description AS description
     FROM vendor_accounts AS a
     JOIN vendor_integrations AS i ON i.id = a.integration_id AND i.tenant_id = a.tenant_id
-    WHERE a.tenant_id = ${tenantId} AND i.disconnected_at IS NULL ${scope}
+    WHERE a.tenant_id = ${tenantId} AND i.disconnected_at IS NULL AND a.ignored_at IS NULL ${scope}
       AND NOT EXISTS (SELECT 1 FROM account_mappings AS m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id)
     ORDER BY a.name, a.id`);
 }
@@ -74,6 +74,7 @@ export function listUnmappedServices(db: Db, tenantId: string, companyId?: strin
     JOIN vendor_integrations AS i ON i.id = s.integration_id AND i.tenant_id = s.tenant_id
     WHERE m.tenant_id = ${tenantId} ${company}
       AND NOT EXISTS (SELECT 1 FROM service_mappings AS sm WHERE sm.tenant_id = s.tenant_id AND sm.service_id = s.id)
+      AND NOT EXISTS (SELECT 1 FROM vendor_accounts AS va WHERE va.id = m.account_id AND va.ignored_at IS NOT NULL)
     ORDER BY s.name, s.id`);
 }
 

@@ -67,3 +67,9 @@ export async function listCompanyAgreements(db: Db, tenantId: string, companyId:
     .where(and(eq(agreements.tenantId, tenantId), eq(agreements.companyId, companyId)))
     .orderBy(asc(agreements.name));
 }
+
+/** Whether the tenant has any agreement synced from one of `psas`. */
+export async function hasAgreementsOf(db: Db, tenantId: string, psas: readonly string[]): Promise<boolean> {
+  const rows = await db.select({ id: agreements.id }).from(agreements).where(and(eq(agreements.tenantId, tenantId), inArray(agreements.psa, [...psas]))).limit(1);
+  return rows.length > 0;
+}

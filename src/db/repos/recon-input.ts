@@ -45,7 +45,7 @@ async function loadCompanyScope(db: Db, tenantId: string, companyId: string, sin
   const accountIds = db
     .select({ id: t.accountMappings.accountId })
     .from(t.accountMappings)
-    .where(and(eq(t.accountMappings.tenantId, tenantId), eq(t.accountMappings.companyId, companyId)));
+    .where(and(eq(t.accountMappings.tenantId, tenantId), eq(t.accountMappings.companyId, companyId), sql`NOT EXISTS (SELECT 1 FROM vendor_accounts AS va WHERE va.id = ${t.accountMappings.accountId} AND va.ignored_at IS NOT NULL)`));
   const serviceIds = db
     .select({ id: t.latestCounts.serviceId })
     .from(t.latestCounts)
@@ -102,7 +102,8 @@ async function loadAccountScope(db: Db, tenantId: string, accountId: string): Pr
     .from(t.latestCounts)
     .where(and(eq(t.latestCounts.tenantId, tenantId), eq(t.latestCounts.accountId, accountId)));
   // Only an account without a mapping has rows of its own (once mapped, its company's scope holds them).
-  const unmapped = sql`NOT EXISTS (SELECT 1 FROM account_mappings WHERE tenant_id = ${tenantId} AND account_id = ${accountId})`;
+  // An ignored account ("not a customer", migration 0012) has no rows anywhere.
+  const unmapped = sql`NOT EXISTS (SELECT 1 FROM account_mappings WHERE tenant_id = ${tenantId} AND account_id = ${accountId}) AND NOT EXISTS (SELECT 1 FROM vendor_accounts WHERE id = ${accountId} AND ignored_at IS NOT NULL)`;
   const integrationIds = db.select({ id: t.vendorAccounts.integrationId }).from(t.vendorAccounts).where(and(eq(t.vendorAccounts.tenantId, tenantId), eq(t.vendorAccounts.id, accountId)));
   const [seq, tenant, accounts, counts, services, stats, integrations] = await db.batch([
     scopeSeq(db, tenantId, accountScope(accountId)),

@@ -141,6 +141,9 @@ export const vendorAccounts = sqliteTable(
     description: text("description"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** "Not a customer / ignore" (migration 0012): its usage shows only in the ignored list. */
+    ignoredAt: text("ignored_at"),
+    ignoredBy: text("ignored_by"),
   },
   (t) => [uniqueIndex("vendor_accounts_ext_uq").on(t.tenantId, t.integrationId, t.externalId)],
 );

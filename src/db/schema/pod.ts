@@ -4,7 +4,7 @@
  * counters, and line notes. Mirrors migrations/0005_pod.sql exactly.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { agreements, tenants } from "./core.ts";
 import { psaIntegrations } from "./psa.ts";
 
@@ -77,4 +77,16 @@ export const podLineNotes = sqliteTable(
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [uniqueIndex("pod_line_notes_line_uq").on(t.tenantId, t.agreementId, t.productKey)],
+);
+
+/** Display names of pod actors seen at sign-in (migration 0012): "member:<identifier>" → "Jo Smith". */
+export const podPeople = sqliteTable(
+  "pod_people",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    actor: text("actor").notNull(),
+    displayName: text("display_name").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.actor] })],
 );

@@ -10,9 +10,11 @@ import { requireTenant } from "../../middleware/auth/index.ts";
 import { parseCountRule } from "../../core/reconcile/count-rules.ts";
 import { AppError } from "../../errors.ts";
 import { autoMapAccounts } from "../../services/ingest/auto-map.ts";
+import { ignoredAccounts, setAccountIgnored } from "../../services/ingest/ignore-accounts.ts";
+import { previewMapping } from "../../services/ingest/mapping-preview.ts";
 import { acceptSuggestions, listUnmapped, mapAccount, mapService, unmapAccount, unmapService } from "../../services/ingest/mapping.ts";
-import { listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
-import type { CompanyListResponse, ProductListResponse } from "../../shared/api-types.ts";
+import { findAccountMapping, listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
+import type { CompanyListResponse, MapAccountResponse, ProductListResponse } from "../../shared/api-types.ts";
 import { readJson, readQuery } from "../parse.ts";
 
 const ref = z.string().trim().min(1, "must not be empty").max(200);
@@ -51,7 +53,24 @@ export const mappingRoutes = new Hono<AppEnv>()
   })
   .post("/api/v1/mappings/accounts", requireTenant(), async (c) => {
     const body = await readJson(c, mapAccountSchema);
-    return c.json({ mapping: await mapAccount(c.get("db"), c.get("tenant"), body, new Date()) }, 200);
+    // The mapping it replaces, so the pod's Undo can restore it (null: Undo removes the mapping).
+    const before = await findAccountMapping(c.get("db"), c.get("tenant").tenantId, body.accountId);
+    const mapping = await mapAccount(c.get("db"), c.get("tenant"), body, new Date());
+    const previous = before ? { companyId: before.companyId, agreementId: before.agreementId } : null;
+    return c.json({ mapping, previous } satisfies MapAccountResponse, 200);
+  })
+  .post("/api/v1/mappings/preview", requireTenant(), async (c) => {
+    const body = await readJson(c, z.union([mapServiceSchema, mapAccountSchema]));
+    return c.json(await previewMapping(c.get("db"), c.get("tenant").tenantId, body, new Date()));
+  })
+  .get("/api/v1/mappings/ignored", requireTenant(), async (c) => c.json(await ignoredAccounts(c.get("db"), c.get("tenant").tenantId)))
+  .put("/api/v1/mappings/ignored/:accountId", requireTenant(), async (c) => {
+    await setAccountIgnored(c.get("db"), c.get("tenant"), c.req.param("accountId"), true, new Date());
+    return c.body(null, 204);
+  })
+  .delete("/api/v1/mappings/ignored/:accountId", requireTenant(), async (c) => {
+    await setAccountIgnored(c.get("db"), c.get("tenant"), c.req.param("accountId"), false, new Date());
+    return c.body(null, 204);
   })
   .delete("/api/v1/mappings/accounts/:accountId", requireTenant(), async (c) => {
     await unmapAccount(c.get("db"), c.get("tenant"), c.req.param("accountId"), new Date());

@@ -12,6 +12,8 @@ import { useTenantDb } from "../../middleware/tenant-db.ts";
 import { resolvePodContext, type ContextQuery } from "../../services/pod/context.ts";
 import { getLineNotes, saveLineNote } from "../../services/pod/notes.ts";
 import { createTenantUser } from "../../services/pod/users.ts";
+import { listPeopleNames } from "../../db/repos/pod-people.ts";
+import type { PodPeopleResponse } from "../../shared/pod-types.ts";
 import { readJson, readQuery } from "../parse.ts";
 
 const id = z.string().min(1).max(100);
@@ -48,6 +50,7 @@ export const podApiRoutes = new Hono<AppEnv>()
     const query = readQuery(c, contextQuerySchema);
     return c.json(await resolvePodContext(c.get("db"), c.get("tenant").tenantId, query));
   })
+  .get("/api/pod/people", requireTenant(), async (c) => c.json({ names: await listPeopleNames(c.get("db"), c.get("tenant").tenantId) } satisfies PodPeopleResponse))
   .get("/api/v1/agreements/:agreementId/notes", requireTenant(), async (c) => {
     const notes = await getLineNotes(c.get("db"), c.get("tenant").tenantId, c.req.param("agreementId"));
     return c.json({ notes });

@@ -23,7 +23,7 @@ export interface PodIntegration {
 }
 
 export type MemberCheck =
-  | { ok: true; identifier: string }
+  | { ok: true; identifier: string; name: string | null }
   | { ok: false; reason: "misconfigured" | "wrong-company" | "rejected" | "unavailable"; detail: string };
 
 /** ConnectWise answers within seconds; a hung call must not hold the pod's sign-in. */
@@ -77,5 +77,6 @@ async function readMemberInfo(res: Response, claimedMemberId: string): Promise<M
   if (typeof identifier !== "string" || !sameIdentifier(identifier, claimedMemberId) || inactive) {
     return { ok: false, reason: "rejected", detail: "member identifier does not match" };
   }
-  return { ok: true, identifier };
+  const name = [(body as { firstName?: unknown }).firstName, (body as { lastName?: unknown }).lastName].filter((p): p is string => typeof p === "string" && p.trim() !== "").join(" ").trim();
+  return { ok: true, identifier, name: name === "" ? null : name.slice(0, 200) };
 }

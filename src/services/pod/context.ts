@@ -7,6 +7,7 @@
 import { screenKind } from "../../core/pod/member-auth.ts";
 import type { Db } from "../../db/client.ts";
 import {
+  hasAgreementsOf,
   findAgreementsByPsaId,
   findCompaniesByPsaId,
   findCompanyById,
@@ -49,7 +50,7 @@ async function connectWiseContext(db: Db, tenantId: string, query: { integration
   if (kind === "company") {
     const companies = await findCompaniesByPsaId(db, tenantId, psas, query.id);
     const company = companies.find((c) => c.psa === integration.kind) ?? companies[0];
-    if (!company) throw new AppError("not_found", `No company with PSA id ${query.id} has been synced yet`);
+    if (!company) throw new AppError("not_found", `No ${integration.kind === "connectwise" ? "ConnectWise " : ""}company with id ${query.id}: it is not in the last sync from the PSA (check the id, or sync again)`);
     return companyContext(db, tenantId, company.id);
   }
   throw new AppError("validation_failed", `query.screen: the pod supports the agreement and company screens, not "${query.screen}"`);
@@ -59,8 +60,23 @@ async function agreementByPsaId(db: Db, tenantId: string, psas: string[], psaId:
   const found = await findAgreementsByPsaId(db, tenantId, psas, psaId);
   // Prefer the real PSA's record over demo data with the same id.
   const agreement = [...found].sort((a, b) => psas.indexOf(a.psa) - psas.indexOf(b.psa))[0];
-  if (!agreement) throw new AppError("not_found", `No agreement with PSA id ${psaId} has been synced yet`);
+  if (!agreement) throw new AppError("not_found", await notFoundReason(db, tenantId, psas, psaId));
   return agreementContext(db, tenantId, agreement.id);
+}
+
+const PSA_NAMES: Record<string, string> = { connectwise: "ConnectWise agreement", autotask: "Autotask contract", demo: "demo agreement" };
+
+/**
+ * Say what is true when a PSA id finds nothing (issue 9 §2): the id belongs to the
+ * other PSA (e.g. `?contractId=` — an Autotask contract id — on a ConnectWise tenant),
+ * or the tenant has no agreement of that PSA at all, or this one is not synced yet.
+ */
+async function notFoundReason(db: Db, tenantId: string, psas: string[], psaId: string): Promise<string> {
+  const wanted = PSA_NAMES[psas[0] ?? ""] ?? "agreement";
+  const elsewhere = (await findAgreementsByPsaId(db, tenantId, Object.keys(PSA_NAMES), psaId)).find((a) => !psas.includes(a.psa));
+  if (elsewhere) return `${psaId} is a ${PSA_NAMES[elsewhere.psa] ?? elsewhere.psa} ("${elsewhere.name}"), not an ${wanted}: open the pod from that PSA's screen`;
+  if (!(await hasAgreementsOf(db, tenantId, psas))) return `This account has no ${wanted}s: its PSA connection is not of that kind, or has not synced yet`;
+  return `No ${wanted} with id ${psaId}: it is not in the last sync from the PSA (check the id, or sync again)`;
 }
 
 async function agreementContext(db: Db, tenantId: string, agreementId: string): Promise<PodContextResponse> {

@@ -13,6 +13,7 @@ import { findPsaIntegrationForPod } from "../../db/repos/pod-context.ts";
 import { clearLoginAttempts, reserveLoginAttempt } from "../../db/repos/pod-login-attempts.ts";
 import { findActivePodSession } from "../../db/repos/pod-sessions.ts";
 import { findTenantUserByEmail } from "../../db/repos/pod-users.ts";
+import { savePersonName } from "../../db/repos/pod-people.ts";
 import { findTenant } from "../../db/repos/tenants.ts";
 import { AppError } from "../../errors.ts";
 import { newId, sha256Hex } from "../secrets.ts";
@@ -46,6 +47,7 @@ export async function signInMember(db: Db, policy: OriginPolicy, integrationId: 
   }
   await clearLoginAttempts(db, integration.tenantId, subject);
   const actor = `member:${check.identifier}`;
+  if (check.name) await savePersonName(db, integration.tenantId, actor, check.name, now);
   const issued = await issueSession(db, { tenantId: integration.tenantId, kind: "member", actor, integrationId: integration.id }, now);
   return { ...issued, actor };
 }
