@@ -8,7 +8,7 @@ import type { RowDraft, UnmappedDraft } from "./allocate.ts";
 import { describeWaiting, findWaitingSources, type SourceCalendar } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, resolvePrice } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, resolvePrice, type RowPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { PROPOSABLE_STATUSES, proposeChange } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
@@ -35,7 +35,8 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   const target = draft.group ? pickTargetLine(draft.group) : null;
   const psa = draft.group?.total ?? 0;
   const variance = draft.vendor === null ? null : subtractQuantities(draft.vendor, psa);
-  const estimate = ctx.index.catalog.get(draft.productKey);
+  // The tenant-wide estimate is only read for a row without a line of its own.
+  const estimate = target ? undefined : ctx.index.catalog.get(draft.productKey);
   const price = resolvePrice(target, estimate);
   const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
@@ -62,7 +63,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     unitCost: price.costText,
     priceSource: price.priceSource,
     currency: price.currency,
-    monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price.unitPrice, price.minor?.price ?? null), price.currency, cycle),
+    monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price), price.currency, cycle),
     ...margin,
     lines: draft.group ? toRowLines(draft.group) : [],
     targetLineId: target?.id ?? null,
@@ -90,8 +91,8 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
  * line's billed units are max(0, quantity − lessIncluded) at its own price.
  * Without a line (a missing line) the estimate's price applies, nothing included.
  */
-function billedChanges(group: ProductLines | null, target: LineInput | null, variance: Quantity, estimatePrice: Big | null, estimateMinor: number | null): BilledChange[] | null {
-  if (!group || !target) return estimatePrice === null ? null : [{ billedDelta: new Big(formatQuantity(variance)), unitPrice: estimatePrice, minorPrice: estimateMinor }];
+function billedChanges(group: ProductLines | null, target: LineInput | null, variance: Quantity, estimate: RowPrice): BilledChange[] | null {
+  if (!group || !target) return estimate.unitPrice === null ? null : [{ billedDelta: new Big(formatQuantity(variance)), unitPrice: estimate.unitPrice, minorPrice: estimate.minor?.price ?? null }];
   const fast = integerChanges(group, target, variance);
   if (fast) return fast;
   const order = group.lines

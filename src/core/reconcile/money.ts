@@ -114,9 +114,23 @@ export interface RowPrice {
 
 const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null };
 
+/** A line's RowPrice never changes within a run: made once. */
+const LINE_PRICES = new WeakMap<object, RowPrice>();
+
 /** The target line's price, else the product's estimate. */
 export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | undefined): RowPrice {
   if (target) {
+    const known = LINE_PRICES.get(target);
+    if (known) return known;
+    const made = linePrice(target);
+    LINE_PRICES.set(target, made);
+    return made;
+  }
+  return estimate ? estimatePrice(estimate) : NO_PRICE;
+}
+
+function linePrice(target: LineInput): RowPrice {
+  {
     const exact = exactPrice(target);
     // Spelled out: a spread would read the lazy big.js getters.
     return {
@@ -134,7 +148,9 @@ export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | 
       productName: target.productName,
     };
   }
-  if (!estimate) return NO_PRICE;
+}
+
+function estimatePrice(estimate: CatalogEntry): RowPrice {
   const unitPrice = toBig(estimate.unitPrice);
   const unitCost = toBig(estimate.unitCost);
   const scale = scaleOf(estimate.currency);
