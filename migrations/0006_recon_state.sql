@@ -47,7 +47,13 @@ CREATE TABLE latest_counts (
   PRIMARY KEY (tenant_id, account_id, service_id, measure)
 );
 --> statement-breakpoint
-CREATE INDEX latest_counts_service_idx ON latest_counts (tenant_id, service_id);
+CREATE INDEX latest_counts_service_idx ON latest_counts (tenant_id, service_id, measure, account_id);
+--> statement-breakpoint
+-- The scope each latest count feeds: its account's company, or the account itself while unmapped.
+-- Triggers that must mark "every scope fed by this service" read it.
+CREATE VIEW service_scopes AS
+SELECT lc.tenant_id, lc.service_id, lc.measure, coalesce(m.company_id, 'account:' || lc.account_id) AS scope
+FROM latest_counts AS lc LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id;
 --> statement-breakpoint
 CREATE TABLE service_stats (
   tenant_id TEXT NOT NULL REFERENCES tenants(id),
@@ -183,10 +189,7 @@ WHEN (CASE WHEN OLD.reporting >= 2 AND OLD.ones = OLD.reporting THEN OLD.reporti
   != (CASE WHEN NEW.reporting >= 2 AND NEW.ones = NEW.reporting THEN NEW.reporting ELSE 0 END)
 BEGIN
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
-  WHERE tenant_id = NEW.tenant_id AND scope IN (
-    SELECT coalesce(m.company_id, 'account:' || lc.account_id) FROM latest_counts AS lc
-    LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id
-    WHERE lc.tenant_id = NEW.tenant_id AND lc.service_id = NEW.service_id AND lc.measure = 'total');
+  WHERE tenant_id = NEW.tenant_id AND scope IN (SELECT scope FROM service_scopes WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id AND measure = 'total');
 END;
 --> statement-breakpoint
 -- ── mappings ────────────────────────────────────────────────────────────────
@@ -218,19 +221,13 @@ END;
 CREATE TRIGGER service_mappings_ins AFTER INSERT ON service_mappings
 BEGIN
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
-  WHERE tenant_id = NEW.tenant_id AND scope IN (
-    SELECT coalesce(m.company_id, 'account:' || lc.account_id) FROM latest_counts AS lc
-    LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id
-    WHERE lc.tenant_id = NEW.tenant_id AND lc.service_id = NEW.service_id);
+  WHERE tenant_id = NEW.tenant_id AND scope IN (SELECT scope FROM service_scopes WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id);
 END;
 --> statement-breakpoint
 CREATE TRIGGER service_mappings_del AFTER DELETE ON service_mappings
 BEGIN
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
-  WHERE tenant_id = OLD.tenant_id AND scope IN (
-    SELECT coalesce(m.company_id, 'account:' || lc.account_id) FROM latest_counts AS lc
-    LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id
-    WHERE lc.tenant_id = OLD.tenant_id AND lc.service_id = OLD.service_id);
+  WHERE tenant_id = OLD.tenant_id AND scope IN (SELECT scope FROM service_scopes WHERE tenant_id = OLD.tenant_id AND service_id = OLD.service_id);
 END;
 --> statement-breakpoint
 -- ── the PSA side ────────────────────────────────────────────────────────────
@@ -305,10 +302,7 @@ CREATE TRIGGER vendor_services_upd AFTER UPDATE ON vendor_services
 WHEN OLD.name IS NOT NEW.name OR OLD.category IS NOT NEW.category OR OLD.integration_id IS NOT NEW.integration_id
 BEGIN
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
-  WHERE tenant_id = NEW.tenant_id AND scope IN (
-    SELECT coalesce(m.company_id, 'account:' || lc.account_id) FROM latest_counts AS lc
-    LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id
-    WHERE lc.tenant_id = NEW.tenant_id AND lc.service_id = NEW.id);
+  WHERE tenant_id = NEW.tenant_id AND scope IN (SELECT scope FROM service_scopes WHERE tenant_id = NEW.tenant_id AND service_id = NEW.id);
 END;
 --> statement-breakpoint
 CREATE TRIGGER tenants_stale_upd AFTER UPDATE OF stale_after_hours ON tenants

@@ -7,10 +7,7 @@ CREATE TRIGGER service_mappings_rule_upd AFTER UPDATE OF rule ON service_mapping
 WHEN OLD.rule IS NOT NEW.rule
 BEGIN
   UPDATE recon_scopes SET dirty_seq = dirty_seq + 1
-  WHERE tenant_id = NEW.tenant_id AND scope IN (
-    SELECT coalesce(m.company_id, 'account:' || lc.account_id) FROM latest_counts AS lc
-    LEFT JOIN account_mappings AS m ON m.tenant_id = lc.tenant_id AND m.account_id = lc.account_id
-    WHERE lc.tenant_id = NEW.tenant_id AND lc.service_id = NEW.service_id);
+  WHERE tenant_id = NEW.tenant_id AND scope IN (SELECT scope FROM service_scopes WHERE tenant_id = NEW.tenant_id AND service_id = NEW.service_id);
 END;
 --> statement-breakpoint
 -- Arrears calendars (issue 12): which period an integration's counts cover and from which day it

@@ -4,9 +4,7 @@ import { firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import { handlePsaJob } from "../../src/jobs/psa.ts";
 import type { DecisionListResponse, DecisionResponse, DecisionView } from "../../src/shared/api-types.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { demoConnectWiseData } from "../../src/db/seed/demo-psa.ts";
-import { seedDemo } from "../sim/connectwise/datasets.ts";
-import { CW_ORIGIN, cwConnectBody, getAs, installPsaHarness, type PsaHarness, postAs, seedDemoForSync, sql } from "../fixtures/psa/harness.ts";
+import { connectDemoConnectWise, demoAgreementId, getAs, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
 
 let h: PsaHarness;
@@ -16,30 +14,18 @@ let patches: unknown[];
 
 beforeAll(async () => {
   h = installPsaHarness();
-  cw = h.connectWise(CW_ORIGIN);
-  seedDemo(cw.state, demoConnectWiseData(new Date()));
-  h.route(new URL(CW_ORIGIN).host, async (req) => {
-    if (req.method === "PATCH") patches.push(await req.clone().json());
-    return cw.fetch(req);
-  });
-  key = await seedDemoForSync();
-  expect((await postAs(key, "/api/v1/psa/connectwise", cwConnectBody())).status).toBe(201);
-  await h.drain();
+  ({ cw, key, patches } = await connectDemoConnectWise(h));
 });
 afterAll(() => {
   vi.restoreAllMocks();
 });
 beforeEach(() => {
-  patches = [];
+  patches.length = 0;
   h.queued.length = 0;
   cw.control.clear();
 });
 
-async function agreementId(name: string): Promise<string> {
-  const [row] = await sql<{ id: string }>("SELECT id FROM agreements WHERE tenant_id = 'tnt_demo' AND psa = 'connectwise' AND name LIKE ?", `${name}%`);
-  if (!row) throw new Error(`no agreement ${name}`);
-  return row.id;
-}
+const agreementId = demoAgreementId;
 
 async function decide(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; decision: DecisionView }> {
   const res = await postAs(key, "/api/v1/decisions", body, headers);

@@ -25,7 +25,7 @@ export const latestCounts = sqliteTable(
     sourceKind: text("source_kind").notNull(),
     sourceRef: text("source_ref").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.serviceId, t.measure] }), index("latest_counts_service_idx").on(t.tenantId, t.serviceId)],
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.serviceId, t.measure] }), index("latest_counts_service_idx").on(t.tenantId, t.serviceId, t.measure, t.accountId)],
 );
 
 export const serviceStats = sqliteTable(
