@@ -126,8 +126,14 @@ export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | 
     LINE_PRICES.set(target, made);
     return made;
   }
-  return estimate ? estimatePrice(estimate) : NO_PRICE;
+  if (!estimate) return NO_PRICE;
+  let made = ESTIMATE_PRICES.get(estimate);
+  if (!made) ESTIMATE_PRICES.set(estimate, (made = estimatePrice(estimate)));
+  return made;
 }
+
+/** Many rows share one product's estimate: its RowPrice is made once. */
+const ESTIMATE_PRICES = new WeakMap<object, RowPrice>();
 
 function linePrice(target: LineInput): RowPrice {
   {

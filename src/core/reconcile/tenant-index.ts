@@ -6,7 +6,6 @@
  */
 import Big from "big.js";
 
-import { formatDecimal } from "../shared/decimal.ts";
 import { dateOnly, isAgreementCounting, isLineBillable, isLineInEffect } from "./counting.ts";
 import { exactPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
@@ -134,8 +133,8 @@ export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMa
     const cycle = agreements.get(line.agreementId)?.billingCycle;
     const point: PricePoint = {
       productName: line.productName,
-      unitPrice: formatDecimal(price.unitPrice),
-      unitCost: formatDecimal(price.unitCost),
+      unitPrice: price.priceText,
+      unitCost: price.costText,
       currency: line.currency,
       billingCycle: cycle && cycle !== "none" ? cycle : null,
     };
