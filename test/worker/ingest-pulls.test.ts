@@ -235,6 +235,24 @@ describe("scheduling", () => {
     expect(await rows("SELECT id FROM ingest_pull_runs WHERE trigger = 'cron' AND trigger_key = '2026-07-06'")).toEqual([]);
   });
 
+  it("fans 250 tenants out in sendBatch calls of at most 100 messages", async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `t_fanout_${i}`);
+    await env.DB.batch(
+      ids.flatMap((id) => [
+        env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(id, id),
+        env.DB.prepare("INSERT INTO vendor_integrations (id, tenant_id, kind, name, status) VALUES (?, ?, 'pax8', 'Pax8', 'connected')").bind(`int_${id}`, id),
+      ]),
+    );
+    const sent = captureSends();
+    await fireNightly("2026-07-07T03:00:00Z");
+    const sizes = vi.mocked(env.JOBS.sendBatch).mock.calls.map(([batch]) => [...batch].length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    const fanned = sent.filter((m) => m.kind === "ingest.nightly" && ids.includes(m.tenantId));
+    expect(new Set(fanned.map((m) => m.tenantId)).size).toBe(250);
+    expect(fanned).toHaveLength(250);
+    await env.DB.batch(ids.flatMap((id) => [env.DB.prepare("DELETE FROM vendor_integrations WHERE tenant_id = ?").bind(id), env.DB.prepare("DELETE FROM tenants WHERE id = ?").bind(id)]));
+  });
+
   it("the consumer queues a tenant's pulls due that day and its auto-match, once per tenant and day", async () => {
     const sixth = await createPax8({ name: "Pax8 sixth" });
     const tenth = await createPax8({ name: "Pax8 tenth", syncDay: 10 });
