@@ -10,7 +10,6 @@
  * Retry keeps the date and quantity.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { runPsaCron } from "../../src/cron/psa.ts";
 import { addDays, firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import { demoConnectWiseData } from "../../src/db/seed/demo-psa.ts";
 import type { DecisionResponse, DecisionView } from "../../src/shared/api-types.ts";
@@ -80,11 +79,11 @@ describe("a later date on a ConnectWise agreement without prorateFlag is schedul
     expect(res.decision).toMatchObject({ writebackState: "scheduled", writeMode: "scheduled", writeOn: later, effectiveDate: later, firstBilledOn: firstOfNextMonth(new Date(`${later}T00:00:00Z`)) });
     expect(writebacks()).toEqual([]);
 
-    await runPsaCron(QUARTER_HOUR, at(addDays(later, -1), "23:45:00"), env);
+    await h.cron(QUARTER_HOUR, at(addDays(later, -1), "23:45:00"));
     expect(writebacks()).toEqual([]);
     expect((await view(res.decision.id)).writebackState).toBe("scheduled");
 
-    await runPsaCron(QUARTER_HOUR, at(later), env);
+    await h.cron(QUARTER_HOUR, at(later));
     expect(writebacks().map((q) => (q.message as { decisionId?: string }).decisionId)).toEqual([res.decision.id]);
     expect((await view(res.decision.id)).writebackState).toBe("pending");
     await h.drain();
@@ -103,7 +102,7 @@ describe("a later date on a ConnectWise agreement without prorateFlag is schedul
     expect(((await cancel.json()) as DecisionResponse).decision.writebackState).toBe("cancelled");
     // Cancelling again answers the same decision (idempotent).
     expect((await postAs(key, `/api/v1/decisions/${held.decision.id}/cancel`, {})).status).toBe(200);
-    await runPsaCron(QUARTER_HOUR, at(later), env);
+    await h.cron(QUARTER_HOUR, at(later));
     expect(writebacks()).toEqual([]);
     expect(await auditActions(held.decision.id)).toEqual(["decision.adjust", "decision.cancelled"]);
 
@@ -125,7 +124,7 @@ describe("a later date on a ConnectWise agreement without prorateFlag is schedul
     expect(await view(held.decision.id)).toMatchObject({ writebackState: "superseded" });
     expect((await view(held.decision.id)).writebackError).toContain(newer.decision.id);
     await h.drain();
-    await runPsaCron(QUARTER_HOUR, at(later), env);
+    await h.cron(QUARTER_HOUR, at(later));
     expect(writebacks()).toEqual([]);
     expect(cw.state.findAddition(4112, 88120)?.quantity).toBe(Number(newer.decision.newQuantity));
   });
