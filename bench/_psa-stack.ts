@@ -9,9 +9,13 @@
  * wrangler.toml, then the dead-letter queue's consumer. Delays run on a
  * virtual clock (a delayed message is only ordered after the due ones), so
  * a 30 s Retry-After costs no wall time; PSA pacing runs in real time.
+ * `options.stall` simulates a stalled consumer: a batch it picks is held for
+ * its seconds and then redelivered (attempts + 1), its work either not begun
+ * or done without the acks reaching the queue.
  */
 import { timingSafeEqual } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
+import { registerHooks } from "node:module";
 import path from "node:path";
 import { getPlatformProxy } from "wrangler";
 import { ROOT, runWrangler } from "../scripts/wrangler.ts";
@@ -26,7 +30,19 @@ const subtle = crypto.subtle as SubtleCrypto & { timingSafeEqual?: (a: ArrayBuff
 const bytesOf = (v: ArrayBuffer | ArrayBufferView) => (ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v));
 subtle.timingSafeEqual ??= (a, b) => timingSafeEqual(bytesOf(a), bytesOf(b));
 const ENTRY = "../src/index.ts";
-const worker = ((await import(ENTRY)) as { default: WorkerEntry }).default;
+/**
+ * src/index.ts checks `env` from `cloudflare:workers` at module scope (a Worker with a bad
+ * secret must not start); Node has no such module, so it resolves to the stack's env, set
+ * before the Worker is first imported.
+ */
+registerHooks({
+  resolve: (specifier, context, next) =>
+    specifier === "cloudflare:workers" ? { url: "data:text/javascript,export const env = globalThis.__trueupBenchEnv;", shortCircuit: true } : next(specifier, context),
+});
+async function loadWorker(env: object): Promise<WorkerEntry> {
+  (globalThis as { __trueupBenchEnv?: object }).__trueupBenchEnv ??= env;
+  return ((await import(ENTRY)) as { default: WorkerEntry }).default;
+}
 /** wrangler.toml's dead-letter queue (src/jobs/index.ts DLQ_NAME). */
 const DLQ_NAME = "trueup-jobs-dlq";
 
@@ -56,7 +72,18 @@ interface Pending {
 
 type Handler = (req: Request) => Response | Promise<Response>;
 
-export async function startPsaStack(name: string) {
+/** A stalled consumer invocation: how long its batch is held, and whether its work ran before the acks were lost. */
+export interface Stall {
+  seconds: number;
+  workDone: boolean;
+}
+
+export interface StackOptions {
+  /** Called for every batch: a Stall to hold it, or null to deliver it normally. */
+  stall?: () => Stall | null;
+}
+
+export async function startPsaStack(name: string, options: StackOptions = {}) {
   const persist = path.join(ROOT, ".wrangler", `${name}-state`);
   rmSync(persist, { recursive: true, force: true });
   mkdirSync(persist, { recursive: true });
@@ -85,6 +112,7 @@ export async function startPsaStack(name: string) {
     TRUEUP_ENV: "test",
     ALLOW_INSECURE_ORIGINS: "true",
   };
+  const worker = await loadWorker(env);
   const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as never;
   const call = (pathOrUrl: string, init: RequestInit = {}) => worker.fetch(new Request(pathOrUrl.startsWith("http") ? pathOrUrl : `${WORKER}${pathOrUrl}`, init), env, ctx);
 
@@ -97,10 +125,23 @@ export async function startPsaStack(name: string) {
   }) as typeof fetch;
 
   const deadLettered: JobMessage[] = [];
+  const stalls = { batches: 0, messages: 0, workDone: 0 };
   /** One consumer invocation: a batch of up to 10 due messages, acked or retried one by one. */
   async function deliverBatch(batch: Pending[]): Promise<void> {
     const outcomes = new Map<Pending, { retry?: number }>();
     const messages = batch.map((p) => ({ id: String(p.seq), timestamp: new Date(), body: p.body, attempts: p.attempts, ack: () => outcomes.set(p, {}), retry: (o?: { delaySeconds?: number }) => outcomes.set(p, { retry: o?.delaySeconds ?? 0 }) }));
+    const stall = options.stall?.() ?? null;
+    if (stall) {
+      stalls.batches += 1;
+      stalls.messages += batch.length;
+      // Acks of a lost invocation never reach the queue: every message comes back after the stall.
+      if (stall.workDone) {
+        stalls.workDone += 1;
+        await worker.queue({ queue: "trueup-jobs", messages }, env);
+      }
+      for (const p of batch) pending.push({ ...p, attempts: p.attempts + 1, due: clock + stall.seconds, seq: seq++ });
+      return;
+    }
     await worker.queue({ queue: "trueup-jobs", messages }, env);
     for (const p of batch) {
       const outcome = outcomes.get(p);
@@ -118,10 +159,11 @@ export async function startPsaStack(name: string) {
    * Delivers due messages until none are left (or about `limit` deliveries):
    * up to CONSUMERS batches of 10 at once, as max_concurrency allows.
    */
-  async function drain(limit = Number.POSITIVE_INFINITY): Promise<number> {
+  async function drain(limit = Number.POSITIVE_INFINITY, until = Number.POSITIVE_INFINITY): Promise<number> {
     let delivered = 0;
     while (pending.length > 0 && delivered < limit) {
       pending.sort((a, b) => a.due - b.due || a.seq - b.seq);
+      if ((pending[0]?.due ?? clock) > until) break;
       clock = Math.max(clock, pending[0]?.due ?? clock);
       const due = pending.filter((p) => p.due <= clock).length;
       const batches: Pending[][] = [];
@@ -129,6 +171,13 @@ export async function startPsaStack(name: string) {
       delivered += batches.reduce((n, b) => n + b.length, 0);
       await Promise.all(batches.map(deliverBatch));
     }
+    return delivered;
+  }
+
+  /** Delivers every message due by virtual second `t` (and what they enqueue that is also due), then sets the clock to `t`. */
+  async function runUntil(t: number): Promise<number> {
+    const delivered = await drain(Number.POSITIVE_INFINITY, t);
+    clock = Math.max(clock, t);
     return delivered;
   }
 
@@ -151,8 +200,12 @@ export async function startPsaStack(name: string) {
     /** Delivers a signed callback/webhook from a simulator to the Worker. */
     deliver: (url: string, init: RequestInit) => call(url, init),
     drain,
+    runUntil,
+    /** The queue's virtual clock, in seconds. */
+    now: () => clock,
     pending,
     deadLettered,
+    stalls,
     sent,
     async stop() {
       globalThis.fetch = original;

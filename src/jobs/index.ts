@@ -16,9 +16,6 @@ import { recordDeadLetter } from "./dead-letter.ts";
 
 export const DLQ_NAME = "trueup-jobs-dlq";
 
-// Kept here for importers that predate messages.ts (services/ingest/pulls.ts).
-export type { JobOutcome } from "./messages.ts";
-
 async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);
   if (message.kind.startsWith("psa.")) return handlePsaJob(message, env);

@@ -2,7 +2,7 @@
 import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { runRecomputeJob } from "../services/recon/settle.ts";
-import type { JobOutcome } from "./index.ts";
+import type { JobOutcome } from "./messages.ts";
 import type { JobMessage } from "./messages.ts";
 
 export async function handleReconJob(message: JobMessage, env: Env): Promise<JobOutcome> {

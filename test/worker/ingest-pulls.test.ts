@@ -199,25 +199,86 @@ describe("Liongard pull", () => {
 });
 
 describe("scheduling", () => {
-  it("the nightly cron queues each pull integration on its sync day, once", async () => {
+  /** Captures what the Worker sends to JOBS (send and sendBatch) instead of queueing it. */
+  function captureSends(): JobMessage[] {
     const sent: JobMessage[] = [];
     vi.spyOn(env.JOBS, "send").mockImplementation(async (body: JobMessage) => {
       sent.push(body);
       return undefined as never;
     });
+    vi.spyOn(env.JOBS, "sendBatch").mockImplementation(async (batch: Iterable<MessageSendRequest<JobMessage>>) => {
+      for (const m of batch) sent.push(m.body);
+      return undefined as never;
+    });
+    return sent;
+  }
+
+  async function fireNightly(at: string): Promise<void> {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(at), cron: "0 3 * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+  }
+
+  it("the nightly cron only fans out: one ingest.nightly message per tenant with ingest work, nothing else", async () => {
+    const other = await createTenant("Pull MSP two");
+    await createPax8({ name: "Pax8 fan-out" });
+    const sent = captureSends();
+    await fireNightly("2026-07-06T03:00:00Z");
+    // Only fan-out messages: no pull run is created or queued by the cron itself.
+    expect(new Set(sent.map((m) => m.kind))).toEqual(new Set(["ingest.nightly"]));
+    expect(vi.mocked(env.JOBS.send)).not.toHaveBeenCalled();
+    const mine = sent.filter((m) => m.tenantId === tenant.tenantId);
+    expect(mine).toEqual([{ kind: "ingest.nightly", id: `ingest-nightly:2026-07-06:${tenant.tenantId}`, tenantId: tenant.tenantId, slot: "2026-07-06", at: "2026-07-06T03:00:00.000Z" }]);
+    // A tenant with no pull integration and no vendor account has no nightly ingest work.
+    expect(sent.some((m) => m.tenantId === other.tenantId)).toBe(false);
+    expect(new Set(sent.map((m) => m.tenantId)).size).toBe(sent.length);
+    expect(await rows("SELECT id FROM ingest_pull_runs WHERE trigger = 'cron' AND trigger_key = '2026-07-06'")).toEqual([]);
+  });
+
+  it("fans 250 tenants out in sendBatch calls of at most 100 messages", async () => {
+    const ids = Array.from({ length: 250 }, (_, i) => `t_fanout_${i}`);
+    await env.DB.batch(
+      ids.flatMap((id) => [
+        env.DB.prepare("INSERT INTO tenants (id, name) VALUES (?, ?)").bind(id, id),
+        env.DB.prepare("INSERT INTO vendor_integrations (id, tenant_id, kind, name, status) VALUES (?, ?, 'pax8', 'Pax8', 'connected')").bind(`int_${id}`, id),
+      ]),
+    );
+    const sent = captureSends();
+    await fireNightly("2026-07-07T03:00:00Z");
+    const sizes = vi.mocked(env.JOBS.sendBatch).mock.calls.map(([batch]) => [...batch].length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    const fanned = sent.filter((m) => m.kind === "ingest.nightly" && ids.includes(m.tenantId));
+    expect(new Set(fanned.map((m) => m.tenantId)).size).toBe(250);
+    expect(fanned).toHaveLength(250);
+    await env.DB.batch(ids.flatMap((id) => [env.DB.prepare("DELETE FROM vendor_integrations WHERE tenant_id = ?").bind(id), env.DB.prepare("DELETE FROM tenants WHERE id = ?").bind(id)]));
+  });
+
+  it("the consumer queues a tenant's pulls due that day and its auto-match, once per tenant and day", async () => {
     const sixth = await createPax8({ name: "Pax8 sixth" });
     const tenth = await createPax8({ name: "Pax8 tenth", syncDay: 10 });
-    for (let i = 0; i < 2; i++) {
-      const ctx = createExecutionContext();
-      await worker.scheduled(createScheduledController({ scheduledTime: new Date("2026-07-06T03:00:00Z"), cron: "0 3 * * *" }), env, ctx);
-      await waitOnExecutionContext(ctx);
-    }
+    await env.DB.prepare("INSERT INTO vendor_accounts (id, tenant_id, integration_id, external_id, name, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(`va_${tenant.tenantId}_unmapped`, tenant.tenantId, sixth, "unmapped-1", "Fabrikam Unmapped", "2026-07-01T00:00:00.000Z")
+      .run();
+    const sent = captureSends();
+    // Two firings in the same slot (e.g. a retried cron), each message delivered (redelivery included).
+    await fireNightly("2026-07-06T03:00:00Z");
+    await fireNightly("2026-07-06T03:00:00Z");
+    const nightly = sent.filter((m) => m.kind === "ingest.nightly" && m.tenantId === tenant.tenantId);
+    expect(nightly).toHaveLength(2);
+    for (const message of nightly) expect((await deliver(message)).explicitAcks).toEqual([`msg-${message.id}`]);
     const pulls = sent.filter((m) => m.kind === "ingest.pull");
-    expect(new Set(pulls.map((m) => m.integrationId))).toContain(sixth);
+    expect(pulls.filter((m) => m.integrationId === sixth)).toHaveLength(1);
     expect(pulls.some((m) => m.integrationId === tenth)).toBe(false);
     const runs = await rows<{ trigger: string; trigger_key: string }>("SELECT trigger, trigger_key FROM ingest_pull_runs WHERE integration_id = ?", sixth);
     expect(runs).toEqual([{ trigger: "cron", trigger_key: "2026-07-06" }]);
-    expect(sent.some((m) => m.kind === "ingest.automap" && m.tenantId === tenant.tenantId)).toBe(true);
+    expect(sent.filter((m) => m.kind === "ingest.automap" && m.tenantId === tenant.tenantId)).toEqual([
+      { kind: "ingest.automap", id: `automap_${tenant.tenantId}_2026-07-06`, tenantId: tenant.tenantId },
+    ]);
+    // The next day is a new slot: the tenth-day integration is not due, the sixth is not due again.
+    await fireNightly("2026-07-10T03:00:00Z");
+    for (const message of sent.filter((m) => m.kind === "ingest.nightly" && m.tenantId === tenant.tenantId && m.slot === "2026-07-10")) await deliver(message);
+    const later = sent.filter((m) => m.kind === "ingest.pull").map((m) => m.integrationId);
+    expect(later.filter((id) => id === sixth || id === tenth)).toEqual([sixth, tenth]);
   });
 
   it("moves a pull integration's sync day (audited), and only a pull integration's", async () => {

@@ -73,20 +73,34 @@ export function listRuns(db: Db, tenantId: string, integrationId: string, limit 
 }
 
 /**
- * Every connected pull integration of every tenant: the nightly cron's one
- * cross-tenant read (it only finds what to schedule; each run is then scoped).
+ * Tenants with nightly ingest work: a connected pull integration or an
+ * unmapped vendor account. The nightly cron's one cross-tenant read per
+ * database (it only fans out; each tenant's work is then scoped).
  */
-export function listAllPullIntegrations(db: Db) {
-  return db
-    .select({ id: vendorIntegrations.id, tenantId: vendorIntegrations.tenantId, kind: vendorIntegrations.kind, config: vendorIntegrations.config })
-    .from(vendorIntegrations)
-    .where(and(inArray(vendorIntegrations.kind, ["pax8", "liongard"]), isNull(vendorIntegrations.disconnectedAt)));
-}
-
-/** Tenants with at least one unmapped vendor account (nightly auto-match); cross-tenant like the above. */
-export async function listTenantsWithUnmappedAccounts(db: Db): Promise<string[]> {
+export async function listTenantsForNightlyIngest(db: Db): Promise<string[]> {
   const rows = await db.all<{ tenantId: string }>(sql`
-    SELECT DISTINCT a.tenant_id AS tenantId FROM vendor_accounts AS a
+    SELECT tenant_id AS tenantId FROM vendor_integrations
+    WHERE kind IN ('pax8', 'liongard') AND disconnected_at IS NULL
+    UNION
+    SELECT a.tenant_id AS tenantId FROM vendor_accounts AS a
     WHERE NOT EXISTS (SELECT 1 FROM account_mappings AS m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id)`);
   return rows.map((r) => r.tenantId);
+}
+
+/** One tenant's connected pull integrations (Pax8, Liongard). */
+export function listPullIntegrations(db: Db, tenantId: string) {
+  return db
+    .select({ id: vendorIntegrations.id, config: vendorIntegrations.config })
+    .from(vendorIntegrations)
+    .where(and(eq(vendorIntegrations.tenantId, tenantId), inArray(vendorIntegrations.kind, ["pax8", "liongard"]), isNull(vendorIntegrations.disconnectedAt)));
+}
+
+/** Whether the tenant has a vendor account not yet mapped to a PSA company (nightly auto-match). */
+export async function hasUnmappedAccounts(db: Db, tenantId: string): Promise<boolean> {
+  const rows = await db.all<{ one: number }>(sql`
+    SELECT 1 AS one FROM vendor_accounts AS a
+    WHERE a.tenant_id = ${tenantId}
+      AND NOT EXISTS (SELECT 1 FROM account_mappings AS m WHERE m.tenant_id = a.tenant_id AND m.account_id = a.id)
+    LIMIT 1`);
+  return rows.length > 0;
 }

@@ -2,11 +2,15 @@
  * Short D1 leases that serialise PSA writes per agreement: taken with one
  * conditional upsert (a held, unexpired lease is never overwritten), released
  * only by their holder, and expiring on their own if a worker dies. The same
- * table holds once-only claims of the maintenance cron slots (claimOnce).
+ * table holds once-only claims of cron slots per tenant (claimOnce: PSA
+ * maintenance, nightly ingest), told apart from leases by their holder.
  */
-import { and, eq, like, lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { psaLeases } from "../schema.ts";
+
+/** The holder of every once-only claim (a lease's holder is a fresh id, never this). */
+const CLAIM_HOLDER = "claim";
 
 export async function acquireLease(db: Db, tenantId: string, resource: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
@@ -35,10 +39,10 @@ export async function releaseLease(db: Db, tenantId: string, resource: string, h
  */
 export async function claimOnce(db: Db, tenantId: string, resource: string, now: Date, keepMs: number): Promise<boolean> {
   const [, rows] = await db.batch([
-    db.delete(psaLeases).where(and(eq(psaLeases.tenantId, tenantId), lt(psaLeases.expiresAt, now.toISOString()), like(psaLeases.resource, "psa-maintenance:%"))),
+    db.delete(psaLeases).where(and(eq(psaLeases.tenantId, tenantId), lt(psaLeases.expiresAt, now.toISOString()), eq(psaLeases.holder, CLAIM_HOLDER))),
     db
       .insert(psaLeases)
-      .values({ id: `${tenantId}:${resource}`, tenantId, resource, holder: "claim", expiresAt: new Date(now.getTime() + keepMs).toISOString() })
+      .values({ id: `${tenantId}:${resource}`, tenantId, resource, holder: CLAIM_HOLDER, expiresAt: new Date(now.getTime() + keepMs).toISOString() })
       .onConflictDoNothing()
       .returning({ id: psaLeases.id }),
   ]);

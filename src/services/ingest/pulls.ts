@@ -16,7 +16,7 @@ import { applyStatements, createdAccountIds, logStatements, runBatch } from "../
 import { claimRun, findRun, finishRunStatement, insertRunStatement, listRuns, type PullRunRow } from "../../db/repos/ingest-pulls.ts";
 import type { Env, TenantPrincipal } from "../../env.ts";
 import { AppError } from "../../errors.ts";
-import type { JobOutcome } from "../../jobs/index.ts";
+import type { JobOutcome } from "../../jobs/messages.ts";
 import { decryptSecret, encryptSecret, newId } from "../secrets.ts";
 import { autoMapNewAccounts } from "./auto-map.ts";
 import { type LiongardCredentials, type Pax8Credentials, parsePullConfig, type PullConfig } from "./integration-config.ts";
