@@ -15,6 +15,7 @@ import { ingestRoutes } from "./routes/ingest/index.ts";
 import { podRoutes } from "./routes/pod/index.ts";
 import { psaRoutes } from "./routes/psa/index.ts";
 import { reconciliationRoutes } from "./routes/reconciliation.ts";
+import { workspaceRoutes } from "./routes/workspace/index.ts";
 import { settleQuietly } from "./services/recon/settle.ts";
 
 /**
@@ -55,6 +56,7 @@ export function createApp() {
   app.route("/", psaRoutes);
   app.route("/", podRoutes);
   app.route("/", demoRoutes);
+  app.route("/", workspaceRoutes);
   app.notFound(async (c) => {
     if (!c.req.path.startsWith("/api/") && (c.req.method === "GET" || c.req.method === "HEAD")) {
       const asset = await c.env.ASSETS.fetch(c.req.raw);

@@ -15,5 +15,5 @@ export async function resolveIntegrationKey(c: Context<AppEnv>, token: string): 
   if (!KEY_PATTERN.test(token)) return null;
   const key = await findActiveKeyByHash(c.get("db"), "integration", await sha256Hex(token));
   if (!key) return null;
-  return { tenantId: key.tenantId, via: "integration-key", actor: `integration-key:${key.keyPrefix}`, integrationId: key.integrationId };
+  return { tenantId: key.tenantId, via: "integration-key", actor: `integration-key:${key.keyPrefix}`, integrationId: key.integrationId, role: null };
 }

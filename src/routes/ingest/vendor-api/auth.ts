@@ -38,7 +38,7 @@ export function requireGradientToken(): MiddlewareHandler<AppEnv> {
     if (!keys || !key?.vendorKeyHash || !(await secretsEqual(await sha256Hex(keys.vendorKey), key.vendorKeyHash))) {
       throw new AppError("unauthorized", UNAUTHORIZED);
     }
-    c.set("tenant", { tenantId: key.tenantId, via: "integration-key", actor: `vendor-api:${key.keyPrefix}`, integrationId: key.integrationId });
+    c.set("tenant", { tenantId: key.tenantId, via: "integration-key", actor: `vendor-api:${key.keyPrefix}`, integrationId: key.integrationId, role: null });
     await next();
   };
 }

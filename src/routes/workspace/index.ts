@@ -1,0 +1,16 @@
+/**
+ * Route surface: the billing workspace (issue 11; docs/api-workspace.md).
+ * Mounted at "/" by app.ts; every route applies its own auth middleware.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { workspaceAuditRoutes } from "./audit.ts";
+import { workspacePageRoutes } from "./pages.ts";
+import { workspaceSessionRoutes } from "./session.ts";
+import { workspaceUserRoutes } from "./users.ts";
+
+export const workspaceRoutes = new Hono<AppEnv>()
+  .route("/", workspacePageRoutes)
+  .route("/", workspaceSessionRoutes)
+  .route("/", workspaceUserRoutes)
+  .route("/", workspaceAuditRoutes);
