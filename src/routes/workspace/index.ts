@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { workspaceAuditRoutes } from "./audit.ts";
+import { workspaceExportRoutes } from "./exports.ts";
 import { workspacePageRoutes } from "./pages.ts";
 import { workspaceSessionRoutes } from "./session.ts";
 import { workspaceUserRoutes } from "./users.ts";
@@ -13,4 +14,5 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .route("/", workspacePageRoutes)
   .route("/", workspaceSessionRoutes)
   .route("/", workspaceUserRoutes)
-  .route("/", workspaceAuditRoutes);
+  .route("/", workspaceAuditRoutes)
+  .route("/", workspaceExportRoutes);
