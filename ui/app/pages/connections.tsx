@@ -39,7 +39,8 @@ function Psa() {
         <PsaStatus key={i.id} integration={i} admin={admin} onChange={list.reload} />
       ))}
       {admin && (
-        <>
+        <details class="more" open={list.data !== null && connected.length === 0}>
+          <summary>{connected.length === 0 ? "Connect your PSA" : "Connect another PSA"}</summary>
           <div class="tabs" role="group" aria-label="PSA kind">
             <button type="button" class="btn" aria-pressed={kind === "connectwise"} onClick={() => setKind("connectwise")}>
               ConnectWise
@@ -49,7 +50,7 @@ function Psa() {
             </button>
           </div>
           <PsaForm key={kind} kind={kind} onConnected={list.reload} />
-        </>
+        </details>
       )}
     </section>
   );
