@@ -12,7 +12,7 @@ const BOM = "\uFEFF";
 /** Keeps the BOM (TextDecoder drops it by default) after checking it is the UTF-8 one. */
 function utf8(bytes: Uint8Array): string {
   expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  return new TextDecoder("utf-8", { ignoreBOM: true, fatal: true }).decode(bytes);
 }
 
 function rowsOf(text: string): string[][] {
@@ -99,7 +99,7 @@ describe("GET /api/v1/exports/reconciliation.csv", () => {
     const res = await call("/api/v1/exports/reconciliation.csv", withKey(big.apiKey));
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
-    const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
     let chunks = 0;
     let largest = 0;
     let text = "";

@@ -7,6 +7,7 @@ import type { AppEnv } from "../../env.ts";
 import { workspaceAuditRoutes } from "./audit.ts";
 import { workspaceExportRoutes } from "./exports.ts";
 import { workspacePageRoutes } from "./pages.ts";
+import { workspacePsaTestRoutes } from "./psa-test.ts";
 import { workspaceSessionRoutes } from "./session.ts";
 import { workspaceUserRoutes } from "./users.ts";
 
@@ -15,4 +16,5 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .route("/", workspaceSessionRoutes)
   .route("/", workspaceUserRoutes)
   .route("/", workspaceAuditRoutes)
-  .route("/", workspaceExportRoutes);
+  .route("/", workspaceExportRoutes)
+  .route("/", workspacePsaTestRoutes);
