@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import preact from "@preact/preset-vite";
@@ -41,13 +42,17 @@ function entryPayload(bundle: Rollup.OutputBundle, entry: Rollup.OutputChunk): {
   return { js, css: cssBytes };
 }
 
-/** Prints each entry's gzip payload and fails the build over its budget. */
+/** Where the build records each entry's payload for the benches (bench/pod-load.ts, bench/workspace-board.ts). */
+const PAYLOAD_REPORT = fileURLToPath(new URL("./dist/ui-payload.json", import.meta.url));
+
+/** Prints each entry's gzip payload, records it in dist/ui-payload.json and fails the build over its budget. */
 function payloadBudget(): Plugin {
   return {
     name: "trueup-payload-budget",
     apply: "build",
     generateBundle(_options, bundle) {
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+      const report: Record<string, { js: number; css: number; total: number; budget: number }> = {};
       for (const file of Object.values(bundle)) {
         if (file.type !== "chunk" || !file.isEntry) continue;
         const budget = BUDGETS[file.name];
@@ -55,9 +60,12 @@ function payloadBudget(): Plugin {
         const { js, css } = entryPayload(bundle, file);
         const total = js + css;
         const label = LABELS[file.name] ?? file.name;
+        report[label] = { js, css, total, budget };
         this.info(`${label} payload: JS ${kb(js)} + CSS ${kb(css)} = ${kb(total)} gzip (budget ${kb(budget)})`);
         if (total > budget) this.error(`${label} payload ${kb(total)} gzip is over the ${kb(budget)} budget`);
       }
+      mkdirSync(fileURLToPath(new URL("./dist/", import.meta.url)), { recursive: true });
+      writeFileSync(PAYLOAD_REPORT, `${JSON.stringify(report, null, 2)}\n`);
     },
   };
 }

@@ -58,6 +58,10 @@ describe("month end", () => {
     await drawer.locator("textarea").fill("Customer asked to keep 18 seats until March.");
     await drawer.locator("button:has-text('Save note')").click();
     await drawer.locator("[role=status]:has-text('Saved.')").waitFor();
+    // Reopened, the drawer shows the stored note.
+    await drawer.locator("button:has-text('Close')").click();
+    await page.click("tbody:has(th:has-text('Cedar Law Group')) button.link");
+    await page.waitForFunction(() => (document.querySelector(".drawer textarea") as HTMLTextAreaElement | null)?.value === "Customer asked to keep 18 seats until March.");
     await expectAccessible(page, "drawer");
     await screenshots(page, "drawer");
     await page.keyboard.press("Escape");

@@ -44,6 +44,12 @@ const PROGRESS_LABEL: Record<RowProgress["state"], string> = {
   dismissed: "Dismissed",
 };
 
+/** A row with a proposal, not already decided in this session's bulk run (a failed one can be retried). */
+function canSelect(row: ReconRowView, progress: ReadonlyMap<string, RowProgress>): boolean {
+  const state = progress.get(row.key)?.state;
+  return isProposable(row) && (state === undefined || state === "failed");
+}
+
 interface Props {
   groups: Group[];
   selected: ReadonlySet<string>;
@@ -69,7 +75,7 @@ export function BoardTable({ groups, selected, canDecide, progress, onToggle, on
         </tr>
       </thead>
       {groups.map((g) => {
-        const selectable = g.rows.filter(isProposable).map((r) => r.key);
+        const selectable = g.rows.filter((r) => canSelect(r, progress)).map((r) => r.key);
         const all = selectable.length > 0 && selectable.every((k) => selected.has(k));
         return (
           <tbody key={g.companyId ?? ""} data-company={g.companyId ?? ""}>
@@ -91,7 +97,7 @@ export function BoardTable({ groups, selected, canDecide, progress, onToggle, on
                 <tr key={r.key} data-row={r.key} class={selected.has(r.key) ? "sel" : ""}>
                   {canDecide && (
                     <td class="c-sel">
-                      {isProposable(r) && <input type="checkbox" checked={selected.has(r.key)} aria-label={`Select ${title} for ${g.name}`} onChange={() => onToggle([r.key], !selected.has(r.key))} />}
+                      {canSelect(r, progress) && <input type="checkbox" checked={selected.has(r.key)} aria-label={`Select ${title} for ${g.name}`} onChange={() => onToggle([r.key], !selected.has(r.key))} />}
                     </td>
                   )}
                   <td class="c-prod" data-label="Product">

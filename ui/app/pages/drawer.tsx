@@ -24,6 +24,8 @@ export function Drawer({ row, onClose }: { row: ReconRowView; onClose: () => voi
   const [note, setNote] = useState("");
   const [noteState, setNoteState] = useState<string | null>(null);
   const ref = useRef<HTMLDivElement>(null);
+  // A note typed before the stored one arrives is not overwritten by it.
+  const typed = useRef(false);
   useEffect(() => {
     const back = document.activeElement as HTMLElement | null;
     ref.current?.focus();
@@ -37,13 +39,14 @@ export function Drawer({ row, onClose }: { row: ReconRowView; onClose: () => voi
   useEffect(() => {
     setHistory(null);
     setNote("");
+    typed.current = false;
     if (!row.agreementId) return setHistory([]);
     const a = encodeURIComponent(row.agreementId);
     get<DecisionListResponse>(`/api/v1/agreements/${a}/decisions`)
       .then((r) => setHistory(r.decisions.filter((d) => d.productKey === row.productKey)))
       .catch(() => setHistory([]));
     get<LineNoteListResponse>(`/api/v1/agreements/${a}/notes`)
-      .then((r) => setNote(r.notes.find((n) => n.productKey === row.productKey)?.note ?? ""))
+      .then((r) => typed.current || setNote(r.notes.find((n) => n.productKey === row.productKey)?.note ?? ""))
       .catch(() => undefined);
   }, [row.key]);
   const saveNote = async (e: Event) => {
@@ -107,8 +110,8 @@ export function Drawer({ row, onClose }: { row: ReconRowView; onClose: () => voi
                   {s.accountName} · {s.serviceName} <span class="muted">({s.sourceKind})</span>
                 </td>
                 <td class="num">{formatQuantity(s.quantity)}</td>
-                <td>{s.period}</td>
-                <td>{formatInstant(s.observedAt)}</td>
+                <td class="nowrap">{s.period}</td>
+                <td class="nowrap">{formatInstant(s.observedAt)}</td>
               </tr>
             ))}
           </tbody>
@@ -136,7 +139,7 @@ export function Drawer({ row, onClose }: { row: ReconRowView; onClose: () => voi
           <h3>
             <label for="drawer-note">Note</label>
           </h3>
-          <textarea id="drawer-note" value={note} onInput={(e) => setNote(e.currentTarget.value)} readOnly={!can(user.role, "decide")} />
+          <textarea id="drawer-note" value={note} onInput={(e) => ((typed.current = true), setNote(e.currentTarget.value))} readOnly={!can(user.role, "decide")} />
           {can(user.role, "decide") && (
             <div class="buttons">
               <button class="btn" type="submit">

@@ -30,7 +30,7 @@ function contentType(file: File): string {
 
 export function Imports() {
   const { user } = useSession();
-  const allowed = can(user.role, "decide");
+  const allowed = can(user.role, "admin");
   const profiles = useGet<{ profiles: ImportProfileView[] }>("/api/v1/import-profiles");
   const recent = useGet<{ imports: ImportView[] }>("/api/v1/imports");
   const [file, setFile] = useState<File | null>(null);
@@ -143,7 +143,7 @@ export function Imports() {
             />
           )}
           {progress && (
-            <div class="progress" role="status" aria-live="polite">
+            <div class="progress" role="status" aria-live="polite" data-phase={progress.phase}>
               <progress max={1} value={progress.fraction} aria-label={`${label} ${file?.name ?? ""}`} />
               <span>
                 {label} {Math.round(progress.fraction * 100)} %
@@ -154,7 +154,7 @@ export function Imports() {
           {result && <ImportResult imp={result} />}
         </>
       ) : (
-        <p class="muted">Viewers cannot import files.</p>
+        <p class="muted">Only admins import files.</p>
       )}
       <h3>Recent imports</h3>
       <RecentImports imports={recent.data?.imports ?? []} />
