@@ -63,7 +63,7 @@ describe("connections", () => {
     await form.locator("input[name=clientId]").fill(SIM_CW_DEFAULTS.clientId);
     await form.locator("button:has-text('Test connection')").click();
     const refusal = await form.locator("[role=alert]").textContent({ timeout: 15_000 });
-    expect(refusal).toMatch(/^ConnectWise refused: /);
+    expect(refusal).toMatch(/^Not connected: .*(credentials|key)/i);
     await expectAccessible(page, "connections (refused)");
     await screenshots(page, "connect-refused");
     await form.locator("input[name=privateKey]").fill(SIM_CW_DEFAULTS.privateKey);
@@ -138,9 +138,15 @@ describe("connections", () => {
     await page.goto(appUrl("?status=look"));
     await page.waitForSelector("tr[data-row]:has-text('Microsoft 365 Business Basic')");
     await page.goto(appUrl("mappings"));
-    await page.waitForSelector("tr[data-map]:has-text('Oakridge Dental Partners')");
+    const oakridge = page.locator("tr[data-map^='account:']:has-text('Oakridge Dental Partners')");
+    await oakridge.waitFor();
     await expectAccessible(page, "mappings");
     await screenshots(page, "mappings");
+    // Mapping it to a customer takes it off the unmapped grid.
+    await oakridge.locator("select").selectOption({ label: "Acme Dental Group" });
+    await oakridge.locator("button:has-text('Map')").click();
+    await page.waitForSelector(".banner.ok:has-text('1 mapping saved')");
+    await oakridge.waitFor({ state: "detached" });
     await page.close();
   });
 });

@@ -1,62 +1,12 @@
 /**
  * The board's filter bar: status group, vendor, product, customer, minimum
- * money per month, search and sort. The filter maps 1:1 onto the query of
- * GET /api/v1/reconciliation (and of the CSV export of the same rows).
+ * money per month, search and sort (the query they make: lib/board-query.ts).
  */
 import { useEffect, useState } from "preact/hooks";
 import type { CompanyListResponse, ProductListResponse } from "../../../src/shared/api-types.ts";
-import { toScaled, isDecimal } from "../../lib/decimal.ts";
-import { currencyDigits } from "../../lib/format.ts";
 import { get } from "../lib/api.ts";
+import { STATUS_GROUPS, toMinor, type BoardFilter } from "../lib/board-query.ts";
 import type { VendorIntegrationView } from "../lib/types.ts";
-
-export interface BoardFilter {
-  status: string;
-  integrationId: string;
-  productKey: string;
-  companyId: string;
-  /** Major units as typed ("50", "12.5"); converted exactly to minor units. */
-  minMoney: string;
-  q: string;
-  sort: "" | "impact";
-}
-
-export const EMPTY_FILTER: BoardFilter = { status: "action", integrationId: "", productKey: "", companyId: "", minMoney: "", q: "", sort: "" };
-
-const STATUS_GROUPS: Array<{ value: string; label: string; statuses: string }> = [
-  { value: "action", label: "Needs action", statuses: "increase,decrease,missing-line" },
-  { value: "increase", label: "Under-billed", statuses: "increase" },
-  { value: "decrease", label: "Over-billed", statuses: "decrease" },
-  { value: "missing-line", label: "Missing line", statuses: "missing-line" },
-  { value: "look", label: "Needs a look (stale, suspect, unmapped)", statuses: "stale,suspect,unmapped-account,unmapped-service" },
-  { value: "match", label: "Matching", statuses: "match" },
-  { value: "", label: "All rows", statuses: "" },
-];
-
-/** Whole minor units from "12.5" in the currency's digits, exactly (no floats); null when not a non-negative amount. */
-export function toMinor(text: string, currency = "USD"): number | null {
-  const t = text.trim();
-  if (t === "" || !isDecimal(t) || t.startsWith("-")) return null;
-  const digits = currencyDigits(currency);
-  const s = toScaled(t);
-  if (s.scale > digits) return null;
-  return Number(s.units * 10n ** BigInt(digits - s.scale));
-}
-
-/** The API query of a filter (without paging). */
-export function filterQuery(f: BoardFilter): Record<string, string> {
-  const q: Record<string, string> = {};
-  const statuses = STATUS_GROUPS.find((g) => g.value === f.status)?.statuses ?? "";
-  if (statuses) q.status = statuses;
-  if (f.integrationId) q.integrationId = f.integrationId;
-  if (f.productKey) q.productKey = f.productKey;
-  if (f.companyId) q.companyId = f.companyId;
-  const min = toMinor(f.minMoney);
-  if (min !== null && min > 0) q.minImpactMinor = String(min);
-  if (f.q.trim()) q.q = f.q.trim();
-  if (f.sort) q.sort = f.sort;
-  return q;
-}
 
 interface Options {
   vendors: VendorIntegrationView[];

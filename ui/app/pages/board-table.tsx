@@ -8,29 +8,11 @@ import type { ReconRowView } from "../../../src/shared/api-types.ts";
 import { Badge } from "../../components/bits.tsx";
 import { formatMoney, formatQuantity, formatVariance } from "../../lib/format.ts";
 import { isProposable, rowTitle } from "../../lib/rows.ts";
-import type { RowProgress } from "./bulk.tsx";
-
-export interface Group {
-  companyId: string | null;
-  name: string;
-  rows: ReconRowView[];
-}
-
-/** Rows grouped by customer in first-seen order (pages keep adding to the groups they belong to). */
-export function groupByCustomer(rows: readonly ReconRowView[]): Group[] {
-  const groups = new Map<string, Group>();
-  for (const row of rows) {
-    const key = row.companyId ?? "";
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { companyId: row.companyId, name: row.companyName ?? "Not mapped to a customer", rows: [] }));
-    g.rows.push(row);
-  }
-  return [...groups.values()];
-}
+import type { RowProgress } from "../lib/bulk-run.ts";
+import { moneyByCurrency, type Group } from "../lib/board-groups.ts";
 
 function subtotal(rows: readonly ReconRowView[]): string {
-  const by = new Map<string, number>();
-  for (const r of rows) if (r.monthlyImpactMinor !== null && r.currency) by.set(r.currency, (by.get(r.currency) ?? 0) + r.monthlyImpactMinor);
+  const by = moneyByCurrency(rows);
   if (by.size === 0) return "—";
   return [...by].map(([c, m]) => formatMoney(m, c, undefined, true)).join(" · ");
 }

@@ -11,11 +11,14 @@ import { formatMoney } from "../../lib/format.ts";
 import { get, messageOf, query } from "../lib/api.ts";
 import { can, useSession } from "../lib/session.ts";
 import type { ReconSummary } from "../lib/types.ts";
-import { BoardTable, groupByCustomer } from "./board-table.tsx";
-import { BulkForm, runBulk, summarize, type Decide, type RowProgress } from "./bulk.tsx";
+import { groupByCustomer } from "../lib/board-groups.ts";
+import { BoardTable } from "./board-table.tsx";
+import { runBulk, summarize, type Decide, type RowProgress } from "../lib/bulk-run.ts";
+import { BulkForm } from "./bulk.tsx";
 import { MonthChart, VendorChart } from "./chart.tsx";
 import { Drawer } from "./drawer.tsx";
-import { EMPTY_FILTER, filterQuery, Filters, type BoardFilter } from "./board-filters.tsx";
+import { EMPTY_FILTER, filterQuery, type BoardFilter } from "../lib/board-query.ts";
+import { Filters } from "./board-filters.tsx";
 
 const PAGE = 100;
 const ACTION = ["increase", "decrease", "missing-line"];

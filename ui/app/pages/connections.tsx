@@ -112,7 +112,7 @@ function PsaForm({ kind, onConnected }: { kind: "connectwise" | "autotask"; onCo
       const body = formValues(form);
       if (test) {
         const r = await post<{ ok: boolean; detail?: string; message?: string }>(`/api/v1/psa/${kind}/test`, body);
-        setMsg(r.ok ? { kind: "ok", text: `Connection works. ${r.detail ?? ""}` } : { kind: "err", text: `${KIND_LABEL[kind]} refused: ${r.message ?? "no reason given"}` });
+        setMsg(r.ok ? { kind: "ok", text: `Connection works. ${r.detail ?? ""}` } : { kind: "err", text: `Not connected: ${r.message ?? "no reason given"}` });
       } else {
         await post(`/api/v1/psa/${kind}`, body);
         setMsg({ kind: "ok", text: `Connected. The first full sync is running.` });

@@ -12,8 +12,8 @@ import { Field, formValues, Notice, Secret, useGet, When } from "../lib/ui.tsx";
 
 type Kind = "vendor-api" | "batch" | "pax8" | "liongard";
 const KINDS: Array<{ kind: Kind; label: string }> = [
-  { kind: "vendor-api", label: "Gradient-compatible vendor (CloudRadial, CIPP, …)" },
-  { kind: "batch", label: "Batch API key (your own scripts)" },
+  { kind: "vendor-api", label: "Gradient-compatible API" },
+  { kind: "batch", label: "Batch API key" },
   { kind: "pax8", label: "Pax8" },
   { kind: "liongard", label: "Liongard" },
 ];
@@ -157,7 +157,7 @@ function CreateVendor({ onCreated }: { onCreated: () => void }) {
     <>
       <form class="form" onSubmit={submit} aria-label="Add a vendor">
         <h3>Add a vendor</h3>
-        <Field label="Kind">
+        <Field label="Kind" hint={kind === "vendor-api" ? "For CloudRadial, CIPP, Keeper, Coro… (they speak Gradient's API)" : kind === "batch" ? "For your own scripts: POST /api/v1/usage" : undefined}>
           <select name="_kind" value={kind} onChange={(e) => (setKind(e.currentTarget.value as Kind), setCreated(null))}>
             {KINDS.map((k) => (
               <option key={k.kind} value={k.kind}>
