@@ -17,6 +17,7 @@ import { psaRoutes } from "./routes/psa/index.ts";
 import { reconciliationRoutes } from "./routes/reconciliation.ts";
 import { workspaceRoutes } from "./routes/workspace/index.ts";
 import { settleQuietly } from "./services/recon/settle.ts";
+import { dispatchAlertsQuietly } from "./services/workspace/alert-delivery.ts";
 
 /**
  * A tenant's successful write (a pushed count, a mapping, a decision…) has
@@ -27,6 +28,8 @@ async function settleAfterWrite(c: Context<AppEnv>): Promise<void> {
   const tenant = c.get("tenant") as TenantPrincipal | undefined;
   if (!tenant || c.req.method === "GET" || c.req.method === "HEAD" || c.res.status >= 400) return;
   await settleQuietly(c.env, c.get("db"), tenant.tenantId, new Date());
+  // Alerts the write raised (triggers of migration 0009: a count jump, a failed write-back) are queued for delivery.
+  await dispatchAlertsQuietly(c.env, c.get("db"), tenant.tenantId, new Date());
 }
 
 // The env object is the same for every request an isolate serves: validate it once.

@@ -7,6 +7,8 @@
  */
 import { createDb } from "../db/client.ts";
 import type { Env } from "../env.ts";
+import { dispatchAlertsQuietly } from "../services/workspace/alert-delivery.ts";
+import { handleAlertJob } from "./alerts.ts";
 import { handleIngestJob } from "./ingest.ts";
 import type { JobMessage } from "./messages.ts";
 import { handlePsaJob } from "./psa.ts";
@@ -22,6 +24,7 @@ async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);
   if (message.kind.startsWith("psa.")) return handlePsaJob(message, env);
   if (message.kind.startsWith("recon.")) return handleReconJob(message, env);
+  if (message.kind.startsWith("alert.")) return handleAlertJob(message, env);
   return { ok: false, retryable: false, error: `unknown job kind ${message.kind}` };
 }
 
@@ -43,7 +46,11 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Pr
     }
     if (outcome.ok) {
       // What the job changed marked reconciliation scopes dirty: bring them up to date.
-      if (!message.body.kind.startsWith("recon.")) await settleQuietly(env, createDb(env.DB), message.body.tenantId, new Date());
+      if (!message.body.kind.startsWith("recon.") && !message.body.kind.startsWith("alert.")) {
+        await settleQuietly(env, createDb(env.DB), message.body.tenantId, new Date());
+        // Alerts the job raised (a failed write-back, a count jump from a pull) are queued for delivery.
+        await dispatchAlertsQuietly(env, createDb(env.DB), message.body.tenantId, new Date());
+      }
       message.ack();
     } else if (outcome.retryable) {
       console.warn("job retry", message.body.kind, message.body.id, outcome.error);

@@ -4,6 +4,7 @@
  * of alert deliveries (e-mail, outbound webhook, tests), and per-month money
  * totals for the 12-month chart. Roles live on tenant_users (schema/pod.ts).
  */
+import { sql } from "drizzle-orm";
 import { integer, index, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { tenants } from "./core.ts";
 
@@ -26,7 +27,7 @@ export const alerts = sqliteTable(
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     at: text("at").notNull(),
-    /** count-jump | count-drop-to-zero | source-stale | sync-failed | writeback-failed */
+    /** count-jump | count-drop-to-zero | source-stale | sync-failed | writeback-failed (raised by triggers of migration 0009 and services/workspace/alert-cron.ts) */
     rule: text("rule").notNull(),
     /** info | warning | critical */
     severity: text("severity").notNull(),
@@ -39,8 +40,14 @@ export const alerts = sqliteTable(
     /** none | pending | sent | failed */
     emailState: text("email_state").notNull(),
     webhookState: text("webhook_state").notNull(),
+    /** When delivery was queued (null: not yet; services/workspace/alert-dispatch.ts). */
+    dispatchedAt: text("dispatched_at"),
   },
-  (t) => [uniqueIndex("alerts_dedupe_uq").on(t.tenantId, t.dedupeKey), index("alerts_tenant_at_idx").on(t.tenantId, t.at, t.id)],
+  (t) => [
+    uniqueIndex("alerts_dedupe_uq").on(t.tenantId, t.dedupeKey),
+    index("alerts_tenant_at_idx").on(t.tenantId, t.at, t.id),
+    index("alerts_undispatched_idx").on(t.tenantId).where(sql`${t.dispatchedAt} IS NULL`),
+  ],
 );
 
 export const alertDeliveries = sqliteTable(

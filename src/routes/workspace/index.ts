@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { workspaceAlertRoutes } from "./alerts.ts";
 import { workspaceAuditRoutes } from "./audit.ts";
 import { workspaceExportRoutes } from "./exports.ts";
 import { workspacePageRoutes } from "./pages.ts";
@@ -17,4 +18,5 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .route("/", workspaceUserRoutes)
   .route("/", workspaceAuditRoutes)
   .route("/", workspaceExportRoutes)
-  .route("/", workspacePsaTestRoutes);
+  .route("/", workspacePsaTestRoutes)
+  .route("/", workspaceAlertRoutes);
