@@ -7,6 +7,7 @@ import type { AppEnv } from "../../env.ts";
 import { workspaceAlertRoutes } from "./alerts.ts";
 import { workspaceAuditRoutes } from "./audit.ts";
 import { workspaceExportRoutes } from "./exports.ts";
+import { workspaceHealthRoutes } from "./health.ts";
 import { workspacePageRoutes } from "./pages.ts";
 import { workspacePsaTestRoutes } from "./psa-test.ts";
 import { workspaceSessionRoutes } from "./session.ts";
@@ -19,4 +20,5 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .route("/", workspaceAuditRoutes)
   .route("/", workspaceExportRoutes)
   .route("/", workspacePsaTestRoutes)
-  .route("/", workspaceAlertRoutes);
+  .route("/", workspaceAlertRoutes)
+  .route("/", workspaceHealthRoutes);
