@@ -12,7 +12,7 @@ import { formatMinorAmount, type Column } from "../../core/workspace/csv.ts";
 import { minorDigits } from "../../core/usage/money.ts";
 import type { Db } from "../../db/client.ts";
 import { readDecisionExportPage, type DecisionCursor, type DecisionExportRow } from "../../db/repos/decision-export.ts";
-import { readRowPage, type PageCursor, type PersistedRow, type RowFilter } from "../../db/repos/recon-rows.ts";
+import { readRowPage, type PageCursor, type PersistedRow, type RowFilter, type RowSort } from "../../db/repos/recon-rows.ts";
 import type { Env } from "../../env.ts";
 import { READ_SETTLE_SCOPES, settleTenant } from "../recon/settle.ts";
 import { streamCsv } from "./csv-stream.ts";
@@ -44,9 +44,10 @@ const RECON_COLUMNS: Column<PersistedRow>[] = [
   { header: "Row key", value: (r) => r.key },
 ];
 
-export async function exportReconciliation(env: Env, db: Db, tenantId: string, filter: RowFilter & { statuses?: readonly ReconStatus[] }, now: Date) {
+export async function exportReconciliation(env: Env, db: Db, tenantId: string, filter: RowFilter & { statuses?: readonly ReconStatus[]; sort?: RowSort }, now: Date) {
   await settleTenant(env, db, tenantId, now, READ_SETTLE_SCOPES);
-  return streamCsv<PersistedRow, PageCursor>(RECON_COLUMNS, (cursor) => readRowPage(db, tenantId, filter, cursor, EXPORT_PAGE));
+  const { sort = "engine", ...rows } = filter;
+  return streamCsv<PersistedRow, PageCursor>(RECON_COLUMNS, (cursor) => readRowPage(db, tenantId, rows, cursor, EXPORT_PAGE, sort));
 }
 
 /** (new − old) × unit price per month, rounded once; null when the decision changes no quantity or has no price. */
