@@ -4,7 +4,7 @@
  * /cdn-cgi/handler/scheduled?cron=… to run one.
  */
 import type { Env } from "../env.ts";
-import { runAlertCron } from "./alerts.ts";
+import { runWorkspaceCron } from "./workspace.ts";
 import { runIngestCron } from "./ingest.ts";
 import { runPsaCron } from "./psa.ts";
 import { runReconCron } from "./recon.ts";
@@ -22,7 +22,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     runPsaCron(controller.cron, now, env),
     runIngestCron(controller.cron, now, env),
     runReconCron(controller.cron, now, env, CRONS.quarterHour),
-    runAlertCron(controller.cron, now, env, CRONS.quarterHour),
+    runWorkspaceCron(controller.cron, now, env, CRONS.quarterHour),
   ]);
   for (const result of results) {
     if (result.status === "rejected") console.error("cron failed", controller.cron, result.reason);

@@ -11,6 +11,7 @@ import { workspaceHealthRoutes } from "./health.ts";
 import { workspacePageRoutes } from "./pages.ts";
 import { workspacePsaTestRoutes } from "./psa-test.ts";
 import { workspaceSessionRoutes } from "./session.ts";
+import { workspaceSummaryRoutes } from "./summary.ts";
 import { workspaceUserRoutes } from "./users.ts";
 
 export const workspaceRoutes = new Hono<AppEnv>()
@@ -21,4 +22,5 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .route("/", workspaceExportRoutes)
   .route("/", workspacePsaTestRoutes)
   .route("/", workspaceAlertRoutes)
-  .route("/", workspaceHealthRoutes);
+  .route("/", workspaceHealthRoutes)
+  .route("/", workspaceSummaryRoutes);
