@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AT_ORIGIN, atConnectBody, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { createPax8Sim } from "../sim/pax8/app.ts";
 import { createTenant, type ErrorJson } from "./helpers/http.ts";
 import { createUser, session } from "./workspace-helpers.ts";
 
@@ -77,5 +78,44 @@ describe("POST /api/v1/psa/autotask/test", () => {
     expect(body).toMatchObject({ ok: false, field: "secret" });
     expect(body.message).toMatch(/^Autotask rejected the credentials/);
     await storedNothing(t.tenantId);
+  });
+});
+
+describe("POST /api/v1/integrations/:id/test (vendor pulls)", () => {
+  async function routePax8(sim: { app: { fetch: (r: Request) => Response | Promise<Response> } }): Promise<void> {
+    vi.restoreAllMocks();
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).host !== "api.pax8.com") throw new TypeError(`unexpected fetch ${request.url}`);
+      return sim.app.fetch(request);
+    });
+  }
+
+  it("runs the saved Pax8 pull with the stored credentials and writes nothing", async () => {
+    await routePax8(createPax8Sim());
+    const t = await createTenant("Pax8 Test MSP");
+    const created = await postAs(t.apiKey, "/api/v1/integrations", { kind: "pax8", name: "Pax8", clientId: "sim-client", clientSecret: "sim-secret" });
+    const { integrationId } = (await created.json()) as { integrationId: string };
+    const res = await postAs(t.apiKey, `/api/v1/integrations/${integrationId}/test`, {});
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { ok: boolean; detail: string };
+    expect(body.ok).toBe(true);
+    expect(body.detail).toMatch(/^Pax8 answered: 5 counts readable in \d+ requests \(nothing was saved\)/);
+    expect(await sql("SELECT id FROM usage_counts WHERE tenant_id = ?", t.tenantId)).toEqual([]);
+    expect(await sql("SELECT id FROM ingest_pull_runs WHERE tenant_id = ?", t.tenantId)).toEqual([]);
+  });
+
+  it("answers Pax8's refusal in plain words, 400 for an integration that is not pulled, 404 for another tenant's", async () => {
+    await routePax8(createPax8Sim({ clientSecret: "rotated" }));
+    const t = await createTenant("Pax8 Wrong MSP");
+    const created = await postAs(t.apiKey, "/api/v1/integrations", { kind: "pax8", name: "Pax8", clientId: "sim-client", clientSecret: "sim-secret" });
+    const { integrationId } = (await created.json()) as { integrationId: string };
+    const body = (await (await postAs(t.apiKey, `/api/v1/integrations/${integrationId}/test`, {})).json()) as { ok: boolean; message: string };
+    expect(body.ok).toBe(false);
+    expect(body.message).toMatch(/Pax8/);
+    const csv = (await (await postAs(t.apiKey, "/api/v1/integrations", { kind: "csv", name: "Files" })).json()) as { integrationId: string };
+    expect((await postAs(t.apiKey, `/api/v1/integrations/${csv.integrationId}/test`, {})).status).toBe(400);
+    const other = await createTenant("Pax8 Other MSP");
+    expect((await postAs(other.apiKey, `/api/v1/integrations/${integrationId}/test`, {})).status).toBe(404);
   });
 });
