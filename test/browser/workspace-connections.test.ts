@@ -64,13 +64,14 @@ describe("connections", () => {
     await form.locator("button:has-text('Test connection')").click();
     const refusal = await form.locator("[role=alert]").textContent({ timeout: 15_000 });
     expect(refusal).toMatch(/^Not connected: .*(credentials|key)/i);
+    expect(await form.locator("input[aria-invalid=true]").count()).toBe(1); // the field the refusal is about
     await expectAccessible(page, "connections (refused)");
     await screenshots(page, "connect-refused");
     await form.locator("input[name=privateKey]").fill(SIM_CW_DEFAULTS.privateKey);
     await form.locator("button:has-text('Test connection')").click();
     await form.locator(".banner.ok:has-text('Connection works.')").waitFor({ timeout: 15_000 });
     await form.locator("button:has-text('Save and connect')").click();
-    await form.locator(".banner.ok:has-text('Connected.')").waitFor({ timeout: 30_000 });
+    await page.locator("section[aria-labelledby=psa-title] > .banner.ok:has-text('ConnectWise connected.')").waitFor({ timeout: 30_000 });
     await page.waitForSelector(".status-row[data-psa=connectwise] .pill.s-active");
     await page.close();
   });

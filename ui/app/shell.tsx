@@ -4,7 +4,8 @@
  * and the current page. Pages an approver or viewer cannot use are not offered.
  */
 import { useEffect, useState } from "preact/hooks";
-import { del, get, messageOf, onUnauthorized, post, setCsrfToken, ApiError } from "./lib/api.ts";
+import { ApiError, del, get, messageOf, onUnauthorized, post, prefetch, setCsrfToken } from "./lib/api.ts";
+import { boardPagePath, filterFromSearch } from "./lib/board-query.ts";
 import { navigate, onLinkClick, pageFromPath, pageHref, tenantFromPath, usePathname, type Page } from "./lib/router.ts";
 import { can, SessionContext, type Session } from "./lib/session.ts";
 import type { SessionResponse } from "./lib/types.ts";
@@ -31,6 +32,8 @@ export function Shell() {
   useEffect(() => {
     if (!tenantId) return;
     onUnauthorized(() => setSession(null));
+    // The board's first page is asked for alongside the session check (a 401 just shows the sign-in).
+    if (pageFromPath(location.pathname) === "") prefetch(boardPagePath(filterFromSearch(location.search)));
     get<SessionResponse>("/api/app/session")
       .then((s) => {
         setCsrfToken(s.csrfToken);

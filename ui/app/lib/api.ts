@@ -35,7 +35,26 @@ export async function request<T>(method: Method, path: string, body?: unknown, h
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 
-export const get = <T>(path: string) => request<T>("GET", path);
+const prefetched = new Map<string, { at: number; answer: Promise<unknown> }>();
+const PREFETCH_FRESH_MS = 10_000;
+
+/** Starts a GET now; the first `get` of the same path within 10 s takes its answer (once; a failed one is asked again). */
+export function prefetch(path: string): void {
+  const answer = fetch(path, { credentials: "same-origin" }).then(async (res) => {
+    if (!res.ok) throw await readError(res);
+    return (await res.json()) as unknown;
+  });
+  answer.catch(() => undefined); // not signed in yet, say: the page's own request reports errors
+  prefetched.set(path, { at: Date.now(), answer });
+}
+
+export function get<T>(path: string): Promise<T> {
+  const early = prefetched.get(path);
+  prefetched.delete(path);
+  if (early && Date.now() - early.at < PREFETCH_FRESH_MS) return early.answer.catch(() => request<T>("GET", path)) as Promise<T>;
+  return request<T>("GET", path);
+}
+
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>("POST", path, body ?? {}, headers);
 export const put = <T>(path: string, body: unknown) => request<T>("PUT", path, body);
 export const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);

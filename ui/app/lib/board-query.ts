@@ -54,3 +54,24 @@ export function filterQuery(f: BoardFilter): Record<string, string> {
   return q;
 }
 
+
+/** Rows per board page. */
+export const BOARD_PAGE = 100;
+
+/** The filter in the page's query string (`?status=&q=…`); unknown keys are ignored. */
+export function filterFromSearch(search: string): BoardFilter {
+  const p = new URLSearchParams(search);
+  const f: Record<string, string> = { ...EMPTY_FILTER };
+  for (const k of Object.keys(f)) {
+    const v = p.get(k);
+    if (v !== null) f[k] = v;
+  }
+  return f as unknown as BoardFilter;
+}
+
+/** The API path of a board page (the shell prefetches the first one while it checks the session). */
+export function boardPagePath(f: BoardFilter, cursor?: string | null): string {
+  const q = new URLSearchParams({ ...filterQuery(f), limit: String(BOARD_PAGE) });
+  if (cursor) q.set("cursor", cursor);
+  return `/api/v1/reconciliation?${q.toString()}`;
+}

@@ -14,16 +14,18 @@ interface Options {
   companies: CompanyListResponse["companies"];
 }
 
-export function Filters({ filter, onChange }: { filter: BoardFilter; onChange: (f: BoardFilter) => void }) {
+/** `ready`: the board's first page is on screen; the option lists (1,000 customers…) load after it. */
+export function Filters({ ready, filter, onChange }: { ready: boolean; filter: BoardFilter; onChange: (f: BoardFilter) => void }) {
   const [opts, setOpts] = useState<Options>({ vendors: [], products: [], companies: [] });
   const [search, setSearch] = useState(filter.q);
   useEffect(() => {
+    if (!ready) return;
     void Promise.all([
       get<{ integrations: VendorIntegrationView[] }>("/api/v1/integrations").catch(() => ({ integrations: [] })),
       get<ProductListResponse>("/api/v1/products").catch(() => ({ products: [] })),
       get<CompanyListResponse>("/api/v1/companies").catch(() => ({ companies: [] })),
     ]).then(([v, p, c]) => setOpts({ vendors: v.integrations, products: p.products, companies: [...c.companies].sort((a, b) => a.name.localeCompare(b.name)) }));
-  }, []);
+  }, [ready]);
   useEffect(() => {
     if (search === filter.q) return;
     const t = setTimeout(() => onChange({ ...filter, q: search }), 300);

@@ -17,21 +17,10 @@ import { runBulk, summarize, type Decide, type RowProgress } from "../lib/bulk-r
 import { BulkForm } from "./bulk.tsx";
 import { MonthChart, VendorChart } from "./chart.tsx";
 import { Drawer } from "./drawer.tsx";
-import { EMPTY_FILTER, filterQuery, type BoardFilter } from "../lib/board-query.ts";
+import { boardPagePath, EMPTY_FILTER, filterFromSearch, filterQuery, type BoardFilter } from "../lib/board-query.ts";
 import { Filters } from "./board-filters.tsx";
 
-const PAGE = 100;
 const ACTION = ["increase", "decrease", "missing-line"];
-
-function filterFromUrl(): BoardFilter {
-  const p = new URLSearchParams(location.search);
-  const f = { ...EMPTY_FILTER };
-  for (const k of Object.keys(f) as Array<keyof BoardFilter>) {
-    const v = p.get(k);
-    if (v !== null) (f as Record<string, string>)[k] = v;
-  }
-  return f;
-}
 
 function filterToUrl(f: BoardFilter): void {
   const p = new URLSearchParams();
@@ -48,7 +37,7 @@ interface Loaded {
 export function Board() {
   const { user } = useSession();
   const canDecide = can(user.role, "decide");
-  const [filter, setFilter] = useState(filterFromUrl);
+  const [filter, setFilter] = useState(() => filterFromSearch(location.search));
   const [data, setData] = useState<Loaded | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -67,7 +56,7 @@ export function Board() {
     setLoading(true);
     setError(null);
     let live = true;
-    get<ReconciliationPage>(`/api/v1/reconciliation${query({ ...q, limit: PAGE })}`)
+    get<ReconciliationPage>(boardPagePath(filter))
       .then((page) => {
         if (!live) return;
         setData({ page, rows: page.rows });
@@ -80,15 +69,17 @@ export function Board() {
       live = false;
     };
   }, [qs, reload]);
+  // The chart and the recovered figure come after the rows: the first page is what the admin waits for.
+  const firstLoaded = data !== null;
   useEffect(() => {
-    get<ReconSummary>("/api/v1/reconciliation/summary").then(setSummary, () => setSummary(null));
-  }, [reload]);
+    if (firstLoaded) get<ReconSummary>("/api/v1/reconciliation/summary").then(setSummary, () => setSummary(null));
+  }, [reload, firstLoaded]);
 
   const more = async () => {
     if (!data?.page.nextCursor) return;
     setLoading(true);
     try {
-      const page = await get<ReconciliationPage>(`/api/v1/reconciliation${query({ ...q, limit: PAGE, cursor: data.page.nextCursor })}`);
+      const page = await get<ReconciliationPage>(boardPagePath(filter, data.page.nextCursor));
       setData({ page, rows: [...data.rows, ...page.rows] });
     } catch (e) {
       setError(messageOf(e));
@@ -156,7 +147,7 @@ export function Board() {
           </div>
         </details>
       )}
-      <Filters filter={filter} onChange={(f) => (setFilter(f), setSelected(new Set()))} />
+      <Filters ready={firstLoaded} filter={filter} onChange={(f) => (setFilter(f), setSelected(new Set()))} />
       {canDecide && (selected.size > 0 || run) && (
         <div class="bulkbar" role="region" aria-label="Selection">
           {selected.size > 0 && (

@@ -6,7 +6,7 @@
 import { useState } from "preact/hooks";
 import { messageOf, post } from "../lib/api.ts";
 import { can, useSession } from "../lib/session.ts";
-import type { PsaIntegrationView } from "../lib/types.ts";
+import type { PsaIntegrationView, TestConnectionResponse } from "../lib/types.ts";
 import { Field, formValues, Notice, useGet, When } from "../lib/ui.tsx";
 import { Imports } from "./imports.tsx";
 import { Vendors } from "./vendors.tsx";
@@ -30,10 +30,13 @@ function Psa() {
   const list = useGet<{ integrations: PsaIntegrationView[] }>("/api/v1/psa/integrations");
   const connected = (list.data?.integrations ?? []).filter((i) => i.status !== "disconnected");
   const [kind, setKind] = useState<"connectwise" | "autotask">("connectwise");
+  // Shown at the section's top: the form folds away once a PSA is connected.
+  const [connectedNow, setConnectedNow] = useState<string | null>(null);
   return (
     <section class="card" aria-labelledby="psa-title">
       <h2 id="psa-title">PSA</h2>
       {list.error && <Notice kind="err">{list.error}</Notice>}
+      {connectedNow && <Notice kind="ok">{connectedNow}</Notice>}
       {connected.length === 0 && list.data && <p class="muted">No PSA connected yet. Connect ConnectWise or Autotask so Trueup can read agreements and write approved quantities back.</p>}
       {connected.map((i) => (
         <PsaStatus key={i.id} integration={i} admin={admin} onChange={list.reload} />
@@ -49,7 +52,14 @@ function Psa() {
               Autotask
             </button>
           </div>
-          <PsaForm key={kind} kind={kind} onConnected={list.reload} />
+          <PsaForm
+            key={kind}
+            kind={kind}
+            onConnected={() => {
+              setConnectedNow(`${KIND_LABEL[kind]} connected. The first full sync is running; the board fills in as it goes.`);
+              list.reload();
+            }}
+          />
         </details>
       )}
     </section>
@@ -101,6 +111,16 @@ function PsaStatus({ integration: i, admin, onChange }: { integration: PsaIntegr
   );
 }
 
+/** Marks the field the PSA's refusal is about (aria-invalid) and moves focus to it. */
+function markField(form: HTMLFormElement, field: string | null): void {
+  for (const input of Array.from(form.querySelectorAll("input"))) input.removeAttribute("aria-invalid");
+  const input = field ? form.querySelector<HTMLInputElement>(`input[name="${field}"]`) : null;
+  if (input) {
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+  }
+}
+
 function PsaForm({ kind, onConnected }: { kind: "connectwise" | "autotask"; onConnected: () => void }) {
   const [msg, setMsg] = useState<{ kind: "ok" | "err" | "info"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -111,11 +131,12 @@ function PsaForm({ kind, onConnected }: { kind: "connectwise" | "autotask"; onCo
     try {
       const body = formValues(form);
       if (test) {
-        const r = await post<{ ok: boolean; detail?: string; message?: string }>(`/api/v1/psa/${kind}/test`, body);
-        setMsg(r.ok ? { kind: "ok", text: `Connection works. ${r.detail ?? ""}` } : { kind: "err", text: `Not connected: ${r.message ?? "no reason given"}` });
+        const r = await post<TestConnectionResponse>(`/api/v1/psa/${kind}/test`, body);
+        setMsg(r.ok ? { kind: "ok", text: `Connection works. ${r.detail}` } : { kind: "err", text: `Not connected: ${r.message}` });
+        markField(form, r.ok ? null : (r as { field?: string }).field ?? null);
       } else {
         await post(`/api/v1/psa/${kind}`, body);
-        setMsg({ kind: "ok", text: `Connected. The first full sync is running.` });
+        setMsg(null);
         form.reset();
         onConnected();
       }

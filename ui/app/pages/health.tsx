@@ -58,7 +58,7 @@ export function Health() {
                 );
               })}
               {h.vendors.map((v) => {
-                const problems = [v.lastError, v.staleSources > 0 && `${v.staleSources} stale source${v.staleSources === 1 ? "" : "s"}`].filter(Boolean);
+                const problems = [v.lastSuccessAt === null && !v.lastError && "No data received yet", v.lastError, v.staleSources > 0 && `${v.staleSources} stale source${v.staleSources === 1 ? "" : "s"}`].filter(Boolean);
                 return (
                   <tr key={v.integrationId} data-health={v.integrationId} class={problems.length ? "bad" : ""}>
                     <td>
@@ -80,6 +80,7 @@ export function Health() {
         </section>
       )}
       <Alerts first={h?.alerts ?? null} />
+      <Deliveries />
       {can(user.role, "admin") && <AlertSettingsForm />}
     </>
   );
@@ -114,6 +115,60 @@ function Alerts({ first }: { first: AlertView[] | null }) {
         <button type="button" class="btn" onClick={load}>
           {more === null ? "All alerts" : "Show more"}
         </button>
+      )}
+    </section>
+  );
+}
+
+interface DeliveryView {
+  id: string;
+  channel: string;
+  target: string;
+  status: string;
+  attempts: number;
+  responseStatus: number | null;
+  lastError: string | null;
+  subject: string;
+  createdAt: string;
+}
+
+/** Where the alerts went: e-mails (locally: the log, as no e-mail binding exists) and webhook posts, with their state. */
+function Deliveries() {
+  const list = useGet<{ deliveries: DeliveryView[] }>("/api/v1/alert-deliveries?limit=20");
+  const rows = list.data?.deliveries ?? [];
+  return (
+    <section class="card" aria-labelledby="h-deliveries">
+      <h2 id="h-deliveries">Alert deliveries</h2>
+      {list.error && <Notice kind="err">{list.error}</Notice>}
+      {rows.length === 0 ? (
+        <p class="muted small">Nothing sent yet.</p>
+      ) : (
+        <table class="grid small">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Channel</th>
+              <th>To</th>
+              <th>Subject</th>
+              <th>State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((d) => (
+              <tr key={d.id} data-delivery={d.channel}>
+                <td>{formatInstant(d.createdAt)}</td>
+                <td>{d.channel}</td>
+                <td class="details">{d.target}</td>
+                <td>{d.subject}</td>
+                <td>
+                  {d.status}
+                  {d.responseStatus ? ` (HTTP ${d.responseStatus})` : ""}
+                  {d.lastError ? ` — ${d.lastError}` : ""}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

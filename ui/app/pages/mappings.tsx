@@ -51,6 +51,7 @@ export function Mappings() {
     ...(unmapped.data?.services ?? []).map((s) => ({ id: s.serviceId, kind: "service" as const, name: s.name, vendor: s.integrationName, suggestion: s.suggestions[0] ? { id: s.suggestions[0].productKey, name: s.suggestions[0].productName, confidence: s.suggestions[0].confidence } : null })),
   ];
   const key = (r: GridRow) => `${r.kind}:${r.id}`;
+  const withSuggestion = rows.filter((r) => r.suggestion).map(key);
   const target = (r: GridRow) => picked[key(r)] ?? r.suggestion?.id ?? "";
   const changeOf = (r: GridRow): MappingChange => (r.kind === "account" ? { kind: "account", accountId: r.id, companyId: target(r) } : { kind: "service", serviceId: r.id, productKey: target(r) });
   const reload = () => {
@@ -116,7 +117,11 @@ export function Mappings() {
         <table class="grid mappings">
           <thead>
             <tr>
-              {canMap && <th class="c-sel"><span class="sr">Select</span></th>}
+              {canMap && (
+                <th class="c-sel">
+                  <input type="checkbox" aria-label="Select every suggestion" checked={withSuggestion.length > 0 && withSuggestion.every((k) => checked.has(k))} onChange={(e) => setChecked(e.currentTarget.checked ? new Set(withSuggestion) : new Set())} />
+                </th>
+              )}
               <th>Vendor item</th>
               <th>Maps to</th>
               <th class="num">Confidence</th>
@@ -153,7 +158,8 @@ export function Mappings() {
                 </td>
                 <td class="num">{r.suggestion && target(r) === r.suggestion.id ? `${r.suggestion.confidence} %` : "—"}</td>
                 {canMap && (
-                  <td class="acts">
+                  <td>
+                    <div class="acts">
                     <button type="button" class="btn" disabled={!target(r)} onClick={() => save([changeOf(r)], false)}>
                       Map
                     </button>
@@ -162,6 +168,7 @@ export function Mappings() {
                         Not a customer
                       </button>
                     )}
+                    </div>
                   </td>
                 )}
               </tr>

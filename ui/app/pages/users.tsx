@@ -85,13 +85,15 @@ export function Users() {
               <td>
                 <When iso={u.lastSignInAt} />
               </td>
-              <td class="acts">
+              <td>
+                <div class="acts">
                 <button type="button" class="btn" onClick={() => change(u, { disabled: !u.disabled }, `${u.email} ${u.disabled ? "enabled" : "disabled"}.`)}>
                   {u.disabled ? "Enable" : "Disable"}
                 </button>
                 <button type="button" class="btn" onClick={() => reset(u)}>
                   Reset password
                 </button>
+                </div>
               </td>
             </tr>
           ))}

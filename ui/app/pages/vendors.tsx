@@ -2,7 +2,7 @@
  * Vendor integrations: create a Gradient-compatible one (its two keys shown
  * once, with copy buttons, the GRADIENT-TOKEN header value and the exact base
  * URL to paste into CloudRadial, CIPP…), a batch key, or a Pax8/Liongard pull
- * (test, sync day, Sync now, the last runs).
+ * (sync day, Sync now, the last runs with their errors).
  */
 import { useState } from "preact/hooks";
 import { get, messageOf, patch, post } from "../lib/api.ts";
@@ -47,14 +47,12 @@ function VendorRow({ v, admin }: { v: VendorIntegrationView; admin: boolean }) {
   const [msg, setMsg] = useState<{ kind: "ok" | "err"; text: string } | null>(null);
   const id = encodeURIComponent(v.integrationId);
   const loadRuns = () => get<{ runs: PullRunView[] }>(`/api/v1/integrations/${id}/runs`).then((r) => setRuns(r.runs.slice(0, 5)), (e) => setMsg({ kind: "err", text: messageOf(e) }));
-  const act = async (what: "sync" | "test") => {
+  // The pull's credentials are checked by its first run: "Sync now" and the last runs say whether they work.
+  const sync = async () => {
     try {
-      const r = await post<{ ok?: boolean; message?: string; detail?: string }>(`/api/v1/integrations/${id}/${what}`);
-      if (what === "test") setMsg(r.ok === false ? { kind: "err", text: `Refused: ${r.message ?? ""}` } : { kind: "ok", text: `Connection works. ${r.detail ?? ""}` });
-      else {
-        setMsg({ kind: "ok", text: "Sync started." });
-        setTimeout(loadRuns, 1500);
-      }
+      await post(`/api/v1/integrations/${id}/sync`);
+      setMsg({ kind: "ok", text: "Sync started." });
+      setTimeout(loadRuns, 1500);
     } catch (e) {
       setMsg({ kind: "err", text: messageOf(e) });
     }
@@ -84,10 +82,7 @@ function VendorRow({ v, admin }: { v: VendorIntegrationView; admin: boolean }) {
                   ))}
                 </select>
               </label>
-              <button type="button" class="btn" onClick={() => act("test")}>
-                Test
-              </button>
-              <button type="button" class="btn" onClick={() => act("sync")}>
+              <button type="button" class="btn" onClick={sync}>
                 Sync now
               </button>
             </>
