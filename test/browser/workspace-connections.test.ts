@@ -150,4 +150,27 @@ describe("connections", () => {
     await oakridge.waitFor({ state: "detached" });
     await page.close();
   });
+
+  it("maps a generic CSV's columns from its own header, saves the profile and imports with it", async () => {
+    const page = await b.get().context.newPage();
+    await signIn(page, "admin", "connections");
+    const csv = "Client ID,Client Name,Product,Seats\r\nK-100,Quarry Lane Vets,Keeper Business,12\r\nK-101,Juniper Realty,Keeper Business,7\r\n";
+    await dropFile(page, "keeper.csv", csv);
+    await page.selectOption("select[name=profile]", "new");
+    const step = page.locator("form[aria-label=\"Map the file's columns\"]");
+    expect(await step.textContent()).toContain("4 columns found in keeper.csv");
+    await step.locator("input[name=name]").fill("Keeper seats");
+    await step.locator("select[name=accountId]").selectOption("Client ID");
+    await step.locator("select[name=accountName]").selectOption("Client Name");
+    await step.locator("select[name=serviceName]").selectOption("Product");
+    await step.locator("select[name=quantity]").selectOption("Seats");
+    await expectAccessible(page, "column mapping");
+    await step.locator("button[type=submit]").click();
+    // The saved profile is picked, and the file imports with it.
+    await page.waitForFunction(() => (document.querySelector("select[name=profile]") as HTMLSelectElement | null)?.value.startsWith("saved:"));
+    await page.click("button:has-text('Import')");
+    await page.waitForSelector(".progress[data-phase=done]", { timeout: 30_000 });
+    expect(await page.textContent(".result")).toContain("2 rows accepted, 0 rejected");
+    await page.close();
+  });
 });

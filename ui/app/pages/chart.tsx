@@ -29,8 +29,13 @@ export function MonthChart({ summary, currency }: { summary: ReconSummary; curre
         {demo ? " (earlier months are demo data)" : ""}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Under- and over-billed per month, last ${months.length} months`}>
+        <text x={W - 2} y="10" text-anchor="end">
+          {`max ${formatMoney(max, currency)}`}
+        </text>
+        <line class="axis" x1="0" x2={W} y1={H - 18} y2={H - 18} />
         {months.map((m, i) => {
-          const x = i * slot + 4;
+          // The latest month sits at the right edge; missing history leaves the left empty.
+          const x = (12 - months.length + i) * slot + 4;
           return (
             <g key={m.period}>
               <rect class="b-up" x={x} y={H - 18 - h(m.underBilledMinor)} width={bar} height={h(m.underBilledMinor)}>
@@ -75,18 +80,18 @@ export function VendorChart({ summary, currency }: { summary: ReconSummary; curr
       <figcaption>By vendor, this month</figcaption>
       <svg viewBox={`0 0 ${W} ${vendors.length * rowH}`} role="img" aria-label="Under- and over-billed by vendor">
         {vendors.map((v, i) => {
-          const u = Math.round((v.underBilledMinor / max) * (W - 220));
-          const o = Math.round((v.overBilledMinor / max) * (W - 220));
+          const u = Math.round((v.underBilledMinor / max) * (W - 290));
+          const o = Math.round((v.overBilledMinor / max) * (W - 290));
           return (
             <g key={v.integrationId} transform={`translate(0 ${i * rowH})`}>
-              <text x="0" y="15">{(v.name ?? v.integrationId).slice(0, 22)}</text>
-              <rect class="b-up" x="160" y="4" width={u} height="14">
-                <title>{`${v.name ?? v.integrationId}: under-billed ${formatMoney(v.underBilledMinor, currency)}`}</title>
+              <text x="0" y="15">{v.name.length > 30 ? `${v.name.slice(0, 29)}…` : v.name}</text>
+              <rect class="b-up" x="200" y="4" width={u} height="14">
+                <title>{`${v.name}: under-billed ${formatMoney(v.underBilledMinor, currency)}`}</title>
               </rect>
-              <rect class="b-down" x={160 + u} y="4" width={o} height="14">
-                <title>{`${v.name ?? v.integrationId}: over-billed ${formatMoney(v.overBilledMinor, currency)}`}</title>
+              <rect class="b-down" x={200 + u} y="4" width={o} height="14">
+                <title>{`${v.name}: over-billed ${formatMoney(v.overBilledMinor, currency)}`}</title>
               </rect>
-              <text x={166 + u + o} y="15">{formatMoney(v.underBilledMinor + v.overBilledMinor, currency)}</text>
+              <text x={206 + u + o} y="15">{formatMoney(v.underBilledMinor + v.overBilledMinor, currency)}</text>
             </g>
           );
         })}
