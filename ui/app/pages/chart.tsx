@@ -25,13 +25,10 @@ export function MonthChart({ summary, currency }: { summary: ReconSummary; curre
   return (
     <figure class="chart">
       <figcaption>
-        Under-/over-billed per month, {currency}
-        {demo ? " (earlier months are demo data)" : ""}
+        Under-/over-billed per month, {currency} · tallest bar {formatMoney(max, currency)}
+        {demo ? " · earlier months are demo data" : ""}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Under- and over-billed per month, last ${months.length} months`}>
-        <text x={W - 2} y="10" text-anchor="end">
-          {`max ${formatMoney(max, currency)}`}
-        </text>
         <line class="axis" x1="0" x2={W} y1={H - 18} y2={H - 18} />
         {months.map((m, i) => {
           // The latest month sits at the right edge; missing history leaves the left empty.
