@@ -24,7 +24,8 @@ import { startWorkspaceStack, type WorkspaceStackInfo } from "./workspace-setup.
 import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
 
 export const USER = { email: "tech@northwind.test", password: "correct horse battery" };
-const PERSIST = path.join(ROOT, ".wrangler", "browser-test-state");
+// Per run (pid): two runs in one worktree must not wipe each other's state.
+const PERSIST = path.join(ROOT, ".wrangler", `browser-test-state-${process.pid}`);
 
 declare module "vitest" {
   export interface ProvidedContext {

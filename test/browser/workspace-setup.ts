@@ -16,7 +16,8 @@ import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
 import { freePort, startSimulators } from "../../scripts/sim-server.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
 
-const PERSIST = path.join(ROOT, ".wrangler", "browser-workspace-state");
+// Per run (pid): two runs in one worktree must not wipe each other's state.
+const PERSIST = path.join(ROOT, ".wrangler", `browser-workspace-state-${process.pid}`);
 export const WS_OPERATOR_TOKEN = "browser-workspace-operator-token";
 
 export interface WorkspaceUserInfo {
