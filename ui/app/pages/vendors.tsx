@@ -2,12 +2,12 @@
  * Vendor integrations: create a Gradient-compatible one (its two keys shown
  * once, with copy buttons, the GRADIENT-TOKEN header value and the exact base
  * URL to paste into CloudRadial, CIPP…), a batch key, or a Pax8/Liongard pull
- * (sync day, Sync now, the last runs with their errors).
+ * (Test with the stored credentials, sync day, Sync now, the last runs).
  */
 import { useState } from "preact/hooks";
 import { get, messageOf, patch, post } from "../lib/api.ts";
 import { can, useSession } from "../lib/session.ts";
-import type { PullRunView, VendorIntegrationView } from "../lib/types.ts";
+import type { PullRunView, TestConnectionResponse, VendorIntegrationView } from "../lib/types.ts";
 import { Field, formValues, Notice, Secret, useGet, When } from "../lib/ui.tsx";
 
 type Kind = "vendor-api" | "batch" | "pax8" | "liongard";
@@ -47,7 +47,16 @@ function VendorRow({ v, admin }: { v: VendorIntegrationView; admin: boolean }) {
   const [msg, setMsg] = useState<{ kind: "ok" | "err"; text: string } | null>(null);
   const id = encodeURIComponent(v.integrationId);
   const loadRuns = () => get<{ runs: PullRunView[] }>(`/api/v1/integrations/${id}/runs`).then((r) => setRuns(r.runs.slice(0, 5)), (e) => setMsg({ kind: "err", text: messageOf(e) }));
-  // The pull's credentials are checked by its first run: "Sync now" and the last runs say whether they work.
+  // Test runs the pull with the stored credentials and writes nothing (POST /api/v1/integrations/:id/test).
+  const test = async () => {
+    setMsg(null);
+    try {
+      const r = await post<TestConnectionResponse>(`/api/v1/integrations/${id}/test`, {});
+      setMsg(r.ok ? { kind: "ok", text: `Connection works. ${r.detail}` } : { kind: "err", text: `Not working: ${r.message}` });
+    } catch (e) {
+      setMsg({ kind: "err", text: messageOf(e) });
+    }
+  };
   const sync = async () => {
     try {
       await post(`/api/v1/integrations/${id}/sync`);
@@ -82,6 +91,9 @@ function VendorRow({ v, admin }: { v: VendorIntegrationView; admin: boolean }) {
                   ))}
                 </select>
               </label>
+              <button type="button" class="btn" onClick={test}>
+                Test
+              </button>
               <button type="button" class="btn" onClick={sync}>
                 Sync now
               </button>
