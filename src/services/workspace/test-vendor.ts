@@ -29,10 +29,12 @@ function memoryTokens(): TokenStore {
 export async function testVendorPull(env: Env, db: Db, tenantId: string, integrationId: string, now: Date): Promise<TestConnectionResponse> {
   const integration = await findIntegration(db, tenantId, integrationId);
   if (!integration || integration.disconnectedAt) throw new AppError("not_found", "Integration not found");
+  if (integration.kind !== "pax8" && integration.kind !== "liongard") {
+    throw new AppError("bad_request", `path.integrationId: a ${integration.kind} integration is not pulled, so there is nothing to test`);
+  }
   const config = parsePullConfig(integration.config);
-  if (!config) throw new AppError("bad_request", `path.integrationId: a ${integration.kind} integration is not pulled, so there is nothing to test`);
-  const secret = await findPullSecret(db, tenantId, integrationId);
-  if (!secret) return { ok: false, message: "No credentials are stored for this integration" };
+  const secret = config ? await findPullSecret(db, tenantId, integrationId) : null;
+  if (!config || !secret) return { ok: false, message: "No pull settings or credentials are stored for this integration; create it again with its API credentials" };
   const credentials = JSON.parse(await decryptSecret(env.ENCRYPTION_KEY, secret.credentials, tenantId)) as object;
   const ctx: PullContext = { budget: newBudget(), now, period: periodOfInstant(now), sourceRef: "test", warnings: [] };
   try {
