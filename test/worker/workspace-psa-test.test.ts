@@ -118,7 +118,7 @@ describe("POST /api/v1/integrations/:id/test (vendor pulls)", () => {
     // A pull kind without stored settings (e.g. the demo's seeded Pax8) answers in words, not an error.
     await sql("INSERT INTO vendor_integrations (id, tenant_id, kind, name, status) VALUES ('vi_bare', ?, 'pax8', 'Bare Pax8', 'active')", t.tenantId);
     const bare = (await (await postAs(t.apiKey, "/api/v1/integrations/vi_bare/test", {})).json()) as { ok: boolean; message: string };
-    expect(bare).toEqual({ ok: false, message: "No pull settings or credentials are stored for this integration; create it again with its API credentials" });
+    expect(bare).toEqual({ ok: false, message: "This pax8 integration is not pulled: no pull settings or credentials are stored; create it again with its API credentials" });
     const other = await createTenant("Pax8 Other MSP");
     expect((await postAs(other.apiKey, `/api/v1/integrations/${integrationId}/test`, {})).status).toBe(404);
   });

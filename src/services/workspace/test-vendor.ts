@@ -34,7 +34,9 @@ export async function testVendorPull(env: Env, db: Db, tenantId: string, integra
   }
   const config = parsePullConfig(integration.config);
   const secret = config ? await findPullSecret(db, tenantId, integrationId) : null;
-  if (!config || !secret) return { ok: false, message: "No pull settings or credentials are stored for this integration; create it again with its API credentials" };
+  if (!config || !secret) {
+    return { ok: false, message: `This ${integration.kind} integration is not pulled: no pull settings or credentials are stored; create it again with its API credentials` };
+  }
   const credentials = JSON.parse(await decryptSecret(env.ENCRYPTION_KEY, secret.credentials, tenantId)) as object;
   const ctx: PullContext = { budget: newBudget(), now, period: periodOfInstant(now), sourceRef: "test", warnings: [] };
   try {
