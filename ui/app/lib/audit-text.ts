@@ -1,6 +1,7 @@
 /** Audit details as one readable line for the Activity page ("M365-BP: 40 → 44 from 2026-12-01 · note: …"). */
 
-const HIDDEN = new Set(["agreementId", "lineId", "request", "response", "integrationId", "expiresAt"]);
+// Ids and raw PSA payloads: the drawer and the decision itself carry them; the line stays readable.
+const HIDDEN = new Set(["agreementId", "lineId", "request", "response", "psaResponse", "evidence", "integrationId", "expiresAt"]);
 
 /** A readable change from the common audit detail shapes: "M365-BP: 40 → 44 from 2026-12-01", else "key: value · …". */
 export function describeDetails(details: unknown): string {
