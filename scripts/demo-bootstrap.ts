@@ -24,9 +24,9 @@ export interface DemoBootstrapResult {
   syncRunId: string;
 }
 
-type Api = <T>(method: string, route: string, body?: unknown) => Promise<T>;
+export type Api = <T>(method: string, route: string, body?: unknown) => Promise<T>;
 
-function tenantApi(base: string, apiKey: string): Api {
+export function tenantApi(base: string, apiKey: string): Api {
   const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
   return async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -61,4 +61,27 @@ export async function bootstrapDemo(input: DemoBootstrapInput): Promise<DemoBoot
   const syncDone = async () => (await api<{ run: { state: string } }>("GET", `/api/v1/psa/sync-runs/${connected.syncRunId}`)).run.state === "done";
   await waitFor(syncDone, "the demo's first sync");
   return { integrationId: connected.integrationId, syncRunId: connected.syncRunId };
+}
+
+/** The demo's workspace admin (README documents it). Local demo data only. */
+export const DEMO_ADMIN = { email: "admin@northwind.example", password: "trueup-demo-admin", displayName: "Demo Admin" } as const;
+
+/**
+ * Creates the demo tenant's workspace admin through the operator API, or — on
+ * later runs — resets it to the documented password, role and enabled state
+ * through the tenant API, so the printed credentials always work.
+ */
+export async function ensureDemoAdmin(base: string, operatorToken: string, apiKey: string, tenantId: string): Promise<void> {
+  const res = await fetch(`${base}/api/admin/tenants/${tenantId}/users`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${operatorToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ ...DEMO_ADMIN, role: "admin" }),
+  });
+  if (res.status === 201) return;
+  if (res.status !== 409) throw new Error(`creating the demo admin → ${res.status} ${await res.text()}`);
+  const api = tenantApi(base, apiKey);
+  const { users } = await api<{ users: Array<{ id: string; email: string }> }>("GET", "/api/v1/users");
+  const admin = users.find((u) => u.email === DEMO_ADMIN.email);
+  if (!admin) throw new Error("the demo admin exists but is not listed");
+  await api("PATCH", `/api/v1/users/${admin.id}`, { role: "admin", disabled: false, password: DEMO_ADMIN.password });
 }

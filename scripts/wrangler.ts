@@ -29,3 +29,14 @@ export function startWrangler(args: string[], quiet = false): ChildProcess {
     env: OFFLINE_ENV,
   });
 }
+
+/** Like runWrangler, but its output is shown only when it fails (first-run output stays a few lines). */
+export function runWranglerQuiet(args: string[]): string {
+  const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, encoding: "utf8", env: OFFLINE_ENV });
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  if (result.status !== 0) {
+    process.stderr.write(output);
+    throw new Error(`wrangler ${args.join(" ")} failed with exit code ${result.status}`);
+  }
+  return output;
+}

@@ -17,7 +17,9 @@ import { ingestRoutes } from "./routes/ingest/index.ts";
 import { podRoutes } from "./routes/pod/index.ts";
 import { psaRoutes } from "./routes/psa/index.ts";
 import { reconciliationRoutes } from "./routes/reconciliation.ts";
+import { workspaceRoutes } from "./routes/workspace/index.ts";
 import { settleQuietly } from "./services/recon/settle.ts";
+import { dispatchAlertsQuietly } from "./services/workspace/alert-delivery.ts";
 
 /**
  * A tenant's successful write (a pushed count, a mapping, a decision…) has
@@ -28,6 +30,8 @@ async function settleAfterWrite(c: Context<AppEnv>): Promise<void> {
   const tenant = c.get("tenant") as TenantPrincipal | undefined;
   if (!tenant || c.req.method === "GET" || c.req.method === "HEAD" || c.res.status >= 400) return;
   await settleQuietly(c.env, c.get("db"), tenant.tenantId, new Date());
+  // Alerts the write raised (triggers of migration 0009: a count jump, a failed write-back) are queued for delivery.
+  await dispatchAlertsQuietly(c.env, c.get("db"), tenant.tenantId, new Date());
 }
 
 // The env object is the same for every request an isolate serves: validate it once.
@@ -66,6 +70,7 @@ export function createApp() {
   app.route("/", psaRoutes);
   app.route("/", podRoutes);
   app.route("/", demoRoutes);
+  app.route("/", workspaceRoutes);
   app.notFound(async (c) => {
     if (!c.req.path.startsWith("/api/") && (c.req.method === "GET" || c.req.method === "HEAD")) {
       const asset = await c.env.ASSETS.fetch(c.req.raw);

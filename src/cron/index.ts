@@ -4,11 +4,14 @@
  * /cdn-cgi/handler/scheduled?cron=… to run one.
  */
 import type { Env } from "../env.ts";
+import { runWorkspaceCron } from "./workspace.ts";
 import { runIngestCron } from "./ingest.ts";
 import { runPsaCron } from "./psa.ts";
 import { runReconCron } from "./recon.ts";
 
-export { CRONS } from "./schedules.ts";
+import { CRONS } from "./schedules.ts";
+
+export { CRONS };
 
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   const now = new Date(controller.scheduledTime);
@@ -16,6 +19,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
     runPsaCron(controller.cron, now, env),
     runIngestCron(controller.cron, now, env),
     runReconCron(controller.cron, now, env),
+    runWorkspaceCron(controller.cron, now, env, CRONS.quarterHour),
   ]);
   for (const result of results) {
     if (result.status === "rejected") console.error("cron failed", controller.cron, result.reason);

@@ -9,3 +9,4 @@ export * from "./schema/ingest.ts";
 export * from "./schema/psa.ts";
 export * from "./schema/pod.ts";
 export * from "./schema/recon.ts";
+export * from "./schema/workspace.ts";

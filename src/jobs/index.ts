@@ -7,6 +7,8 @@
  */
 import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
+import { dispatchAlertsQuietly } from "../services/workspace/alert-delivery.ts";
+import { handleAlertJob } from "./alerts.ts";
 import { handleIngestJob } from "./ingest.ts";
 import type { JobMessage, JobOutcome } from "./messages.ts";
 import { handlePsaJob } from "./psa.ts";
@@ -20,6 +22,7 @@ async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
   if (message.kind.startsWith("ingest.")) return handleIngestJob(message, env);
   if (message.kind.startsWith("psa.")) return handlePsaJob(message, env);
   if (message.kind.startsWith("recon.")) return handleReconJob(message, env);
+  if (message.kind.startsWith("alert.")) return handleAlertJob(message, env);
   return { ok: false, retryable: false, error: `unknown job kind ${message.kind}` };
 }
 
@@ -45,7 +48,11 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Pr
     }
     if (outcome.ok) {
       // What the job changed marked reconciliation scopes dirty: bring them up to date.
-      if (!message.body.kind.startsWith("recon.")) await settleQuietly(env, tenantDb(env, message.body.tenantId), message.body.tenantId, new Date());
+      if (!message.body.kind.startsWith("recon.") && !message.body.kind.startsWith("alert.")) {
+        await settleQuietly(env, tenantDb(env, message.body.tenantId), message.body.tenantId, new Date());
+        // Alerts the job raised (a failed write-back, a count jump from a pull) are queued for delivery.
+        await dispatchAlertsQuietly(env, tenantDb(env, message.body.tenantId), message.body.tenantId, new Date());
+      }
       message.ack();
     } else if (outcome.retryable) {
       console.warn("job retry", message.body.kind, message.body.id, outcome.error);

@@ -34,6 +34,10 @@ export const reconciliationQuerySchema = z.strictObject({
     .pipe(z.number().min(1, `must be from 1 to ${MAX_PAGE}`).max(MAX_PAGE, `must be from 1 to ${MAX_PAGE}`))
     .optional(),
   cursor: z.string().min(1).max(2000).optional(),
+  /** Search in customer, agreement and product names. */
+  q: z.string().trim().min(1, "must not be empty").max(200).optional(),
+  /** `impact`: largest money first (the cursor carries the order). */
+  sort: z.enum(["engine", "impact"], { error: "must be engine or impact" }).optional(),
 });
 
 const agreementQuerySchema = z.strictObject({ status: statusListSchema.optional() });

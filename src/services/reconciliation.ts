@@ -8,7 +8,7 @@
  */
 import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 import type { Db } from "../db/client.ts";
-import { countDirtyScopes, type PageCursor, readAgreementRows, readRowPage, readTotals, type RowFilter } from "../db/repos/recon-rows.ts";
+import { countDirtyScopes, type PageCursor, readAgreementRows, readRowPage, readTotals, type RowFilter, type RowSort } from "../db/repos/recon-rows.ts";
 import type { Env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { ReconciliationPage, ReconciliationResponse, ReconTotals } from "../shared/api-types.ts";
@@ -33,15 +33,16 @@ export async function getAgreementReconciliation(
 export interface PageRequest extends RowFilter {
   cursor?: string;
   limit?: number;
+  sort?: RowSort;
 }
 
 export async function getReconciliationPage(env: Env, db: Db, tenantId: string, now: Date, req: PageRequest): Promise<ReconciliationPage> {
-  const { cursor, limit = DEFAULT_PAGE, ...filter } = req;
+  const { cursor, limit = DEFAULT_PAGE, sort = "engine", ...filter } = req;
   const after = cursor === undefined ? null : decodeCursor(cursor);
   // A company's rows (the pod's company view) are made exact like an agreement's.
   if (filter.companyId !== undefined) await ensureScopeFresh(db, tenantId, filter.companyId, now);
   const pending = await settleTenant(env, db, tenantId, now, READ_SETTLE_SCOPES);
-  const [page, summary] = await Promise.all([readRowPage(db, tenantId, filter, after, limit), readTotals(db, tenantId, filter)]);
+  const [page, summary] = await Promise.all([readRowPage(db, tenantId, filter, after, limit, sort), readTotals(db, tenantId, filter)]);
   return {
     generatedAt: now.toISOString(),
     totals: summary.totals,
@@ -55,7 +56,8 @@ export async function getReconciliationPage(env: Env, db: Db, tenantId: string, 
 
 /** Opaque to clients: base64url of the last row's position in the engine's order. */
 export function encodeCursor(cursor: PageCursor): string {
-  const bytes = new TextEncoder().encode(JSON.stringify([cursor.group, cursor.key]));
+  const position = cursor.impact === undefined ? [cursor.group, cursor.key] : [cursor.group, cursor.key, cursor.impact];
+  const bytes = new TextEncoder().encode(JSON.stringify(position));
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -65,7 +67,10 @@ export function decodeCursor(text: string): PageCursor {
   try {
     const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
     const value: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))));
-    if (Array.isArray(value) && (value[0] === 0 || value[0] === 1) && typeof value[1] === "string") return { group: value[0], key: value[1] };
+    if (Array.isArray(value) && (value[0] === 0 || value[0] === 1) && typeof value[1] === "string") {
+      if (value.length === 2) return { group: value[0], key: value[1] };
+      if (value.length === 3 && Number.isSafeInteger(value[2])) return { group: value[0], key: value[1], impact: value[2] as number };
+    }
   } catch {
     // fall through to the error below
   }

@@ -19,7 +19,8 @@ import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
 import { freePort, startSimulators } from "../../scripts/sim-server.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
 
-const PERSIST = path.join(ROOT, ".wrangler", "browser-demo-state");
+// Per run (pid): two runs in one worktree must not wipe each other's state.
+const PERSIST = path.join(ROOT, ".wrangler", `browser-demo-state-${process.pid}`);
 
 export interface DemoStackInfo {
   /** The Worker, as the bootstrap and the simulator's callbacks reach it. */

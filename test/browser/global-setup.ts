@@ -7,6 +7,7 @@
  * concurrent `vite build`, which empties dist/ui, from pulling the assets
  * away mid-run). Next to it, the demo stack as `npm run dev` runs it
  * (demo-setup.ts: simulators, demo host page, bootstrap), for the demo-*
+ * tests; and the workspace stack (workspace-setup.ts) for the workspace-*
  * tests. Everything is stopped after.
  */
 import { type ChildProcess } from "node:child_process";
@@ -19,15 +20,18 @@ import { seedStatements, upsertStatement } from "../../src/db/seed/seed-sql.ts";
 import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
 import { freePort } from "../../scripts/sim-server.ts";
 import { startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
+import { startWorkspaceStack, type WorkspaceStackInfo } from "./workspace-setup.ts";
 import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
 
 export const USER = { email: "tech@northwind.test", password: "correct horse battery" };
-const PERSIST = path.join(ROOT, ".wrangler", "browser-test-state");
+// Per run (pid): two runs in one worktree must not wipe each other's state.
+const PERSIST = path.join(ROOT, ".wrangler", `browser-test-state-${process.pid}`);
 
 declare module "vitest" {
   export interface ProvidedContext {
     pod: { baseUrl: string; psaPort: number; integrationId: string; apiKey: string; user: { email: string; password: string } };
     demo: DemoStackInfo;
+    workspace: WorkspaceStackInfo;
   }
 }
 
@@ -91,6 +95,8 @@ export default async function setup(project: TestProject) {
   // Started now, awaited after the phase-1 Worker is up: the two wrangler starts overlap.
   const demoStarting = startDemoStack(ui);
   demoStarting.catch(() => undefined); // awaited below; avoids an unhandled rejection while the other stack starts
+  const workspaceStarting = startWorkspaceStack(ui);
+  workspaceStarting.catch(() => undefined);
   const [port, inspector] = [await freePort(), await freePort()];
   const vars = ["OPERATOR_TOKEN:browser-test-operator-token", "ENCRYPTION_KEY:YnJvd3Nlci10ZXN0LWVuY3J5cHRpb24ta2V5LTMyYnk=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
   const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", ui, "--show-interactive-dev-session=false", "--live-reload=false"];
@@ -108,24 +114,30 @@ export default async function setup(project: TestProject) {
     await new Promise((resolve) => psa.server.close(resolve));
   };
   let demo: Awaited<typeof demoStarting>;
+  let workspace: Awaited<typeof workspaceStarting>;
   try {
     await waitForHealth(baseUrl, child, () => log);
     await fetch(`${baseUrl}/pod/connectwise/psi_browser`); // warm up the isolate and the asset router
     step(`wrangler dev ready on ${baseUrl}`);
     demo = await demoStarting;
     step(`demo stack ready: host ${demo.info.cwOrigin}/demo, pod ${demo.info.podOrigin}`);
+    workspace = await workspaceStarting;
+    step(`workspace stack ready: ${workspace.info.baseUrl}/app/${workspace.info.tenantId}/`);
   } catch (error) {
-    // Neither stack may outlive a failed setup.
+    // No stack may outlive a failed setup.
     await stopPod();
     await demoStarting.then((d) => d.stop(), () => undefined);
+    await workspaceStarting.then((w) => w.stop(), () => undefined);
     throw error;
   }
   project.provide("pod", { baseUrl, psaPort: psa.port, integrationId: "psi_browser", apiKey: DEMO_API_KEY, user: USER });
   project.provide("demo", demo.info);
+  project.provide("workspace", workspace.info);
 
   return async () => {
     await stopPod();
     await demo.stop();
+    await workspace.stop();
     rmSync(PERSIST, { recursive: true, force: true });
     step("stopped");
   };

@@ -106,3 +106,15 @@ describe("login limit", () => {
     expect(retryAfterSeconds("2026-03-20T11:00:00.000Z", now, USER_LOGIN_LIMIT)).toBe(1);
   });
 });
+
+describe("password sign-in subjects (issue 10 item 14)", () => {
+  it("limits (account, client) first, then the account over all clients", async () => {
+    const { passwordSignInSubjects, clientKey, USER_LOGIN_LIMIT: perClient, ACCOUNT_BACKSTOP_LIMIT } = await import("../../src/core/pod/login-limit.ts");
+    expect(passwordSignInSubjects("user:a@b.test", clientKey("2001:DB8::1"))).toEqual([
+      { subject: "user:a@b.test|client:2001:db8::1", limit: perClient },
+      { subject: "user:a@b.test|all", limit: ACCOUNT_BACKSTOP_LIMIT },
+    ]);
+    expect([clientKey(undefined), clientKey(" "), clientKey("x".repeat(65))]).toEqual(["unknown", "unknown", "unknown"]);
+    expect(ACCOUNT_BACKSTOP_LIMIT.max).toBeGreaterThan(perClient.max);
+  });
+});

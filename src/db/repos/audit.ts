@@ -3,7 +3,7 @@
  * caller puts it in the same `db.batch()` as the change it records: both
  * commit or neither does.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { auditLog } from "../schema.ts";
 
@@ -36,4 +36,36 @@ export function auditDecisionMoveStatement(db: Db, entry: AuditEntry, state: str
 export async function listAudit(db: Db, tenantId: string, entityId?: string, limit = 100) {
   const where = entityId ? and(eq(auditLog.tenantId, tenantId), eq(auditLog.entityId, entityId)) : eq(auditLog.tenantId, tenantId);
   return db.select().from(auditLog).where(where).orderBy(desc(auditLog.seq)).limit(limit);
+}
+
+export interface AuditFilter {
+  /** Inclusive lower bound on `at` (ISO instant). */
+  fromAt?: string;
+  /** Exclusive upper bound on `at`. */
+  toAt?: string;
+  actor?: string;
+  action?: string;
+  entityType?: string;
+  /** Entries with seq below this (the previous page's last). */
+  beforeSeq?: number;
+}
+
+/** Newest first, one page (+1 to know whether there is a next), walking the (tenant, seq) index. */
+export async function readAuditPage(db: Db, tenantId: string, f: AuditFilter, limit: number) {
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.tenantId, tenantId),
+        f.beforeSeq !== undefined ? lt(auditLog.seq, f.beforeSeq) : undefined,
+        f.fromAt !== undefined ? gte(auditLog.at, f.fromAt) : undefined,
+        f.toAt !== undefined ? lt(auditLog.at, f.toAt) : undefined,
+        f.actor !== undefined ? eq(auditLog.actor, f.actor) : undefined,
+        f.action !== undefined ? eq(auditLog.action, f.action) : undefined,
+        f.entityType !== undefined ? eq(auditLog.entityType, f.entityType) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.seq))
+    .limit(limit + 1);
 }

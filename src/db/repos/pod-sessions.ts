@@ -6,7 +6,8 @@ import { and, eq, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "../client.ts";
 import { podSessions } from "../schema.ts";
 
-export type PodSessionKind = "member" | "user" | "refresh";
+/** `app` is a workspace session (cookie `__Host-trueup_app`, services/workspace/sessions.ts). */
+export type PodSessionKind = "member" | "user" | "refresh" | "app";
 
 export interface NewPodSession {
   id: string;
@@ -51,4 +52,12 @@ export function revokePodSessionStatement(db: Db, tenantId: string, tokenHash: s
     .update(podSessions)
     .set({ revokedAt: now })
     .where(and(eq(podSessions.tenantId, tenantId), eq(podSessions.tokenHash, tokenHash), isNull(podSessions.revokedAt)));
+}
+
+/** Disabling a user or resetting a password ends every session the user holds. */
+export function revokeUserSessionsStatement(db: Db, tenantId: string, userId: string, now: string) {
+  return db
+    .update(podSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(podSessions.tenantId, tenantId), eq(podSessions.userId, userId), isNull(podSessions.revokedAt)));
 }

@@ -9,6 +9,7 @@ export interface NewTenantUser {
   email: string;
   displayName: string | null;
   passwordHash: string;
+  role: string;
   createdBy: string;
   createdAt: string;
 }

@@ -4,7 +4,7 @@
  * page in the engine's order, SQL totals over a whole filter, freshness).
  * Every query is scoped by tenant and served by an index; none reads history.
  */
-import { and, asc, count, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ReconRow, ReconStatus } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import { reconRows, reconScopes } from "../schema.ts";
@@ -198,6 +198,15 @@ export interface RowFilter {
   productKey?: string;
   integrationId?: string;
   minImpactMinor?: number;
+  /** Case-insensitive substring of the customer, agreement or product name. */
+  q?: string;
+}
+
+/** `engine`: the engine's order (customers, then unmapped usage); `impact`: largest money first. */
+export type RowSort = "engine" | "impact";
+
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 function filterConditions(tenantId: string, f: RowFilter): SQL | undefined {
@@ -209,24 +218,43 @@ function filterConditions(tenantId: string, f: RowFilter): SQL | undefined {
     f.productKey !== undefined ? eq(reconRows.productKey, f.productKey) : undefined,
     f.integrationId !== undefined ? sql`EXISTS (SELECT 1 FROM json_each(${reconRows.integrationIds}) WHERE value = ${f.integrationId})` : undefined,
     f.minImpactMinor !== undefined ? sql`${reconRows.absImpactMinor} >= ${f.minImpactMinor}` : undefined,
+    f.q !== undefined
+      ? sql`(lower(coalesce(${reconRows.body} ->> '$.companyName', '')) LIKE ${likePattern(f.q)} ESCAPE '\\'
+          OR lower(coalesce(${reconRows.body} ->> '$.agreementName', '')) LIKE ${likePattern(f.q)} ESCAPE '\\'
+          OR lower(coalesce(${reconRows.body} ->> '$.productName', '')) LIKE ${likePattern(f.q)} ESCAPE '\\')`
+      : undefined,
   );
 }
 
 export interface PageCursor {
   group: number;
   key: string;
+  /** With sort=impact: the row's absolute impact (−1 for none). */
+  impact?: number;
 }
 
-export async function readRowPage(db: Db, tenantId: string, f: RowFilter, after: PageCursor | null, limit: number) {
+const IMPACT = sql`coalesce(${reconRows.absImpactMinor}, -1)`;
+
+function afterCursor(after: PageCursor | null, sort: RowSort): SQL | undefined {
+  if (!after) return undefined;
+  const position = sql`(${reconRows.sortGroup}, ${reconRows.sortKey}) > (${after.group}, ${after.key})`;
+  if (sort === "engine") return position;
+  const impact = after.impact ?? -1;
+  return sql`(${IMPACT} < ${impact} OR (${IMPACT} = ${impact} AND ${position}))`;
+}
+
+export async function readRowPage(db: Db, tenantId: string, f: RowFilter, after: PageCursor | null, limit: number, sort: RowSort = "engine") {
+  const order = sort === "impact" ? [desc(IMPACT), asc(reconRows.sortGroup), asc(reconRows.sortKey)] : [asc(reconRows.sortGroup), asc(reconRows.sortKey)];
   const rows = await db
-    .select({ body: reconRows.body, computedAt: reconRows.computedAt, group: reconRows.sortGroup, key: reconRows.sortKey })
+    .select({ body: reconRows.body, computedAt: reconRows.computedAt, group: reconRows.sortGroup, key: reconRows.sortKey, impact: reconRows.absImpactMinor })
     .from(reconRows)
-    .where(and(filterConditions(tenantId, f), after ? sql`(${reconRows.sortGroup}, ${reconRows.sortKey}) > (${after.group}, ${after.key})` : undefined))
-    .orderBy(asc(reconRows.sortGroup), asc(reconRows.sortKey))
+    .where(and(filterConditions(tenantId, f), afterCursor(after, sort)))
+    .orderBy(...order)
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const next: PageCursor | null = rows.length > limit && last ? { group: last.group, key: last.key } : null;
+  const next: PageCursor | null =
+    rows.length > limit && last ? { group: last.group, key: last.key, ...(sort === "impact" ? { impact: last.impact ?? -1 } : {}) } : null;
   return { rows: page.map(toPersisted), next };
 }
 

@@ -22,6 +22,9 @@ export const tenantUsers = sqliteTable(
     createdBy: text("created_by").notNull(),
     createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
     disabledAt: text("disabled_at"),
+    /** admin | approver | viewer (migration 0009; core/workspace/roles.ts). */
+    role: text("role").notNull().default("admin"),
+    lastSignInAt: text("last_sign_in_at"),
   },
   (t) => [uniqueIndex("tenant_users_email_uq").on(t.tenantId, t.email)],
 );

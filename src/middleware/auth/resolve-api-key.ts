@@ -6,5 +6,5 @@ import { sha256Hex } from "../../services/secrets.ts";
 
 export async function resolveApiKey(db: Db, token: string): Promise<TenantPrincipal | null> {
   const key = await findActiveKeyByHash(db, await sha256Hex(token));
-  return key ? { tenantId: key.tenantId, via: "api-key", actor: `api-key:${key.keyPrefix}` } : null;
+  return key ? { tenantId: key.tenantId, via: "api-key", actor: `api-key:${key.keyPrefix}`, role: "admin" } : null;
 }

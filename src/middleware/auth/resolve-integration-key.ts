@@ -15,5 +15,5 @@ export async function resolveIntegrationKey(db: Db, token: string): Promise<Tena
   if (!KEY_PATTERN.test(token)) return null;
   const key = await findActiveKeyByHash(db, "integration", await sha256Hex(token));
   if (!key) return null;
-  return { tenantId: key.tenantId, via: "integration-key", actor: `integration-key:${key.keyPrefix}`, integrationId: key.integrationId };
+  return { tenantId: key.tenantId, via: "integration-key", actor: `integration-key:${key.keyPrefix}`, integrationId: key.integrationId, role: null };
 }

@@ -1,7 +1,7 @@
 /**
  * Pod data endpoints beside the reconciliation API: the pod's context (which
- * agreement or company to open), line notes, and creating standalone users
- * (operator, or the tenant with its API key — never a pod session).
+ * agreement or company to open), line notes, and the operator's way to
+ * create tenant users (the tenant's own is routes/workspace/users.ts).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -14,6 +14,7 @@ import { getLineNotes, saveLineNote } from "../../services/pod/notes.ts";
 import { createTenantUser } from "../../services/pod/users.ts";
 import { listPeopleNames } from "../../db/repos/pod-people.ts";
 import type { PodPeopleResponse } from "../../shared/pod-types.ts";
+import { ROLES } from "../../core/workspace/roles.ts";
 import { readJson, readQuery } from "../parse.ts";
 
 const id = z.string().min(1).max(100);
@@ -43,6 +44,7 @@ export const newUserSchema = z.strictObject({
   email: z.email("must be an email address").max(320),
   password: z.string().min(12, "must be at least 12 characters").max(200, "at most 200 characters"),
   displayName: z.string().trim().max(200).nullable().optional(),
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }).optional(),
 });
 
 export const podApiRoutes = new Hono<AppEnv>()
@@ -62,11 +64,6 @@ export const podApiRoutes = new Hono<AppEnv>()
     const { tenantId, actor } = c.get("tenant");
     const note = await saveLineNote(c.get("db"), tenantId, { agreementId: c.req.param("agreementId"), productKey }, body.note, actor, new Date());
     return c.json({ note });
-  })
-  .post("/api/v1/users", requireTenant(["api-key"]), async (c) => {
-    const body = await readJson(c, newUserSchema);
-    const { tenantId, actor } = c.get("tenant");
-    return c.json(await createTenantUser(c.get("db"), tenantId, body, actor, new Date()), 201);
   })
   .post("/api/admin/tenants/:tenantId/users", requireOperator(), async (c) => {
     const body = await readJson(c, newUserSchema);

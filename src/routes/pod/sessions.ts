@@ -8,6 +8,7 @@
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
+import { clientKey } from "../../core/pod/login-limit.ts";
 import { memberAuthSchema } from "../../core/pod/member-auth.ts";
 import { allowsInsecureOrigins, type AppEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
@@ -60,7 +61,8 @@ export const podSessionRoutes = new Hono<AppEnv>()
   .post("/api/pod/sessions/login", async (c) => {
     requireSameOrigin(c);
     const body = await readJson(c, loginSchema);
-    const { session, refresh } = await signInUser(useTenantDb(c, body.tenantId), body.tenantId, body.email, body.password, new Date());
+    const client = clientKey(c.req.header("cf-connecting-ip"));
+    const { session, refresh } = await signInUser(useTenantDb(c, body.tenantId), body.tenantId, body.email, body.password, client, new Date());
     setRefreshCookie(c, refresh.token);
     return c.json(session, 201, { "Cache-Control": "no-store" });
   })

@@ -1,7 +1,7 @@
 /**
  * Issuing and ending pod sessions. Tokens are random and prefixed — `tp_` for
  * the bearer token the pod keeps in memory, `tpr_` for the standalone view's
- * refresh cookie (rejected as a bearer: its prefix resolves to nothing) —
+ * refresh cookie, `ta_` for the workspace cookie (rejected as a bearer: its prefix resolves to nothing) —
  * and only their SHA-256 is stored.
  */
 import type { Db } from "../../db/client.ts";
@@ -17,6 +17,11 @@ import { newId, randomToken, sha256Hex } from "../secrets.ts";
 /** Bearer sessions are short: the pod re-verifies the member (or refreshes) when one expires. */
 export const BEARER_TTL_MS = 30 * 60_000;
 export const REFRESH_TTL_MS = 12 * 60 * 60_000;
+/** A workspace session lasts a working day. */
+export const APP_SESSION_TTL_MS = 12 * 60 * 60_000;
+
+const PREFIX: Record<PodSessionKind, string> = { member: "tp", user: "tp", refresh: "tpr", app: "ta" };
+const TTL: Record<PodSessionKind, number> = { member: BEARER_TTL_MS, user: BEARER_TTL_MS, refresh: REFRESH_TTL_MS, app: APP_SESSION_TTL_MS };
 
 export interface SessionSubject {
   tenantId: string;
@@ -33,8 +38,8 @@ export interface IssuedToken {
 
 /** Stores a new session (and its audit entry, in the same batch) and returns the token, shown only here. */
 export async function issueSession(db: Db, subject: SessionSubject, now: Date): Promise<IssuedToken> {
-  const prefix = subject.kind === "refresh" ? "tpr" : "tp";
-  const ttl = subject.kind === "refresh" ? REFRESH_TTL_MS : BEARER_TTL_MS;
+  const prefix = PREFIX[subject.kind];
+  const ttl = TTL[subject.kind];
   const token = `${prefix}_${randomToken(40)}`;
   const id = newId("pss");
   const at = now.toISOString();

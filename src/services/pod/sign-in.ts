@@ -5,32 +5,25 @@
  * bearer token; the standalone user also gets a `tpr_` refresh token for a
  * same-site cookie. Failures say nothing about which part was wrong.
  */
-import { isOverLimit, MEMBER_LOGIN_LIMIT, retryAfterSeconds, USER_LOGIN_LIMIT, windowCutoff, type LoginLimit } from "../../core/pod/login-limit.ts";
+import { MEMBER_LOGIN_LIMIT } from "../../core/pod/login-limit.ts";
 import type { MemberAuth } from "../../core/pod/member-auth.ts";
 import type { OriginPolicy } from "../../core/pod/origins.ts";
 import type { Db } from "../../db/client.ts";
 import { findPsaIntegrationForPod } from "../../db/repos/pod-context.ts";
-import { clearLoginAttempts, reserveLoginAttempt } from "../../db/repos/pod-login-attempts.ts";
+import { clearLoginAttempts } from "../../db/repos/pod-login-attempts.ts";
 import { findActivePodSession } from "../../db/repos/pod-sessions.ts";
 import { findTenantUserByEmail } from "../../db/repos/pod-users.ts";
 import { savePersonName } from "../../db/repos/pod-people.ts";
 import { findTenant } from "../../db/repos/tenants.ts";
 import { AppError } from "../../errors.ts";
-import { newId, sha256Hex } from "../secrets.ts";
+import { sha256Hex } from "../secrets.ts";
 import { verifyConnectWiseMember } from "./connectwise-member.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
+import { clearPasswordSignIn, reserveAttempt, reservePasswordSignIn } from "./login-guard.ts";
 import { issueSession, type IssuedToken } from "./sessions.ts";
 import type { PodSessionResponse } from "../../shared/pod-types.ts";
 
 const DENIED = "Sign-in failed";
-
-async function reserveAttempt(db: Db, tenantId: string, subject: string, limit: LoginLimit, now: Date): Promise<void> {
-  const reserved = await reserveLoginAttempt(db, tenantId, subject, now.toISOString(), windowCutoff(now, limit), newId("pla"));
-  if (isOverLimit(reserved.attempts, limit)) {
-    const retryAfter = retryAfterSeconds(reserved.windowStartedAt, now, limit);
-    throw new AppError("rate_limited", `Too many sign-in attempts; try again in ${retryAfter} seconds`, { "Retry-After": String(retryAfter) });
-  }
-}
 
 export async function signInMember(db: Db, policy: OriginPolicy, integrationId: string, auth: MemberAuth, now: Date): Promise<PodSessionResponse> {
   const integration = await findPsaIntegrationForPod(db, integrationId);
@@ -57,18 +50,19 @@ export interface UserSignIn {
   refresh: IssuedToken;
 }
 
-export async function signInUser(db: Db, tenantId: string, email: string, password: string, now: Date): Promise<UserSignIn> {
+/** `client` identifies where the attempt comes from (login-limit.ts clientKey): lockouts are per (account, client). */
+export async function signInUser(db: Db, tenantId: string, email: string, password: string, client: string, now: Date): Promise<UserSignIn> {
   const normalized = email.trim().toLowerCase();
   if (!(await findTenant(db, tenantId))) {
     await verifyPassword(password, DUMMY_PASSWORD_HASH); // same cost as a wrong password
     throw new AppError("unauthorized", DENIED);
   }
-  const subject = `user:${normalized}`;
-  await reserveAttempt(db, tenantId, subject, USER_LOGIN_LIMIT, now);
+  const account = `user:${normalized}`;
+  await reservePasswordSignIn(db, tenantId, account, client, now);
   const user = await findTenantUserByEmail(db, tenantId, normalized);
   const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !valid || user.disabledAt !== null) throw new AppError("unauthorized", DENIED);
-  await clearLoginAttempts(db, tenantId, subject);
+  await clearPasswordSignIn(db, tenantId, account, client);
   const actor = `user:${user.email}`;
   const session = await issueSession(db, { tenantId, kind: "user", actor, userId: user.id }, now);
   const refresh = await issueSession(db, { tenantId, kind: "refresh", actor, userId: user.id }, now);

@@ -42,7 +42,7 @@ export function requireGradientToken(): MiddlewareHandler<AppEnv> {
       throw new AppError("unauthorized", UNAUTHORIZED);
     }
     if (hit) c.set("db", hit.db);
-    c.set("tenant", { tenantId: key.tenantId, via: "integration-key", actor: `vendor-api:${key.keyPrefix}`, integrationId: key.integrationId });
+    c.set("tenant", { tenantId: key.tenantId, via: "integration-key", actor: `vendor-api:${key.keyPrefix}`, integrationId: key.integrationId, role: null });
     await next();
   };
 }

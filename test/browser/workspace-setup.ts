@@ -1,0 +1,100 @@
+/**
+ * The workspace stack for the workspace-* browser tests: its own local D1
+ * (the demo tenant seeded as `npm run dev` does), its own PSA simulators and
+ * `wrangler dev` on free ports, the demo tenant connected to the ConnectWise
+ * simulator and synced (scripts/demo-bootstrap.ts), and one workspace user
+ * per role created through the operator API. Separate from the demo stack,
+ * so approving rows here never changes what demo-loop.test.ts expects.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildDemoTenantForPsaSync } from "../../src/db/seed/demo-psa.ts";
+import { DEMO_API_KEY, DEMO_TENANT_ID } from "../../src/db/seed/demo-tenant.ts";
+import { seedStatements } from "../../src/db/seed/seed-sql.ts";
+import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
+import { freePort, startSimulators } from "../../scripts/sim-server.ts";
+import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
+
+// Per run (pid): two runs in one worktree must not wipe each other's state.
+const PERSIST = path.join(ROOT, ".wrangler", `browser-workspace-state-${process.pid}`);
+export const WS_OPERATOR_TOKEN = "browser-workspace-operator-token";
+
+export interface WorkspaceUserInfo {
+  email: string;
+  password: string;
+  role: "admin" | "approver" | "viewer";
+}
+
+export interface WorkspaceStackInfo {
+  baseUrl: string;
+  cwOrigin: string;
+  atOrigin: string;
+  tenantId: string;
+  apiKey: string;
+  operatorToken: string;
+  integrationId: string;
+  users: Record<"admin" | "approver" | "viewer", WorkspaceUserInfo>;
+}
+
+export const WS_USERS: WorkspaceStackInfo["users"] = {
+  admin: { email: "ada.admin@northwind.test", password: "admin password 1234", role: "admin" },
+  approver: { email: "abe.approver@northwind.test", password: "approver password 1234", role: "approver" },
+  viewer: { email: "vic.viewer@northwind.test", password: "viewer password 1234", role: "viewer" },
+};
+
+function seed(): void {
+  const keyHash = createHash("sha256").update(DEMO_API_KEY).digest("hex");
+  const file = path.join(PERSIST, "seed.sql");
+  writeFileSync(file, `${seedStatements(buildDemoTenantForPsaSync(new Date(), keyHash)).join("\n")}\n`);
+  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", PERSIST]);
+  runWrangler(["d1", "execute", "DB", "--local", "--persist-to", PERSIST, `--file=${file}`]);
+}
+
+/** Creates a workspace user through the operator API (POST /api/admin/tenants/:tenantId/users). */
+export async function createUser(baseUrl: string, tenantId: string, user: WorkspaceUserInfo): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/admin/tenants/${tenantId}/users`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${WS_OPERATOR_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ email: user.email, password: user.password, role: user.role, displayName: user.email.split("@")[0] }),
+  });
+  if (!res.ok) throw new Error(`creating ${user.email} → ${res.status} ${await res.text()}`);
+}
+
+export async function startWorkspaceStack(uiDir: string): Promise<{ info: WorkspaceStackInfo; stop: () => Promise<void> }> {
+  rmSync(PERSIST, { recursive: true, force: true });
+  mkdirSync(PERSIST, { recursive: true });
+  seed();
+  const sims = await startSimulators({ cwPort: 0, atPort: 0, uiDir });
+  const [port, inspector] = [await freePort(), await freePort()];
+  const vars = [`OPERATOR_TOKEN:${WS_OPERATOR_TOKEN}`, "ENCRYPTION_KEY:YnJvd3Nlci13b3Jrc3BhY2Uta2V5LTMyLWJ5dGVzLSE=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
+  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", uiDir, "--show-interactive-dev-session=false", "--live-reload=false"];
+  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
+  let log = "";
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await sims.close();
+    rmSync(PERSIST, { recursive: true, force: true });
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!(await fetch(`${baseUrl}/healthz`).then((r) => r.ok).catch(() => false))) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wrangler dev (workspace stack) did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const { integrationId } = await bootstrapDemo({ base: baseUrl, apiKey: DEMO_API_KEY, site: sims.cwOrigin });
+    for (const user of Object.values(WS_USERS)) await createUser(baseUrl, DEMO_TENANT_ID, user);
+    const info = { baseUrl, cwOrigin: sims.cwOrigin, atOrigin: sims.atOrigin, tenantId: DEMO_TENANT_ID, apiKey: DEMO_API_KEY, operatorToken: WS_OPERATOR_TOKEN, integrationId, users: WS_USERS };
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Mappings: vendor accounts → customers and vendor services → PSA products in
+ * one grid, each with its best suggestion and confidence; pick another target,
+ * accept suggestions in bulk, and (with "unmapped only" off) see and remove
+ * current mappings. Preview of the effect, undo and "ignore (not a customer)"
+ * come from the billing-truth work: they plug in through MAPPING_EXTENSIONS.
+ */
+import { useState } from "preact/hooks";
+import type { CompanyListResponse, ProductListResponse, UnmappedResponse } from "../../../src/shared/api-types.ts";
+import { del, messageOf, post } from "../lib/api.ts";
+import { can, useSession } from "../lib/session.ts";
+import { Notice, useGet } from "../lib/ui.tsx";
+
+/** One change the grid is about to make. */
+export type MappingChange = { kind: "account"; accountId: string; companyId: string } | { kind: "service"; serviceId: string; productKey: string };
+
+/** Hooks the mapping preview/undo/ignore APIs fill in when they exist (left null: the grid saves directly). */
+export const MAPPING_EXTENSIONS: {
+  preview: ((changes: MappingChange[]) => Promise<string>) | null;
+  ignoreAccount: ((accountId: string) => Promise<void>) | null;
+  undo: (() => Promise<void>) | null;
+} = { preview: null, ignoreAccount: null, undo: null };
+
+interface Current {
+  accounts: Array<{ accountId: string; accountName: string; companyId: string; integrationName: string; method: string; confidence: number | null }>;
+  services: Array<{ serviceId: string; serviceName: string; productKey: string }>;
+}
+
+interface GridRow {
+  id: string;
+  kind: "account" | "service";
+  name: string;
+  vendor: string;
+  suggestion: { id: string; name: string; confidence: number } | null;
+}
+
+export function Mappings() {
+  const { user } = useSession();
+  const canMap = can(user.role, "decide");
+  const [unmappedOnly, setUnmappedOnly] = useState(true);
+  const unmapped = useGet<UnmappedResponse>("/api/v1/mappings/unmapped");
+  const current = useGet<Current>(unmappedOnly ? null : "/api/v1/mappings");
+  const companies = useGet<CompanyListResponse>("/api/v1/companies");
+  const products = useGet<ProductListResponse>("/api/v1/products");
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [msg, setMsg] = useState<{ kind: "ok" | "err" | "info"; text: string } | null>(null);
+
+  const rows: GridRow[] = [
+    ...(unmapped.data?.accounts ?? []).map((a) => ({ id: a.accountId, kind: "account" as const, name: a.name, vendor: a.integrationName, suggestion: a.suggestions[0] ? { id: a.suggestions[0].companyId, name: a.suggestions[0].companyName, confidence: a.suggestions[0].confidence } : null })),
+    ...(unmapped.data?.services ?? []).map((s) => ({ id: s.serviceId, kind: "service" as const, name: s.name, vendor: s.integrationName, suggestion: s.suggestions[0] ? { id: s.suggestions[0].productKey, name: s.suggestions[0].productName, confidence: s.suggestions[0].confidence } : null })),
+  ];
+  const key = (r: GridRow) => `${r.kind}:${r.id}`;
+  const withSuggestion = rows.filter((r) => r.suggestion).map(key);
+  const target = (r: GridRow) => picked[key(r)] ?? r.suggestion?.id ?? "";
+  const changeOf = (r: GridRow): MappingChange => (r.kind === "account" ? { kind: "account", accountId: r.id, companyId: target(r) } : { kind: "service", serviceId: r.id, productKey: target(r) });
+  const reload = () => {
+    unmapped.reload();
+    current.reload();
+    setChecked(new Set());
+  };
+  const save = async (changes: MappingChange[], suggested: boolean) => {
+    try {
+      if (MAPPING_EXTENSIONS.preview) setMsg({ kind: "info", text: await MAPPING_EXTENSIONS.preview(changes) });
+      if (suggested) {
+        await post("/api/v1/mappings/suggestions/accept", {
+          accounts: changes.flatMap((c) => (c.kind === "account" ? [{ accountId: c.accountId, companyId: c.companyId }] : [])),
+          services: changes.flatMap((c) => (c.kind === "service" ? [{ serviceId: c.serviceId, productKey: c.productKey }] : [])),
+        });
+      } else {
+        for (const c of changes) await post(c.kind === "account" ? "/api/v1/mappings/accounts" : "/api/v1/mappings/services", c.kind === "account" ? { accountId: c.accountId, companyId: c.companyId } : { serviceId: c.serviceId, productKey: c.productKey });
+      }
+      setMsg({ kind: "ok", text: `${changes.length} mapping${changes.length === 1 ? "" : "s"} saved. The board recomputes the affected customers.` });
+      reload();
+    } catch (e) {
+      setMsg({ kind: "err", text: messageOf(e) });
+    }
+  };
+  const acceptChecked = () => {
+    const list = rows.filter((r) => checked.has(key(r)) && r.suggestion && target(r) === r.suggestion.id);
+    if (list.length > 0) void save(list.map(changeOf), true);
+  };
+  const remove = async (path: string) => {
+    try {
+      await del(path);
+      reload();
+    } catch (e) {
+      setMsg({ kind: "err", text: messageOf(e) });
+    }
+  };
+  const companyName = new Map((companies.data?.companies ?? []).map((c) => [c.companyId, c.name]));
+  return (
+    <>
+      <div class="page-head">
+        <h1>Mappings</h1>
+        <label class="inline">
+          <input type="checkbox" checked={unmappedOnly} onChange={(e) => setUnmappedOnly(e.currentTarget.checked)} /> Unmapped only
+        </label>
+      </div>
+      <p class="muted small">Vendor accounts must belong to a customer and vendor services to a PSA product before their usage reconciles.</p>
+      {unmapped.error && <Notice kind="err">{unmapped.error}</Notice>}
+      {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {canMap && rows.length > 0 && (
+        <div class="bulkbar">
+          <button type="button" class="btn primary" disabled={checked.size === 0} onClick={acceptChecked}>
+            Accept {checked.size} suggestion{checked.size === 1 ? "" : "s"}
+          </button>
+          {MAPPING_EXTENSIONS.undo && (
+            <button type="button" class="btn" onClick={() => MAPPING_EXTENSIONS.undo?.().then(reload)}>
+              Undo last change
+            </button>
+          )}
+        </div>
+      )}
+      {unmapped.data && rows.length === 0 && <p class="empty">Everything is mapped.</p>}
+      {rows.length > 0 && (
+        <table class="grid mappings">
+          <thead>
+            <tr>
+              {canMap && (
+                <th class="c-sel">
+                  <input type="checkbox" aria-label="Select every suggestion" checked={withSuggestion.length > 0 && withSuggestion.every((k) => checked.has(k))} onChange={(e) => setChecked(e.currentTarget.checked ? new Set(withSuggestion) : new Set())} />
+                </th>
+              )}
+              <th>Vendor item</th>
+              <th>Maps to</th>
+              <th class="num">Confidence</th>
+              {canMap && <th><span class="sr">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={key(r)} data-map={key(r)}>
+                {canMap && (
+                  <td class="c-sel">
+                    {r.suggestion && (
+                      <input type="checkbox" aria-label={`Accept suggestion for ${r.name}`} checked={checked.has(key(r))} onChange={(e) => {
+                        const next = new Set(checked);
+                        e.currentTarget.checked ? next.add(key(r)) : next.delete(key(r));
+                        setChecked(next);
+                      }} />
+                    )}
+                  </td>
+                )}
+                <td>
+                  <b>{r.name}</b>
+                  <div class="muted small">
+                    {r.kind === "account" ? "Account" : "Service"} · {r.vendor}
+                  </div>
+                </td>
+                <td>
+                  <select aria-label={`${r.kind === "account" ? "Customer" : "Product"} for ${r.name}`} value={target(r)} disabled={!canMap} onChange={(e) => setPicked({ ...picked, [key(r)]: e.currentTarget.value })}>
+                    <option value="">— choose —</option>
+                    {r.kind === "account"
+                      ? (companies.data?.companies ?? []).map((c) => <option key={c.companyId} value={c.companyId}>{c.name}</option>)
+                      : (products.data?.products ?? []).map((p) => <option key={p.productKey} value={p.productKey}>{p.productName}</option>)}
+                  </select>
+                </td>
+                <td class="num">{r.suggestion && target(r) === r.suggestion.id ? `${r.suggestion.confidence} %` : "—"}</td>
+                {canMap && (
+                  <td>
+                    <div class="acts">
+                    <button type="button" class="btn" disabled={!target(r)} onClick={() => save([changeOf(r)], false)}>
+                      Map
+                    </button>
+                    {r.kind === "account" && MAPPING_EXTENSIONS.ignoreAccount && (
+                      <button type="button" class="btn" onClick={() => MAPPING_EXTENSIONS.ignoreAccount?.(r.id).then(reload)}>
+                        Not a customer
+                      </button>
+                    )}
+                    </div>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!unmappedOnly && current.data && (
+        <>
+          <h2>Current mappings</h2>
+          <table class="grid small">
+            <thead>
+              <tr>
+                <th>Vendor item</th>
+                <th>Maps to</th>
+                <th>How</th>
+                {canMap && <th><span class="sr">Actions</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {current.data.accounts.map((a) => (
+                <tr key={`a:${a.accountId}`}>
+                  <td>{a.accountName} <span class="muted">({a.integrationName})</span></td>
+                  <td>{companyName.get(a.companyId) ?? a.companyId}</td>
+                  <td>{a.method}{a.confidence !== null ? ` · ${a.confidence} %` : ""}</td>
+                  {canMap && <td><button type="button" class="btn" onClick={() => remove(`/api/v1/mappings/accounts/${encodeURIComponent(a.accountId)}`)}>Remove</button></td>}
+                </tr>
+              ))}
+              {current.data.services.map((s) => (
+                <tr key={`s:${s.serviceId}:${s.productKey}`}>
+                  <td>{s.serviceName}</td>
+                  <td>{s.productKey}</td>
+                  <td>manual</td>
+                  {canMap && <td><button type="button" class="btn" onClick={() => remove(`/api/v1/mappings/services/${encodeURIComponent(s.serviceId)}/${encodeURIComponent(s.productKey)}`)}>Remove</button></td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
