@@ -41,7 +41,7 @@ function Money({ row }: { row: ReconRow }) {
   if (row.monthlyImpactMinor === null || row.currency === null) return <span class="muted">—</span>;
   const tone = row.monthlyImpactMinor > 0 ? "up" : row.monthlyImpactMinor < 0 ? "down" : "";
   return (
-    <span class={tone} title={row.priceSource === "catalog-estimate" ? "Priced from another line of this product (estimate)" : undefined}>
+    <span class={tone} title={row.priceSource === "catalog-estimate" ? "Estimated from this product's other lines" : undefined}>
       {formatMoney(row.monthlyImpactMinor, row.currency, undefined, true)}
       {row.priceSource === "catalog-estimate" ? <span class="small muted"> est.</span> : ""}
     </span>

@@ -36,5 +36,5 @@ export function contextQuery(boot: Boot): string | ApiError {
   }
   if (boot.contractId) return `contractId=${encodeURIComponent(boot.contractId)}`;
   if (boot.companyId) return `companyId=${encodeURIComponent(boot.companyId)}`;
-  return new ApiError(400, "no_context", "Open this page from an Autotask contract (a LiveLink with ?contractId=…).");
+  return new ApiError(400, "no_context", "Open this page from an Autotask contract LiveLink (?contractId=…).");
 }

@@ -190,7 +190,7 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
       await (failed ? load() : loadAfterApplied(rowKey, decision));
       return;
     }
-    setAction(rowKey, { phase: "failed", message: "No answer from the PSA yet; check again later" });
+    setAction(rowKey, { phase: "failed", message: "No answer from the PSA yet; check later" });
   }
 
   /** Posts a decision for a row and follows its write-back. */
@@ -291,7 +291,9 @@ function doneMessage(d: DecisionView): string {
   if (d.action === "dismiss") return "Dismissed for this billing cycle";
   if (d.action === "revert") return d.newQuantity === null ? "Dismissal undone" : `Reverted to ${formatQuantity(d.newQuantity)}`;
   // Same wording as the row's persisted state (table.tsx StateLine), so a reload does not change it.
-  return d.writebackState === "not-required" ? "Recorded" : describeWrite(d);
+  // Superseded or cancelled: never written to the PSA, so not "Applied".
+  const state = d.writebackState;
+  return state === "not-required" ? "Recorded" : state === "superseded" || state === "cancelled" ? "Not written" : describeWrite(d);
 }
 
 export type ViewStore = ReturnType<typeof createViewStore>;
