@@ -147,10 +147,32 @@ describe("connections", () => {
     await oakridge.waitFor();
     await expectAccessible(page, "mappings");
     await screenshots(page, "mappings");
-    // Mapping it to a customer takes it off the unmapped grid.
+    // Mapping it to a customer: first its effect on the board (nothing saved yet), then Save takes it off the grid.
     await oakridge.locator("select").selectOption({ label: "Acme Dental Group" });
     await oakridge.locator("button:has-text('Map')").click();
+    const preview = page.locator("[data-preview]");
+    await preview.waitFor();
+    // The imported Business Basic usage becomes a row of Acme Dental Group's: at least one row changes.
+    expect(await preview.textContent()).toMatch(/Saving this mapping changes [1-9]\d* reconciliation rows?/);
+    expect(await page.locator("tr[data-map^='account:']:has-text('Oakridge Dental Partners')").count()).toBe(1);
+    await screenshots(page, "mapping-preview");
+    await preview.locator("button:has-text('Save mapping')").click();
     await page.waitForSelector(".banner.ok:has-text('1 mapping saved')");
+    await oakridge.waitFor({ state: "detached" });
+    // Undo puts the account back on the unmapped grid (it had no mapping before).
+    await page.click("button:has-text('Undo last change')");
+    await page.waitForSelector(".banner.ok:has-text('Undone')");
+    await oakridge.waitFor();
+    // "Not a customer" takes it off too, and Undo brings it back.
+    await oakridge.locator("button:has-text('Not a customer')").click();
+    await page.waitForSelector(".banner.ok:has-text('not a customer')");
+    await oakridge.waitFor({ state: "detached" });
+    await page.click("button:has-text('Undo last change')");
+    await oakridge.waitFor();
+    // Mapped for good, for the tests after this one.
+    await oakridge.locator("select").selectOption({ label: "Acme Dental Group" });
+    await oakridge.locator("button:has-text('Map')").click();
+    await preview.locator("button:has-text('Save mapping')").click();
     await oakridge.waitFor({ state: "detached" });
     await page.close();
   });

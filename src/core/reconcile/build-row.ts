@@ -8,7 +8,7 @@ import type { RowDraft, UnmappedDraft } from "./allocate.ts";
 import { describeWaiting, findWaitingSources, type SourceCalendar } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, resolvePrice, type RowPrice } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, resolvePrice, type RowPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { PROPOSABLE_STATUSES, proposeChange } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
@@ -64,7 +64,8 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     priceSource: price.priceSource,
     currency: price.currency,
     monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price), price.currency, cycle),
-    ...margin,
+    unitMarginMinor: margin.unitMarginMinor,
+    marginPct: margin.marginPct,
     lines: draft.group ? toRowLines(draft.group) : [],
     targetLineId: target?.id ?? null,
     sources: draft.sources.map((s) => s.source),
@@ -79,7 +80,8 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     reasons: [],
   };
   row.dismissed = findDismissal(row, draft.agreement, ctx.index.dismissals, ctx.index.today);
-  row.reasons = [...waitingSources.map(describeWaiting), ...describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate)];
+  const reasons = describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate);
+  row.reasons = waitingSources.length === 0 ? reasons : [...waitingSources.map(describeWaiting), ...reasons];
   if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, draft.agreement, ctx.now);
   return row;
 }
@@ -123,18 +125,25 @@ function integerChanges(group: ProductLines, target: LineInput, variance: Quanti
   if (typeof from !== "number" || (variance < 0 && from + variance < 0)) return null;
   const exact = exactPrice(target);
   if (!exact.minor) return null;
-  return [
-    {
-      get billedDelta() {
-        return new Big(variance);
-      },
-      get unitPrice() {
-        return exact.unitPrice;
-      },
-      minorPrice: exact.minor.price,
-      delta: variance,
-    } as BilledChange,
-  ];
+  return [new IntegerChange(variance, exact.minor.price, exact)];
+}
+
+/** A whole-unit change at a whole minor-unit price; big.js values only if a caller asks (a class: one shape for 20,000 rows). */
+class IntegerChange implements BilledChange {
+  readonly delta: number;
+  readonly minorPrice: number;
+  readonly #exact: ExactPrice;
+  constructor(delta: number, minorPrice: number, exact: ExactPrice) {
+    this.delta = delta;
+    this.minorPrice = minorPrice;
+    this.#exact = exact;
+  }
+  get billedDelta(): Big {
+    return new Big(this.delta);
+  }
+  get unitPrice(): Big {
+    return this.#exact.unitPrice;
+  }
 }
 
 function sortSources(sources: LatestCount[]): LatestCount[] {

@@ -225,8 +225,15 @@ export interface Margin {
 }
 
 /** marginPct = (price − cost) / price × 100 to one decimal, half away from zero ("42.5"); null for a zero price. */
+/** A line's margin is the same on every row that uses its price: worked out once per run. */
+const MARGINS = new WeakMap<object, Margin>();
+
 export function computeMargin(price: RowPrice): Margin {
-  if (price.minor) return integerMargin(price.minor.price, price.minor.cost);
+  if (price.minor) {
+    let margin = MARGINS.get(price.minor);
+    if (!margin) MARGINS.set(price.minor, (margin = integerMargin(price.minor.price, price.minor.cost)));
+    return margin;
+  }
   if (price.unitPrice === null || price.unitCost === null || price.currency === null) return { unitMarginMinor: null, marginPct: null };
   const margin = price.unitPrice.minus(price.unitCost);
   const unitMarginMinor = toMinor(margin, price.currency);
@@ -236,7 +243,6 @@ export function computeMargin(price: RowPrice): Margin {
   const sign = tenths < 0 ? "-" : "";
   return { unitMarginMinor, marginPct: `${sign}${Math.floor(magnitude / 10)}.${magnitude % 10}` };
 }
-
 
 /** The same rule in whole minor units (exact: price and cost are whole minor units). */
 function integerMargin(priceMinor: number, costMinor: number): Margin {

@@ -3,23 +3,15 @@
  * one grid, each with its best suggestion and confidence; pick another target,
  * accept suggestions in bulk, and (with "unmapped only" off) see and remove
  * current mappings. Preview of the effect, undo and "ignore (not a customer)"
- * come from the billing-truth work: they plug in through MAPPING_EXTENSIONS.
+ * come from the billing-truth work (lib/mapping-actions.ts): every save shows its
+ * effect first and waits for a second click; the last save can be undone.
  */
 import { useState } from "preact/hooks";
 import type { CompanyListResponse, ProductListResponse, UnmappedResponse } from "../../../src/shared/api-types.ts";
-import { del, messageOf, post } from "../lib/api.ts";
+import { del, messageOf } from "../lib/api.ts";
+import { ignoreAccount, type MappingChange, previewChanges, saveChanges, undoSteps, type UndoStep } from "../lib/mapping-actions.ts";
 import { can, useSession } from "../lib/session.ts";
 import { Notice, useGet } from "../lib/ui.tsx";
-
-/** One change the grid is about to make. */
-export type MappingChange = { kind: "account"; accountId: string; companyId: string } | { kind: "service"; serviceId: string; productKey: string };
-
-/** Hooks the mapping preview/undo/ignore APIs fill in when they exist (left null: the grid saves directly). */
-export const MAPPING_EXTENSIONS: {
-  preview: ((changes: MappingChange[]) => Promise<string>) | null;
-  ignoreAccount: ((accountId: string) => Promise<void>) | null;
-  undo: (() => Promise<void>) | null;
-} = { preview: null, ignoreAccount: null, undo: null };
 
 interface Current {
   accounts: Array<{ accountId: string; accountName: string; companyId: string; integrationName: string; method: string; confidence: number | null }>;
@@ -59,23 +51,43 @@ export function Mappings() {
     current.reload();
     setChecked(new Set());
   };
-  const save = async (changes: MappingChange[], suggested: boolean) => {
+  const [pending, setPending] = useState<{ changes: MappingChange[]; suggested: boolean; effect: string } | null>(null);
+  const [undo, setUndo] = useState<UndoStep[] | null>(null);
+  const run = async (action: () => Promise<void>) => {
     try {
-      if (MAPPING_EXTENSIONS.preview) setMsg({ kind: "info", text: await MAPPING_EXTENSIONS.preview(changes) });
-      if (suggested) {
-        await post("/api/v1/mappings/suggestions/accept", {
-          accounts: changes.flatMap((c) => (c.kind === "account" ? [{ accountId: c.accountId, companyId: c.companyId }] : [])),
-          services: changes.flatMap((c) => (c.kind === "service" ? [{ serviceId: c.serviceId, productKey: c.productKey }] : [])),
-        });
-      } else {
-        for (const c of changes) await post(c.kind === "account" ? "/api/v1/mappings/accounts" : "/api/v1/mappings/services", c.kind === "account" ? { accountId: c.accountId, companyId: c.companyId } : { serviceId: c.serviceId, productKey: c.productKey });
-      }
-      setMsg({ kind: "ok", text: `${changes.length} mapping${changes.length === 1 ? "" : "s"} saved. The board recomputes the affected customers.` });
-      reload();
+      await action();
     } catch (e) {
       setMsg({ kind: "err", text: messageOf(e) });
     }
   };
+  // First the effect (nothing saved), then Save or Cancel (issue 11 §3, issue 9 mapping preview).
+  const save = (changes: MappingChange[], suggested: boolean) =>
+    run(async () => {
+      setMsg(null);
+      setPending({ changes, suggested, effect: await previewChanges(changes) });
+    });
+  const confirm = () =>
+    run(async () => {
+      if (!pending) return;
+      setPending(null);
+      setUndo(await saveChanges(pending.changes, pending.suggested));
+      setMsg({ kind: "ok", text: `${pending.changes.length} mapping${pending.changes.length === 1 ? "" : "s"} saved. The board recomputes the affected customers.` });
+      reload();
+    });
+  const ignore = (r: GridRow) =>
+    run(async () => {
+      setUndo(await ignoreAccount(r.id));
+      setMsg({ kind: "ok", text: `${r.name} is marked as not a customer; its usage leaves the board.` });
+      reload();
+    });
+  const undoLast = () =>
+    run(async () => {
+      if (!undo) return;
+      await undoSteps(undo);
+      setUndo(null);
+      setMsg({ kind: "ok", text: "Undone: the previous mappings are back." });
+      reload();
+    });
   const acceptChecked = () => {
     const list = rows.filter((r) => checked.has(key(r)) && r.suggestion && target(r) === r.suggestion.id);
     if (list.length > 0) void save(list.map(changeOf), true);
@@ -100,16 +112,29 @@ export function Mappings() {
       <p class="muted small">Vendor accounts must belong to a customer and vendor services to a PSA product before their usage reconciles.</p>
       {unmapped.error && <Notice kind="err">{unmapped.error}</Notice>}
       {msg && <Notice kind={msg.kind}>{msg.text}</Notice>}
+      {undo && canMap && (
+        <p>
+          <button type="button" class="btn" onClick={undoLast}>
+            Undo last change
+          </button>
+        </p>
+      )}
+      {pending && (
+        <div class="banner info" role="status" data-preview>
+          <p>{pending.effect}</p>
+          <button type="button" class="btn primary" onClick={confirm}>
+            Save {pending.changes.length === 1 ? "mapping" : `${pending.changes.length} mappings`}
+          </button>{" "}
+          <button type="button" class="btn" onClick={() => setPending(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
       {canMap && rows.length > 0 && (
         <div class="bulkbar">
           <button type="button" class="btn primary" disabled={checked.size === 0} onClick={acceptChecked}>
             Accept {checked.size} suggestion{checked.size === 1 ? "" : "s"}
           </button>
-          {MAPPING_EXTENSIONS.undo && (
-            <button type="button" class="btn" onClick={() => MAPPING_EXTENSIONS.undo?.().then(reload)}>
-              Undo last change
-            </button>
-          )}
         </div>
       )}
       {unmapped.data && rows.length === 0 && <p class="empty">Everything is mapped.</p>}
@@ -163,8 +188,8 @@ export function Mappings() {
                     <button type="button" class="btn" disabled={!target(r)} onClick={() => save([changeOf(r)], false)}>
                       Map
                     </button>
-                    {r.kind === "account" && MAPPING_EXTENSIONS.ignoreAccount && (
-                      <button type="button" class="btn" onClick={() => MAPPING_EXTENSIONS.ignoreAccount?.(r.id).then(reload)}>
+                    {r.kind === "account" && (
+                      <button type="button" class="btn" onClick={() => ignore(r)}>
                         Not a customer
                       </button>
                     )}
