@@ -190,6 +190,8 @@ describe("connections", () => {
     await step.locator("select[name=accountName]").selectOption("Client Name");
     await step.locator("select[name=serviceName]").selectOption("Product");
     await step.locator("select[name=quantity]").selectOption("Seats");
+    // The file's number format is the user's to state (the API never guesses it).
+    await step.locator("select[name=decimalSeparator]").selectOption(".");
     await expectAccessible(page, "column mapping");
     await step.locator("button[type=submit]").click();
     // The saved profile is picked, and the file imports with it.

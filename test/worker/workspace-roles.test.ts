@@ -102,6 +102,9 @@ describe("requiredRole", () => {
     ["GET", "/api/v1/users", "admin"],
     ["GET", "/api/v1/alert-settings", "admin"],
     ["POST", "/api/v1/decisions", "approver"],
+    // A technician who scheduled a change must be able to cancel it before its day, or retry a failed write (billing-writes).
+    ["POST", "/api/v1/decisions/dec_1/cancel", "approver"],
+    ["POST", "/api/v1/decisions/dec_1/retry", "approver"],
     ["POST", "/api/v1/mappings/accounts", "approver"],
     ["DELETE", "/api/v1/mappings/services/s/p", "approver"],
     ["PUT", "/api/v1/agreements/a/notes/p", "approver"],

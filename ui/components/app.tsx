@@ -61,7 +61,7 @@ export function App({ boot }: { boot: Boot }) {
     if (boot.mode === "connectwise") {
       const bridge = connectHost(boot.origins);
       if (bridge.verdict === "not-framed") return setPhase({ kind: "refused", message: "This pod opens inside ConnectWise, on an agreement or company screen." });
-      if (bridge.verdict === "wrong-parent") return setPhase({ kind: "refused", message: "This pod only runs inside your own ConnectWise." });
+      if (bridge.verdict === "wrong-parent") return setPhase({ kind: "refused", message: "This pod only runs inside your ConnectWise." });
       const renew = async () => accept(await memberSession(bridge, boot.integrationId));
       renew().then(() => open(renew), (e) => setPhase({ kind: "error", message: `Sign-in through ConnectWise failed: ${errorText(e)}` }));
     } else {

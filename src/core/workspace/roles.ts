@@ -14,8 +14,8 @@ const RANK: Record<Role, number> = { viewer: 0, approver: 1, admin: 2 };
 /** Reads only an admin may make (they show other people's accounts or secrets' settings). */
 const ADMIN_READS = [/^\/api\/v1\/users(?:\/|$)/, /^\/api\/v1\/alert-settings(?:\/|$)/];
 
-/** Writes an approver may make: decide, map, note. */
-const APPROVER_WRITES = [/^\/api\/v1\/decisions$/, /^\/api\/v1\/mappings(?:\/|$)/, /^\/api\/v1\/agreements\/[^/]+\/notes\/[^/]+$/];
+/** Writes an approver may make: decide (and cancel or retry a decision's write-back), map, note. */
+const APPROVER_WRITES = [/^\/api\/v1\/decisions(?:\/[^/]+\/(?:cancel|retry))?$/, /^\/api\/v1\/mappings(?:\/|$)/, /^\/api\/v1\/agreements\/[^/]+\/notes\/[^/]+$/];
 
 /** Only the tenant API (`/api/v1/*`) is role-gated; outside it (pod context, signing out) any signed-in role may act. */
 export function requiredRole(method: string, path: string): Role {

@@ -47,7 +47,9 @@ export function ColumnProfile({ file, onSaved }: { file: File | null; onSaved: (
         columns: cols,
         category: String(data.get("category") ?? "seat"),
         aggregate: data.get("aggregate") === "on",
-        dateOrder: "MDY",
+        // Never guessed (the API refuses a profile without them): how this file writes numbers and dates.
+        decimalSeparator: String(data.get("decimalSeparator") ?? ""),
+        ...(data.get("dateFormat") ? { dateFormat: String(data.get("dateFormat")) } : {}),
       });
       onSaved(res.profile.profileId);
     } catch (err) {
@@ -70,6 +72,21 @@ export function ColumnProfile({ file, onSaved }: { file: File | null; onSaved: (
           </select>
         </Field>
       ))}
+      <Field label="Numbers are written">
+        <select name="decimalSeparator" required>
+          <option value="">— choose —</option>
+          <option value=".">1,234.5 (decimal point)</option>
+          <option value=",">1.234,5 (decimal comma)</option>
+        </select>
+      </Field>
+      <Field label="Dates are written (with a date column)">
+        <select name="dateFormat">
+          <option value="">—</option>
+          <option value="YYYY-MM-DD">2026-11-30</option>
+          <option value="M/D/YYYY">11/30/2026 (month first)</option>
+          <option value="D/M/YYYY">30/11/2026 (day first)</option>
+        </select>
+      </Field>
       <Field label="Counted as">
         <select name="category">
           <option value="seat">Seats / licences</option>
