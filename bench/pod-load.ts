@@ -18,7 +18,9 @@ function run(args: string[]): number {
   return spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: OFFLINE_ENV }).status ?? 1;
 }
 
-if (run([path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build"]) !== 0) throw new Error("vite build failed");
+// Both builds, as `npm run build:ui` (vite.config.ts): the first alone empties dist/ui and would leave no workspace behind.
+const vite = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
+if (run([vite, "build"]) !== 0 || run([vite, "build", "--mode", "workspace"]) !== 0) throw new Error("vite build failed");
 // The build records each entry's payload (its chunks, shared ones included, and their CSS): vite.config.ts.
 const payload = JSON.parse(readFileSync(path.join(ROOT, "dist", "ui-payload.json"), "utf8")) as Record<string, { total: number }>;
 const gzipBytes = payload.pod?.total ?? Number.NaN;
