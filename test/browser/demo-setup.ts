@@ -16,8 +16,9 @@ import { buildDemoTenantForPsaSync, RETIRE_SEEDED_AGREEMENTS_SQL } from "../../s
 import { DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements } from "../../src/db/seed/seed-sql.ts";
 import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
-import { freePort, startSimulators } from "../../scripts/sim-server.ts";
-import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
+import { startSimulators } from "../../scripts/sim-server.ts";
+import { ROOT, runWrangler } from "../../scripts/wrangler.ts";
+import { startWranglerStack } from "./wrangler-stack.ts";
 
 // Per run (pid): two runs in one worktree must not wipe each other's state.
 const PERSIST = path.join(ROOT, ".wrangler", `browser-demo-state-${process.pid}`);
@@ -47,29 +48,18 @@ export async function startDemoStack(uiDir: string): Promise<{ info: DemoStackIn
   mkdirSync(PERSIST, { recursive: true });
   seed();
   const sims = await startSimulators({ cwPort: 0, atPort: 0, uiDir });
-  const [port, inspector] = [await freePort(), await freePort()];
   const vars = ["OPERATOR_TOKEN:browser-demo-operator-token", "ENCRYPTION_KEY:YnJvd3Nlci1kZW1vLWVuY3J5cHRpb24ta2V5LTMyYnk=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", uiDir, "--show-interactive-dev-session=false", "--live-reload=false"];
-  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
-  let log = "";
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const stop = async () => {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-    await sims.close();
-    rmSync(PERSIST, { recursive: true, force: true });
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { baseUrl, port, stop } = await startWranglerStack({
+    label: "demo stack",
+    persist: PERSIST,
+    uiDir,
+    vars,
+    cleanUp: async () => {
+      await sims.close();
+      rmSync(PERSIST, { recursive: true, force: true });
+    },
+  });
   try {
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${baseUrl}/healthz`).then((r) => r.ok).catch(() => false))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wrangler dev (demo stack) did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const { integrationId } = await bootstrapDemo({ base: baseUrl, apiKey: DEMO_API_KEY, site: sims.cwOrigin });
     const podOrigin = `http://localhost:${port}`;
     sims.demo.configure({ podOrigin, integrationId });

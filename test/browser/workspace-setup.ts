@@ -13,8 +13,9 @@ import { buildDemoTenantForPsaSync } from "../../src/db/seed/demo-psa.ts";
 import { DEMO_API_KEY, DEMO_TENANT_ID } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements } from "../../src/db/seed/seed-sql.ts";
 import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
-import { freePort, startSimulators } from "../../scripts/sim-server.ts";
-import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
+import { startSimulators } from "../../scripts/sim-server.ts";
+import { ROOT, runWrangler } from "../../scripts/wrangler.ts";
+import { startWranglerStack } from "./wrangler-stack.ts";
 
 // Per run (pid): two runs in one worktree must not wipe each other's state.
 const PERSIST = path.join(ROOT, ".wrangler", `browser-workspace-state-${process.pid}`);
@@ -66,29 +67,18 @@ export async function startWorkspaceStack(uiDir: string): Promise<{ info: Worksp
   mkdirSync(PERSIST, { recursive: true });
   seed();
   const sims = await startSimulators({ cwPort: 0, atPort: 0, uiDir });
-  const [port, inspector] = [await freePort(), await freePort()];
   const vars = [`OPERATOR_TOKEN:${WS_OPERATOR_TOKEN}`, "ENCRYPTION_KEY:YnJvd3Nlci13b3Jrc3BhY2Uta2V5LTMyLWJ5dGVzLSE=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", uiDir, "--show-interactive-dev-session=false", "--live-reload=false"];
-  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
-  let log = "";
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const stop = async () => {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-    await sims.close();
-    rmSync(PERSIST, { recursive: true, force: true });
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { baseUrl, port, stop } = await startWranglerStack({
+    label: "workspace stack",
+    persist: PERSIST,
+    uiDir,
+    vars,
+    cleanUp: async () => {
+      await sims.close();
+      rmSync(PERSIST, { recursive: true, force: true });
+    },
+  });
   try {
-    const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${baseUrl}/healthz`).then((r) => r.ok).catch(() => false))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wrangler dev (workspace stack) did not start:\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const { integrationId } = await bootstrapDemo({ base: baseUrl, apiKey: DEMO_API_KEY, site: sims.cwOrigin });
     for (const user of Object.values(WS_USERS)) await createUser(baseUrl, DEMO_TENANT_ID, user);
     const info = { baseUrl, cwOrigin: sims.cwOrigin, atOrigin: sims.atOrigin, tenantId: DEMO_TENANT_ID, apiKey: DEMO_API_KEY, operatorToken: WS_OPERATOR_TOKEN, integrationId, users: WS_USERS };

@@ -1,0 +1,41 @@
+/**
+ * `wrangler dev` for a browser-test stack (demo-setup.ts, workspace-setup.ts):
+ * free loopback ports, its own persist dir, the built UI as its assets, no
+ * live reload; resolves once /healthz answers. `stop()` ends wrangler (SIGKILL
+ * after 5 s), then runs the caller's own clean-up.
+ */
+import { freePort } from "../../scripts/sim-server.ts";
+import { startWrangler } from "../../scripts/wrangler.ts";
+
+export interface WranglerStack {
+  baseUrl: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+export async function startWranglerStack(options: { label: string; persist: string; uiDir: string; vars: string[]; cleanUp: () => Promise<void> }): Promise<WranglerStack> {
+  const [port, inspector] = [await freePort(), await freePort()];
+  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", options.persist, "--assets", options.uiDir, "--show-interactive-dev-session=false", "--live-reload=false"];
+  const child = startWrangler([...args, ...options.vars.flatMap((v) => ["--var", v])], true);
+  let log = "";
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await options.cleanUp();
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${baseUrl}/healthz`).then((r) => r.ok).catch(() => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`wrangler dev (${options.label}) did not start:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { baseUrl, port, stop };
+}
