@@ -155,10 +155,35 @@ export interface MapAccountRequest {
   agreementId?: string | null;
 }
 
-/** `POST /api/v1/mappings/services` → 201. */
+/**
+ * A count rule as the API sends it (src/core/reconcile/count-rules.ts; docs/api-ingest.md "Count rules"):
+ * basis → × multiplier → + offset → rounding to a step → minimum → maximum, decimals as strings.
+ */
+export interface CountRuleView {
+  basis: "total" | "assigned" | "consumed" | "active";
+  multiplier: string;
+  offset: string;
+  round: { mode: "none" | "up" | "down" | "nearest"; step: string };
+  minimum: string | null;
+  maximum: string | null;
+  split?: { mode: "fixed"; quantity: string } | { mode: "remainder" } | { mode: "weight"; weight: string };
+}
+
+/** `POST /api/v1/mappings/services` → 201. `rule` absent: a new mapping bills the count as it is, an existing one keeps its rule. */
 export interface MapServiceRequest {
   serviceId: string;
   productKey: string;
+  rule?: Partial<Omit<CountRuleView, "round">> & { round?: Partial<CountRuleView["round"]> };
+}
+
+/** `GET /api/v1/mappings/services/:serviceId/:productKey` and each service of `GET /api/v1/mappings`. */
+export interface ServiceMappingView {
+  serviceId: string;
+  serviceName: string;
+  productKey: string;
+  rule: CountRuleView;
+  createdBy: string;
+  createdAt: string;
 }
 
 /** `GET /api/v1/products` → PSA products known from agreement lines, for mapping pickers. */

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ReconciliationPage, ReconRow } from "../../src/shared/api-types.ts";
+import type { MappingPreviewResponse, ReconciliationPage, ReconRow, ServiceMappingView } from "../../src/shared/api-types.ts";
 import { call, type ErrorJson, withKey } from "./helpers/http.ts";
 import { seedDemo } from "./helpers/seed.ts";
 
@@ -66,6 +66,64 @@ describe("a count rule on a mapping", () => {
     const body = (await res.json()) as ErrorJson;
     expect(body.error.code).toBe("validation_failed");
     expect(body.error.message.startsWith(field)).toBe(true);
+  });
+});
+
+describe("previewing a rule before saving it (issue 12 §5)", () => {
+  const post = (path: string, body: unknown) => call(path, withKey(key, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+  const mapping = async () => (await (await call(`/api/v1/mappings/services/${serviceId}/M365-BP`, withKey(key))).json()) as ServiceMappingView;
+
+  it("a cap of 40 seats: the preview names the one row it changes and the money, saves nothing, and saving gives exactly that row", async () => {
+    expect((await mapping()).rule).toEqual({ basis: "total", multiplier: "1", offset: "0", round: { mode: "none", step: "1" }, minimum: null, maximum: null });
+    const res = await post("/api/v1/mappings/preview", { serviceId, productKey: "M365-BP", rule: { maximum: "40" } });
+    expect(res.status).toBe(200);
+    const preview = (await res.json()) as MappingPreviewResponse;
+    // The demo's Pax8 Business Premium counts: Acme 25, Brightline 44, Foxglove 9, Granite 36,
+    // Keystone 14 — only Brightline is above 40. Brightline bills 40 at $26.00 (ConnectWise:
+    // quantity × unit price), so its 4 unbilled seats ($104.00 a month) are no longer under-billed.
+    expect(preview.changes).toHaveLength(1);
+    expect(preview.changes[0]).toMatchObject({
+      change: "changes", agreementName: "Brightline — Cloud & Security",
+      before: { status: "increase", vendorQuantity: "44", variance: "4", monthlyImpactMinor: 10400 },
+      after: { status: "match", vendorQuantity: "40" },
+    });
+    expect(preview.totals).toEqual([{ currency: "USD", underBilledDeltaMinor: -10400, overBilledDeltaMinor: 0 }]);
+    // Nothing saved.
+    expect(await brightSeats()).toMatchObject({ vendorQuantity: "44", variance: "4" });
+    expect((await mapping()).rule.maximum).toBeNull();
+
+    expect((await setRule({ maximum: "40" })).status).toBe(201);
+    const row = await brightSeats();
+    expect({ status: row.status, vendorQuantity: row.vendorQuantity, variance: row.variance, monthlyImpactMinor: row.monthlyImpactMinor }).toEqual({
+      status: preview.changes[0]?.after?.status, vendorQuantity: preview.changes[0]?.after?.vendorQuantity, variance: preview.changes[0]?.after?.variance, monthlyImpactMinor: preview.changes[0]?.after?.monthlyImpactMinor,
+    });
+    expect((await mapping()).rule).toMatchObject({ maximum: "40", minimum: null });
+    const list = (await (await call("/api/v1/mappings", withKey(key))).json()) as { services: ServiceMappingView[] };
+    expect(list.services.find((s) => s.serviceId === serviceId && s.productKey === "M365-BP")?.rule.maximum).toBe("40");
+  });
+
+  it("previews a change against the rule in force, and the mapping as it is changes nothing (it is not counted twice)", async () => {
+    // In force: max 40. Back to the count as it is: Brightline's 44 returns.
+    const back = (await (await post("/api/v1/mappings/preview", { serviceId, productKey: "M365-BP", rule: {} })).json()) as MappingPreviewResponse;
+    expect(back.changes.map((c) => [c.before?.vendorQuantity, c.after?.vendorQuantity])).toEqual([["40", "44"]]);
+    const same = (await (await post("/api/v1/mappings/preview", { serviceId, productKey: "M365-BP" })).json()) as MappingPreviewResponse;
+    expect(same).toEqual({ changes: [], totals: [], truncated: false });
+    expect((await setRule({})).status).toBe(201);
+  });
+
+  it.each<[unknown, string]>([
+    [{ minimum: "-5" }, "body.rule.minimum"],
+    [{ round: { mode: "up", step: "0" } }, "body.rule.round.step"],
+    [{ basis: "seats" }, "body.rule.basis"],
+  ])("a bad rule %j in a preview → 400 naming %s", async (rule, field) => {
+    const res = await post("/api/v1/mappings/preview", { serviceId, productKey: "M365-BP", rule });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorJson).error.message.startsWith(field)).toBe(true);
+  });
+
+  it("one mapping's rule is read by id; an unknown mapping is a 404", async () => {
+    expect(await mapping()).toMatchObject({ serviceId, productKey: "M365-BP", serviceName: "Microsoft 365 Business Premium" });
+    expect((await call(`/api/v1/mappings/services/${serviceId}/NOPE`, withKey(key))).status).toBe(404);
   });
 });
 

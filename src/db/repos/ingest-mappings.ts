@@ -153,6 +153,17 @@ export async function findServiceMapping(db: Db, tenantId: string, serviceId: st
   return rows[0] ?? null;
 }
 
+/** One service → product mapping with its service's name (the rule editor's starting point). */
+export async function findServiceMappingWithName(db: Db, tenantId: string, serviceId: string, productKey: string) {
+  const rows = await db
+    .select({ mapping: serviceMappings, serviceName: vendorServices.name })
+    .from(serviceMappings)
+    .innerJoin(vendorServices, and(eq(vendorServices.id, serviceMappings.serviceId), eq(vendorServices.tenantId, serviceMappings.tenantId)))
+    .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.serviceId, serviceId), eq(serviceMappings.productKey, productKey)))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
 export function listAccountMappings(db: Db, tenantId: string) {
   return db
     .select({ mapping: accountMappings, accountName: vendorAccounts.name, integrationId: vendorAccounts.integrationId, integrationName: vendorIntegrations.name })

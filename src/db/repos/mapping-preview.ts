@@ -5,9 +5,10 @@
  * none). Read-only.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { ReconRow } from "../../core/reconcile/types.ts";
+import type { ReconRow, ServiceMappingInput } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import { reconRows, serviceMappings } from "../schema.ts";
+import { toServiceMappingInput } from "./snapshot.ts";
 
 /** Company scopes whose mapped accounts report the service, at most `limit` + 1 (to tell the caller there were more). */
 export async function listServiceScopes(db: Db, tenantId: string, serviceId: string, limit: number): Promise<string[]> {
@@ -25,10 +26,12 @@ export async function readScopeRows(db: Db, tenantId: string, scope: string): Pr
   return rows.map((r) => JSON.parse(r.body) as ReconRow);
 }
 
-export async function listMappingsOfServices(db: Db, tenantId: string, serviceIds: readonly string[]) {
+/** The product mappings of the services, with their count rules (a preview without them would bill the raw count). */
+export async function listMappingsOfServices(db: Db, tenantId: string, serviceIds: readonly string[]): Promise<ServiceMappingInput[]> {
   if (serviceIds.length === 0) return [];
-  return db
-    .select({ serviceId: serviceMappings.serviceId, productKey: serviceMappings.productKey })
+  const rows = await db
+    .select()
     .from(serviceMappings)
     .where(and(eq(serviceMappings.tenantId, tenantId), inArray(serviceMappings.serviceId, [...serviceIds])));
+  return rows.map(toServiceMappingInput);
 }

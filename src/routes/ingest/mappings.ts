@@ -7,14 +7,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { requireTenant } from "../../middleware/auth/index.ts";
-import { parseCountRule } from "../../core/reconcile/count-rules.ts";
+import { type CountRule, DEFAULT_RULE, parseCountRule } from "../../core/reconcile/count-rules.ts";
 import { AppError } from "../../errors.ts";
 import { autoMapAccounts } from "../../services/ingest/auto-map.ts";
 import { ignoredAccounts, setAccountIgnored } from "../../services/ingest/ignore-accounts.ts";
 import { previewMapping } from "../../services/ingest/mapping-preview.ts";
 import { acceptSuggestions, listUnmapped, mapAccount, mapService, unmapAccount, unmapService } from "../../services/ingest/mapping.ts";
-import { findAccountMapping, listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
-import type { CompanyListResponse, MapAccountResponse, ProductListResponse } from "../../shared/api-types.ts";
+import { findAccountMapping, findServiceMappingWithName, listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
+import type { CompanyListResponse, MapAccountResponse, ProductListResponse, ServiceMappingView } from "../../shared/api-types.ts";
 import { readJson, readQuery } from "../parse.ts";
 
 const ref = z.string().trim().min(1, "must not be empty").max(200);
@@ -48,8 +48,13 @@ export const mappingRoutes = new Hono<AppEnv>()
     const [accounts, services] = await Promise.all([listAccountMappings(c.get("db"), tenantId), listServiceMappings(c.get("db"), tenantId)]);
     return c.json({
       accounts: accounts.map((r) => ({ ...pick(r.mapping), accountName: r.accountName, integrationId: r.integrationId, integrationName: r.integrationName })),
-      services: services.map((r) => ({ serviceId: r.mapping.serviceId, serviceName: r.serviceName, productKey: r.mapping.productKey, createdBy: r.mapping.createdBy, createdAt: r.mapping.createdAt })),
+      services: services.map(toServiceMappingView),
     });
+  })
+  .get("/api/v1/mappings/services/:serviceId/:productKey", requireTenant(), async (c) => {
+    const found = await findServiceMappingWithName(c.get("db"), c.get("tenant").tenantId, c.req.param("serviceId"), c.req.param("productKey"));
+    if (!found) throw new AppError("not_found", "Service mapping not found");
+    return c.json(toServiceMappingView(found));
   })
   .post("/api/v1/mappings/accounts", requireTenant(), async (c) => {
     const body = await readJson(c, mapAccountSchema);
@@ -61,7 +66,8 @@ export const mappingRoutes = new Hono<AppEnv>()
   })
   .post("/api/v1/mappings/preview", requireTenant(), async (c) => {
     const body = await readJson(c, z.union([mapServiceSchema, mapAccountSchema]));
-    return c.json(await previewMapping(c.get("db"), c.get("tenant").tenantId, body, new Date()));
+    const req = "serviceId" in body ? { serviceId: body.serviceId, productKey: body.productKey, rule: readRule(body.rule) } : body;
+    return c.json(await previewMapping(c.get("db"), c.get("tenant").tenantId, req, new Date()));
   })
   .get("/api/v1/mappings/ignored", requireTenant(), async (c) => c.json(await ignoredAccounts(c.get("db"), c.get("tenant").tenantId)))
   .put("/api/v1/mappings/ignored/:accountId", requireTenant(), async (c) => {
@@ -78,9 +84,7 @@ export const mappingRoutes = new Hono<AppEnv>()
   })
   .post("/api/v1/mappings/services", requireTenant(), async (c) => {
     const body = await readJson(c, mapServiceSchema);
-    const rule = body.rule === undefined ? undefined : parseCountRule(body.rule, "body.rule");
-    if (rule && !rule.ok) throw new AppError("validation_failed", rule.error);
-    const { created, ...mapping } = await mapService(c.get("db"), c.get("tenant"), { serviceId: body.serviceId, productKey: body.productKey }, new Date(), undefined, rule?.value);
+    const { created, ...mapping } = await mapService(c.get("db"), c.get("tenant"), { serviceId: body.serviceId, productKey: body.productKey }, new Date(), undefined, readRule(body.rule));
     return c.json({ mapping, created }, 201);
   })
   .delete("/api/v1/mappings/services/:serviceId/:productKey", requireTenant(), async (c) => {
@@ -102,6 +106,19 @@ export const mappingRoutes = new Hono<AppEnv>()
     const rows = await listCompanies(c.get("db"), c.get("tenant").tenantId);
     return c.json({ companies: rows.map((r) => ({ companyId: r.id, name: r.name, identifier: r.identifier })) } satisfies CompanyListResponse);
   });
+
+/** A rule's meaning checked once for saving and for previewing: a 400 names the field (`body.rule.round.step: …`). */
+function readRule(input: z.infer<typeof ruleSchema> | undefined): CountRule | undefined {
+  if (input === undefined) return undefined;
+  const rule = parseCountRule(input, "body.rule");
+  if (!rule.ok) throw new AppError("validation_failed", rule.error);
+  return rule.value;
+}
+
+function toServiceMappingView(r: { mapping: { serviceId: string; productKey: string; rule: string | null; createdBy: string; createdAt: string }; serviceName: string }): ServiceMappingView {
+  const rule = r.mapping.rule === null ? DEFAULT_RULE : (JSON.parse(r.mapping.rule) as CountRule);
+  return { serviceId: r.mapping.serviceId, serviceName: r.serviceName, productKey: r.mapping.productKey, rule, createdBy: r.mapping.createdBy, createdAt: r.mapping.createdAt };
+}
 
 function pick(m: { accountId: string; companyId: string; agreementId: string | null; method: string; confidence: number | null; createdBy: string; createdAt: string }) {
   return { accountId: m.accountId, companyId: m.companyId, agreementId: m.agreementId, method: m.method, confidence: m.confidence, createdBy: m.createdBy, createdAt: m.createdAt };

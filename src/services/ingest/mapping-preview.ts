@@ -10,6 +10,7 @@
  * → the new company, the company it leaves (if any) and the account's own
  * unmapped scope (whose rows disappear).
  */
+import { type CountRule, isDefaultRule } from "../../core/reconcile/count-rules.ts";
 import { reconcile } from "../../core/reconcile/engine.ts";
 import { toIsoDate } from "../../core/shared/dates.ts";
 import type { ReconcileInput, ReconRow } from "../../core/reconcile/types.ts";
@@ -25,7 +26,10 @@ import { totalsOf } from "../reconciliation.ts";
 const MAX_SCOPES = 25;
 type Input = Omit<ReconcileInput, "now">;
 
-export async function previewMapping(db: Db, tenantId: string, req: MapAccountRequest | MapServiceRequest, now: Date): Promise<MappingPreviewResponse> {
+/** A service mapping to preview, with the count rule it would have (absent: the mapping's current rule, or none). */
+export type ServicePreview = Pick<MapServiceRequest, "serviceId" | "productKey"> & { rule?: CountRule };
+
+export async function previewMapping(db: Db, tenantId: string, req: MapAccountRequest | ServicePreview, now: Date): Promise<MappingPreviewResponse> {
   const plan = "serviceId" in req ? await planService(db, tenantId, req) : await planAccount(db, tenantId, req, now);
   const changes: MappingPreviewChange[] = [];
   const before: ReconRow[] = [];
@@ -45,10 +49,21 @@ export async function previewMapping(db: Db, tenantId: string, req: MapAccountRe
 
 type Edit = ((input: Input) => Input) | "empty";
 
-async function planService(db: Db, tenantId: string, req: MapServiceRequest) {
+/**
+ * A new mapping is added; an existing one (same service and product) is
+ * replaced, so a rule change is previewed against the rule in force (issue 12
+ * §5) and a mapping is never counted twice.
+ */
+async function planService(db: Db, tenantId: string, req: ServicePreview) {
   if (!(await findVendorService(db, tenantId, req.serviceId))) throw new AppError("not_found", "body.serviceId: vendor service not found");
   const scopes = await listServiceScopes(db, tenantId, req.serviceId, MAX_SCOPES);
-  const add: Edit = (input) => ({ ...input, serviceMappings: [...input.serviceMappings, { serviceId: req.serviceId, productKey: req.productKey }] });
+  const same = (m: { serviceId: string; productKey: string }) => m.serviceId === req.serviceId && m.productKey === req.productKey;
+  const add: Edit = (input) => {
+    const existing = input.serviceMappings.find(same);
+    const rule = req.rule === undefined ? existing?.rule : isDefaultRule(req.rule) ? undefined : req.rule;
+    const mapping = rule === undefined ? { serviceId: req.serviceId, productKey: req.productKey } : { serviceId: req.serviceId, productKey: req.productKey, rule };
+    return { ...input, serviceMappings: [...input.serviceMappings.filter((m) => !same(m)), mapping] };
+  };
   return { scopes: new Map<string, Edit>(scopes.slice(0, MAX_SCOPES).map((s) => [s, add])), truncated: scopes.length > MAX_SCOPES };
 }
 
