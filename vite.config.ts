@@ -55,7 +55,9 @@ function payloadBudget(workspaceBuild: boolean): Plugin {
   return {
     name: "trueup-payload-budget",
     apply: "build",
-    generateBundle(_options, bundle) {
+    // writeBundle, not generateBundle: Vite fills in the dynamic-import preload lists after
+    // generateBundle, so only here is the code the one the browser loads.
+    writeBundle(_options, bundle) {
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
       // The second build adds its entry to the first one's report.
       const report: Record<string, { js: number; css: number; total: number; budget: number }> = workspaceBuild && existsSync(PAYLOAD_REPORT) ? JSON.parse(readFileSync(PAYLOAD_REPORT, "utf8")) : {};

@@ -17,12 +17,12 @@ function moneyLine(t: MappingPreviewResponse["totals"][number]): string {
   return parts.join(", ");
 }
 
-export function PreviewSummary({ preview }: { preview: MappingPreviewResponse }) {
+export function PreviewSummary({ preview, lead = "This mapping will:" }: { preview: MappingPreviewResponse; lead?: string }) {
   const money = preview.totals.map(moneyLine).filter(Boolean);
   return (
     <div class="preview" role="status" data-preview>
       <p class="small">
-        <b>This mapping will:</b> {preview.changes.length === 0 ? "change no row." : `change ${preview.changes.length} row${preview.changes.length === 1 ? "" : "s"}`}
+        <b>{lead}</b> {preview.changes.length === 0 ? "change no row." : `change ${preview.changes.length} row${preview.changes.length === 1 ? "" : "s"}`}
         {money.length > 0 ? `; totals move by ${money.join("; ")}.` : preview.changes.length > 0 ? "; the totals stay the same." : ""}
       </p>
       <ul class="small">

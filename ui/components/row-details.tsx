@@ -1,7 +1,8 @@
 /**
  * What a row says beyond its figures: lines that start or end around the
  * billing date ("+10 from Jan 14", not counted), the company-wide comparison
- * when the product is on several agreements, the estimate label of a price
+ * when the product is on several agreements, the count rule that turned the
+ * vendor's count into the billed one ("44 total → min 50 → 50"), the estimate label of a price
  * taken from other lines, and a dismissal with its reason, who made it and Undo.
  */
 import type { ReconRow } from "../../src/shared/api-types.ts";
@@ -11,8 +12,14 @@ import type { ViewStore } from "../state/view-store.ts";
 
 export function RowNotes({ row }: { row: ReconRow }) {
   const upcoming = row.upcoming ?? [];
+  const rules = [...new Set(row.sources.flatMap((s) => (s.rule ? [s.rule] : [])))];
   return (
     <>
+      {rules.map((r) => (
+        <div class="why" key={r} data-rule>
+          Billed count: {r}
+        </div>
+      ))}
       {upcoming.map((u) => (
         <div class="why" key={u.lineId} data-upcoming>
           {upcomingText(u)} (not counted yet)

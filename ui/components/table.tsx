@@ -12,7 +12,7 @@ import { inferCycle } from "../lib/proration.ts";
 import { isProposable, rowTitle, STATUS_META } from "../lib/rows.ts";
 import type { ViewStore } from "../state/view-store.ts";
 import { Badge, SkeletonRows, VendorFigure } from "./bits.tsx";
-import { MapServicePanel } from "./mapping.tsx";
+import { MapServicePanel, RulePanel } from "./lazy.tsx";
 import { ApprovePanel } from "./approve-panel.tsx";
 import { DismissPanel, NotePanel, RevertPanel } from "./panels.tsx";
 import { DismissedLine, RowNotes } from "./row-details.tsx";
@@ -20,7 +20,7 @@ import { DismissedLine, RowNotes } from "./row-details.tsx";
 /** How long after a panel closes the row keeps focus from falling to <body> (the write-back re-renders it). */
 const FOCUS_RETURN_MS = 10_000;
 
-type PanelKind = "approve" | "adjust" | "dismiss" | "note" | "map" | "revert";
+type PanelKind = "approve" | "adjust" | "dismiss" | "note" | "map" | "revert" | "rule";
 
 /**
  * `appliesAtOnce`: the PSA takes a written quantity immediately (the ConnectWise pod), see
@@ -149,6 +149,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
             {revertable && button("revert", "Revert")}
             {row.status === "unmapped-service" && button("map", "Map", true)}
             {canNote && button("note", note ? "Edit note" : "Note")}
+            {row.productKey !== null && row.sources.length > 0 && row.status !== "unmapped-account" && button("rule", "Rule")}
           </div>
         </td>
       </tr>
@@ -159,6 +160,7 @@ function RowItem({ row, store, latest, now }: { row: ReconRow; store: ViewStore;
             {panel === "dismiss" && <DismissPanel row={row} store={store} close={close} />}
             {panel === "note" && <NotePanel row={row} store={store} close={close} />}
             {panel === "map" && <MapServicePanel row={row} store={store} close={close} />}
+            {panel === "rule" && <RulePanel row={row} store={store} close={close} />}
             {panel === "revert" && state.kind === "applied" && <RevertPanel row={row} store={store} close={close} decision={state.decision} />}
           </td>
         </tr>

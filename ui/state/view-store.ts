@@ -243,8 +243,9 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
 
   const preview = (body: MapServiceRequest | MapAccountRequest) => api.send<MappingPreviewResponse>("POST", "/api/v1/mappings/preview", body);
 
-  async function mapService(serviceId: string, productKey: string, label = productKey): Promise<void> {
-    const { created } = await api.send<{ created: boolean }>("POST", "/api/v1/mappings/services", { serviceId, productKey });
+  /** `rule`: the mapping's count rule (the rule panel); absent keeps the rule in force. */
+  async function mapService(serviceId: string, productKey: string, label = productKey, rule?: MapServiceRequest["rule"]): Promise<void> {
+    const { created } = await api.send<{ created: boolean }>("POST", "/api/v1/mappings/services", { serviceId, productKey, rule });
     lastMapping.value = created ? { kind: "service", label, serviceId, productKey } : null;
     await load();
   }
@@ -282,7 +283,7 @@ export function createViewStore(api: Api, ctx: PodContextResponse, psaAppliesAtO
   const companies = () => api.get<CompanyListResponse>("/api/v1/companies");
 
   return {
-    ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, names, lastMapping,
+    api, ctx, psaAppliesAtOnce, data, state, error, refreshFailed, decisions, notes, unmapped, actions, names, lastMapping,
     load, decide, follow, saveNote, preview, mapService, mapAccount, setIgnored, undoMapping, ignoredAccounts, nameOf, products, companies,
   };
 }

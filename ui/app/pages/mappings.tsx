@@ -2,21 +2,17 @@
  * Mappings: vendor accounts → customers and vendor services → PSA products in
  * one grid, each with its best suggestion and confidence; pick another target,
  * accept suggestions in bulk, and (with "unmapped only" off) see and remove
- * current mappings. Preview of the effect, undo and "ignore (not a customer)"
+ * current mappings and their count rules (current-mappings.tsx). Preview of the effect, undo and "ignore (not a customer)"
  * come from the billing-truth work (lib/mapping-actions.ts): every save shows its
  * effect first and waits for a second click; the last save can be undone.
  */
 import { useState } from "preact/hooks";
 import type { CompanyListResponse, ProductListResponse, UnmappedResponse } from "../../../src/shared/api-types.ts";
-import { del, messageOf } from "../lib/api.ts";
+import { messageOf } from "../lib/api.ts";
 import { ignoreAccount, type MappingChange, previewChanges, saveChanges, undoSteps, type UndoStep } from "../lib/mapping-actions.ts";
 import { can, useSession } from "../lib/session.ts";
 import { Notice, useGet } from "../lib/ui.tsx";
-
-interface Current {
-  accounts: Array<{ accountId: string; accountName: string; companyId: string; integrationName: string; method: string; confidence: number | null }>;
-  services: Array<{ serviceId: string; serviceName: string; productKey: string }>;
-}
+import { type CurrentMappings, CurrentMappingsTable } from "./current-mappings.tsx";
 
 interface GridRow {
   id: string;
@@ -31,7 +27,7 @@ export function Mappings() {
   const canMap = can(user.role, "decide");
   const [unmappedOnly, setUnmappedOnly] = useState(true);
   const unmapped = useGet<UnmappedResponse>("/api/v1/mappings/unmapped");
-  const current = useGet<Current>(unmappedOnly ? null : "/api/v1/mappings");
+  const current = useGet<CurrentMappings>(unmappedOnly ? null : "/api/v1/mappings");
   const companies = useGet<CompanyListResponse>("/api/v1/companies");
   const products = useGet<ProductListResponse>("/api/v1/products");
   const [picked, setPicked] = useState<Record<string, string>>({});
@@ -92,15 +88,8 @@ export function Mappings() {
     const list = rows.filter((r) => checked.has(key(r)) && r.suggestion && target(r) === r.suggestion.id);
     if (list.length > 0) void save(list.map(changeOf), true);
   };
-  const remove = async (path: string) => {
-    try {
-      await del(path);
-      reload();
-    } catch (e) {
-      setMsg({ kind: "err", text: messageOf(e) });
-    }
-  };
   const companyName = new Map((companies.data?.companies ?? []).map((c) => [c.companyId, c.name]));
+  const productName = new Map((products.data?.products ?? []).map((p) => [p.productKey, p.productName]));
   return (
     <>
       <div class="page-head">
@@ -202,37 +191,16 @@ export function Mappings() {
         </table>
       )}
       {!unmappedOnly && current.data && (
-        <>
-          <h2>Current mappings</h2>
-          <table class="grid small">
-            <thead>
-              <tr>
-                <th>Vendor item</th>
-                <th>Maps to</th>
-                <th>How</th>
-                {canMap && <th><span class="sr">Actions</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {current.data.accounts.map((a) => (
-                <tr key={`a:${a.accountId}`}>
-                  <td>{a.accountName} <span class="muted">({a.integrationName})</span></td>
-                  <td>{companyName.get(a.companyId) ?? a.companyId}</td>
-                  <td>{a.method}{a.confidence !== null ? ` · ${a.confidence} %` : ""}</td>
-                  {canMap && <td><button type="button" class="btn" onClick={() => remove(`/api/v1/mappings/accounts/${encodeURIComponent(a.accountId)}`)}>Remove</button></td>}
-                </tr>
-              ))}
-              {current.data.services.map((s) => (
-                <tr key={`s:${s.serviceId}:${s.productKey}`}>
-                  <td>{s.serviceName}</td>
-                  <td>{s.productKey}</td>
-                  <td>manual</td>
-                  {canMap && <td><button type="button" class="btn" onClick={() => remove(`/api/v1/mappings/services/${encodeURIComponent(s.serviceId)}/${encodeURIComponent(s.productKey)}`)}>Remove</button></td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+        <CurrentMappingsTable
+          current={current.data}
+          companyName={(id) => companyName.get(id) ?? id}
+          productName={(key) => productName.get(key) ?? key}
+          canMap={canMap}
+          done={(m) => {
+            setMsg(m);
+            reload();
+          }}
+        />
       )}
     </>
   );
