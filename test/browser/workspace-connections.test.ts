@@ -150,10 +150,11 @@ describe("connections", () => {
     // Mapping it to a customer: first its effect on the board (nothing saved yet), then Save takes it off the grid.
     await oakridge.locator("select").selectOption({ label: "Acme Dental Group" });
     await oakridge.locator("button:has-text('Map')").click();
-    const preview = page.locator("[data-preview]");
+    const preview = page.locator(".pending-mapping");
     await preview.waitFor();
-    // The imported Business Basic usage becomes a row of Acme Dental Group's: at least one row changes.
-    expect(await preview.textContent()).toMatch(/Saving this mapping changes [1-9]\d* reconciliation rows?/);
+    // The imported Business Basic usage becomes a row of Acme Dental Group's (it leaves the unmapped account's scope), listed by name.
+    expect(await preview.locator("[data-preview]").textContent()).toMatch(/^Saving this mapping will: change [1-9]\d* rows?/);
+    expect(await preview.locator("[data-preview] li").allTextContents()).toContainEqual(expect.stringMatching(/^New: Microsoft 365 Business Basic \(Acme Dental Group\)|^New: Microsoft 365 Business Basic on /));
     expect(await page.locator("tr[data-map^='account:']:has-text('Oakridge Dental Partners')").count()).toBe(1);
     await screenshots(page, "mapping-preview");
     await preview.locator("button:has-text('Save mapping')").click();

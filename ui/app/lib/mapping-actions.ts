@@ -5,7 +5,6 @@
  * (`PUT /api/v1/mappings/ignored/:id`) and Undo of the last save.
  */
 import type { MapAccountResponse, MappingPreviewResponse } from "../../../src/shared/api-types.ts";
-import { formatMoney } from "../../lib/format.ts";
 import { del, post, put } from "./api.ts";
 
 /** One change the grid is about to make. */
@@ -16,22 +15,15 @@ export type UndoStep = { kind: "service"; serviceId: string; productKey: string 
 
 const bodyOf = (c: MappingChange) => (c.kind === "account" ? { accountId: c.accountId, companyId: c.companyId } : { serviceId: c.serviceId, productKey: c.productKey });
 
-/** The effect of the changes, in one sentence: rows that appear/change/disappear and money per month per currency. */
-export async function previewChanges(changes: MappingChange[]): Promise<string> {
+/** The effect of the changes together: every row that appears, changes or goes, and the money per month per currency. */
+export async function previewChanges(changes: MappingChange[]): Promise<MappingPreviewResponse> {
   const previews = await Promise.all(changes.map((c) => post<MappingPreviewResponse>("/api/v1/mappings/preview", bodyOf(c))));
-  const rows = previews.reduce((n, p) => n + p.changes.length, 0);
-  const money = new Map<string, { under: number; over: number }>();
+  const totals = new Map<string, MappingPreviewResponse["totals"][number]>();
   for (const t of previews.flatMap((p) => p.totals)) {
-    const m = money.get(t.currency) ?? { under: 0, over: 0 };
-    money.set(t.currency, { under: m.under + t.underBilledDeltaMinor, over: m.over + t.overBilledDeltaMinor });
+    const m = totals.get(t.currency) ?? { currency: t.currency, underBilledDeltaMinor: 0, overBilledDeltaMinor: 0 };
+    totals.set(t.currency, { currency: t.currency, underBilledDeltaMinor: m.underBilledDeltaMinor + t.underBilledDeltaMinor, overBilledDeltaMinor: m.overBilledDeltaMinor + t.overBilledDeltaMinor });
   }
-  const amounts = [...money].flatMap(([cur, m]) => [
-    ...(m.under !== 0 ? [`under-billed ${formatMoney(m.under, cur, undefined, true)}/month`] : []),
-    ...(m.over !== 0 ? [`over-billed ${formatMoney(m.over, cur, undefined, true)}/month`] : []),
-  ]);
-  const truncated = previews.some((p) => p.truncated) ? " (first 25 customers per service shown)" : "";
-  const what = rows === 0 ? "changes no reconciliation rows" : `changes ${rows} reconciliation row${rows === 1 ? "" : "s"}`;
-  return `Saving ${changes.length === 1 ? "this mapping" : `${changes.length} mappings`} ${what}${amounts.length ? `: ${amounts.join(", ")}` : ""}${truncated}.`;
+  return { changes: previews.flatMap((p) => p.changes), totals: [...totals.values()], truncated: previews.some((p) => p.truncated) };
 }
 
 /** Saves the changes (accepted suggestions in one call) and returns how to undo them. */

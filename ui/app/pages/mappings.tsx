@@ -7,7 +7,8 @@
  * effect first and waits for a second click; the last save can be undone.
  */
 import { useState } from "preact/hooks";
-import type { CompanyListResponse, ProductListResponse, UnmappedResponse } from "../../../src/shared/api-types.ts";
+import type { CompanyListResponse, MappingPreviewResponse, ProductListResponse, UnmappedResponse } from "../../../src/shared/api-types.ts";
+import { PreviewSummary } from "../../components/mapping-preview.tsx";
 import { messageOf } from "../lib/api.ts";
 import { ignoreAccount, type MappingChange, previewChanges, saveChanges, undoSteps, type UndoStep } from "../lib/mapping-actions.ts";
 import { can, useSession } from "../lib/session.ts";
@@ -47,7 +48,7 @@ export function Mappings() {
     current.reload();
     setChecked(new Set());
   };
-  const [pending, setPending] = useState<{ changes: MappingChange[]; suggested: boolean; effect: string } | null>(null);
+  const [pending, setPending] = useState<{ changes: MappingChange[]; suggested: boolean; effect: MappingPreviewResponse } | null>(null);
   const [undo, setUndo] = useState<UndoStep[] | null>(null);
   const run = async (action: () => Promise<void>) => {
     try {
@@ -109,8 +110,8 @@ export function Mappings() {
         </p>
       )}
       {pending && (
-        <div class="banner info" role="status" data-preview>
-          <p>{pending.effect}</p>
+        <div class="banner info pending-mapping">
+          <PreviewSummary preview={pending.effect} lead={`Saving ${pending.changes.length === 1 ? "this mapping" : `these ${pending.changes.length} mappings`} will:`} />
           <button type="button" class="btn primary" onClick={confirm}>
             Save {pending.changes.length === 1 ? "mapping" : `${pending.changes.length} mappings`}
           </button>{" "}
