@@ -19,6 +19,7 @@ import { hasUnmappedAccounts, listPullIntegrations, listTenantsForNightlyIngest 
 import { claimOnce, releaseClaim } from "../../db/repos/psa-leases.ts";
 import { allDatabases, tenantBinding } from "../../db/tenant-db.ts";
 import type { Env } from "../../env.ts";
+import { sendInBatches } from "../queue-batches.ts";
 import { parsePullConfig } from "./integration-config.ts";
 import { queueRun } from "./pulls.ts";
 
@@ -35,8 +36,6 @@ export interface NightlyIngestJob {
   [field: string]: unknown;
 }
 
-/** Queues' sendBatch takes at most 100 messages (reliability-and-security.md §3); ours are a few hundred bytes. */
-const SEND_BATCH_MAX = 100;
 /** How long a (tenant, day) claim is kept: longer than any redelivery of the day's message. */
 const CLAIM_KEEP_MS = 2 * 24 * 60 * 60_000;
 
@@ -56,9 +55,7 @@ export async function enqueueNightlyIngest(env: Env, at: Date): Promise<number> 
       jobs.push({ kind: NIGHTLY_JOB, id: `ingest-nightly:${slot}:${tenantId}`, tenantId, slot, at: at.toISOString() });
     }
   }
-  for (let i = 0; i < jobs.length; i += SEND_BATCH_MAX) {
-    await env.JOBS.sendBatch(jobs.slice(i, i + SEND_BATCH_MAX).map((body) => ({ body })));
-  }
+  await sendInBatches(env.JOBS, jobs);
   return jobs.length;
 }
 

@@ -13,6 +13,7 @@ import { claimUndispatched, findAlert, findAlertSettings, recordDelivery, setCha
 import type { Env } from "../../env.ts";
 import type { JobOutcome } from "../../jobs/messages.ts";
 import type { AlertView, TestWebhookResponse } from "../../shared/workspace-types.ts";
+import { sendInBatches } from "../queue-batches.ts";
 import { newId } from "../secrets.ts";
 import { loadSettings, type StoredSettings } from "./alert-settings.ts";
 
@@ -27,7 +28,7 @@ export async function dispatchAlerts(env: Env, db: Db, tenantId: string, now: Da
   const channels = { email: settings !== null && settings.emailRecipients !== "[]", webhook: settings?.webhookUrl != null };
   const ids = await claimUndispatched(db, tenantId, now.toISOString(), 50, channels);
   if (ids.length === 0 || (!channels.email && !channels.webhook)) return 0;
-  await env.JOBS.sendBatch(ids.map((alertId) => ({ body: { kind: ALERT_JOB, id: alertId, tenantId, alertId } })));
+  await sendInBatches(env.JOBS, ids.map((alertId) => ({ kind: ALERT_JOB, id: alertId, tenantId, alertId })));
   return ids.length;
 }
 
