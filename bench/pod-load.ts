@@ -9,20 +9,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { buildUi } from "../scripts/build-ui.ts";
 import { OFFLINE_ENV, ROOT } from "../scripts/wrangler.ts";
 
 const PAYLOAD_BUDGET_KB = 25;
 const REPORT = path.join(ROOT, "test-artifacts", "pod-load.json");
 
-function run(args: string[]): number {
-  return spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: OFFLINE_ENV }).status ?? 1;
-}
-
-// Both builds, as `npm run build:ui` (vite.config.ts): the first alone empties dist/ui and would leave no workspace behind.
-const vite = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
-if (run([vite, "build"]) !== 0 || run([vite, "build", "--mode", "workspace"]) !== 0) throw new Error("vite build failed");
 // The build records each entry's payload (its chunks, shared ones included, and their CSS): vite.config.ts.
-const payload = JSON.parse(readFileSync(path.join(ROOT, "dist", "ui-payload.json"), "utf8")) as Record<string, { total: number }>;
+const payload = buildUi();
 const gzipBytes = payload.pod?.total ?? Number.NaN;
 console.log(`pod payload: JS+CSS ${(gzipBytes / 1024).toFixed(1)} KB gzip (target ≤ ${PAYLOAD_BUDGET_KB} KB)`);
 
@@ -32,7 +26,7 @@ if (!existsSync("/usr/bin/chromium")) {
 }
 rmSync(REPORT, { force: true });
 const vitest = path.join(ROOT, "node_modules", "vitest", "vitest.mjs");
-run([vitest, "run", "--project", "browser", "test/browser/pod-embedding.test.ts", "-t", "renders an agreement"]);
+spawnSync(process.execPath, [vitest, "run", "--project", "browser", "test/browser/pod-embedding.test.ts", "-t", "renders an agreement"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: OFFLINE_ENV });
 if (!existsSync(REPORT)) throw new Error("the browser run recorded no load times");
 const { times, targetMs, layoutShift } = JSON.parse(readFileSync(REPORT, "utf8")) as { times: number[]; targetMs: number; layoutShift: number };
 const sorted = [...times].sort((a, b) => a - b);

@@ -12,15 +12,16 @@
  * in production), `wrangler dev` serving the built UI. Needs /usr/bin/chromium for
  * the board figure.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { buildDemoTenant } from "../src/db/seed/demo-tenant.ts";
 import { quoteSql, type SeedRow, type SeedTable } from "../src/db/seed/seed-sql.ts";
-import { freePort } from "../scripts/sim-server.ts";
-import { OFFLINE_ENV, ROOT, runWrangler, startWrangler } from "../scripts/wrangler.ts";
+import { buildUi } from "../scripts/build-ui.ts";
+import { startWranglerStack } from "../scripts/wrangler-stack.ts";
+import { ROOT, runWrangler } from "../scripts/wrangler.ts";
 
 const PAYLOAD_BUDGET_KB = 60;
 const BOARD_TARGET_MS = 500;
@@ -29,10 +30,7 @@ const OPERATOR = "bench-workspace-operator-token";
 const ADMIN = { email: "bench.admin@northwind.test", password: "bench admin password" };
 
 // ─── Payload ─────────────────────────────────────────────────────────────────
-const vite = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: OFFLINE_ENV });
-if (vite.status !== 0) throw new Error("vite build failed");
-const payload = JSON.parse(readFileSync(path.join(ROOT, "dist", "ui-payload.json"), "utf8")) as Record<string, { js: number; css: number; total: number }>;
-const ws = payload.workspace;
+const ws = buildUi().workspace;
 if (!ws) throw new Error("no workspace entry in dist/ui-payload.json");
 console.log(`workspace payload: JS ${(ws.js / 1024).toFixed(1)} KB + CSS ${(ws.css / 1024).toFixed(1)} KB = ${(ws.total / 1024).toFixed(1)} KB gzip (target ≤ ${PAYLOAD_BUDGET_KB} KB)`);
 
@@ -159,29 +157,19 @@ async function main(): Promise<void> {
   seed();
   const ui = path.join(PERSIST, "ui");
   execFileSync("cp", ["-r", path.join(ROOT, "dist", "ui"), ui]);
-  const [port, inspector] = [await freePort(), await freePort()];
   const vars = [`OPERATOR_TOKEN:${OPERATOR}`, "ENCRYPTION_KEY:YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", ui, "--show-interactive-dev-session=false", "--live-reload=false"];
-  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
-  const base = `http://127.0.0.1:${port}`;
+  const stack = await startWranglerStack({ label: "bench workspace", persist: PERSIST, uiDir: ui, vars, cleanUp: async () => rmSync(PERSIST, { recursive: true, force: true }) });
+  const base = stack.baseUrl;
   try {
-    const deadline = Date.now() + 90_000;
-    while (!(await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error("wrangler dev did not start");
-      await new Promise((r) => setTimeout(r, 200));
-    }
     for (const tenantId of ["tnt_board", "tnt_export"]) {
       await settle(base, tenantId);
       await operator(base, "POST", `/api/admin/tenants/${tenantId}/users`, { ...ADMIN, role: "admin" });
     }
     console.log(`stack: 2 tenants seeded and recomputed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     await measureBoard(base);
-    await measureExport(base, child.pid ?? 0, apiKeyOf("tnt_export"));
+    await measureExport(base, stack.pid, apiKeyOf("tnt_export"));
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 1500));
-    if (child.exitCode === null) child.kill("SIGKILL");
-    rmSync(PERSIST, { recursive: true, force: true });
+    await stack.stop();
   }
 }
 

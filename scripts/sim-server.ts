@@ -17,7 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { type AddressInfo, createServer as createNetServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve, type ServerType } from "@hono/node-server";
@@ -25,9 +25,10 @@ import { createAutotaskSim } from "../test/sim/autotask/app.ts";
 import { createConnectWiseSim } from "../test/sim/connectwise/app.ts";
 import { demoConnectWiseData } from "../src/db/seed/demo-psa.ts";
 import { seedDemo } from "../test/sim/connectwise/datasets.ts";
+import { freePort, startWranglerStack } from "./wrangler-stack.ts";
 import { workerdPidsUnder } from "../test/fixtures/ingest/wrangler-harness.ts";
 import { createDemoHost, type DemoHost } from "./demo-host.ts";
-import { ROOT, runWrangler, startWrangler } from "./wrangler.ts";
+import { ROOT, runWrangler } from "./wrangler.ts";
 
 export interface SimServers {
   cw: ReturnType<typeof createConnectWiseSim>;
@@ -90,17 +91,6 @@ export interface LocalStack {
   stop: () => Promise<void>;
 }
 
-/** A port the OS says is free on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 async function startSimulatorProcess(cwPort: number, atPort: number): Promise<{ cwOrigin: string; atOrigin: string; close: () => Promise<void> }> {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--cw-port", String(cwPort), "--at-port", String(atPort), "--seed", "none"], { stdio: "ignore" });
@@ -125,38 +115,19 @@ export async function startLocalStack(name: string): Promise<LocalStack> {
   rmSync(persist, { recursive: true, force: true });
   mkdirSync(persist, { recursive: true });
   runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-  const [cwPort, atPort, port, inspector] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [cwPort, atPort] = [await freePort(), await freePort()];
   const sims = await startSimulatorProcess(cwPort, atPort);
   const operatorToken = "bench-operator-token-0123456789";
   const vars = [`OPERATOR_TOKEN:${operatorToken}`, "ENCRYPTION_KEY:YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMmJ5dGU=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persist, "--show-interactive-dev-session=false", "--live-reload=false"];
-  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
-  let log = "";
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log}`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    base,
-    cwOrigin: sims.cwOrigin,
-    atOrigin: sims.atOrigin,
-    operatorToken,
-    workerdPids: () => workerdPidsUnder(child.pid as number),
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-      await sims.close();
-      rmSync(persist, { recursive: true, force: true });
-    },
+  const cleanUp = async () => {
+    await sims.close();
+    rmSync(persist, { recursive: true, force: true });
   };
+  const wrangler = await startWranglerStack({ label: name, persist, vars, cleanUp }).catch(async (error: unknown) => {
+    await cleanUp();
+    throw error;
+  });
+  return { base: wrangler.baseUrl, cwOrigin: sims.cwOrigin, atOrigin: sims.atOrigin, operatorToken, workerdPids: () => workerdPidsUnder(wrangler.pid), stop: wrangler.stop };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -8,7 +8,12 @@
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 200_000;
 
-export async function sendInBatches<T>(queue: Queue<T>, bodies: readonly T[]): Promise<void> {
+/** The part of a Queue binding this needs (so it is testable without the Workers runtime). */
+export interface BatchQueue<T> {
+  sendBatch(messages: Iterable<{ body: T }>): Promise<unknown>;
+}
+
+export async function sendInBatches<T>(queue: BatchQueue<T>, bodies: readonly T[]): Promise<void> {
   let batch: Array<{ body: T }> = [];
   let bytes = 0;
   for (const body of bodies) {

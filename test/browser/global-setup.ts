@@ -10,15 +10,14 @@
  * tests; and the workspace stack (workspace-setup.ts) for the workspace-*
  * tests. Everything is stopped after.
  */
-import { type ChildProcess } from "node:child_process";
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildDemoTenant, DEMO_API_KEY } from "../../src/db/seed/demo-tenant.ts";
 import { seedStatements, upsertStatement } from "../../src/db/seed/seed-sql.ts";
-import { ROOT, runWrangler, startWrangler } from "../../scripts/wrangler.ts";
-import { freePort } from "../../scripts/sim-server.ts";
+import { ROOT, runWrangler } from "../../scripts/wrangler.ts";
+import { startWranglerStack } from "../../scripts/wrangler-stack.ts";
 import { startDemoStack, type DemoStackInfo } from "./demo-setup.ts";
 import { startWorkspaceStack, type WorkspaceStackInfo } from "./workspace-setup.ts";
 import { API_PATH, CW_CLIENT_ID, CW_COMPANY, startFakePsa } from "./fake-psa.ts";
@@ -66,20 +65,6 @@ function seed(psaPort: number): void {
   runWrangler(["d1", "execute", "DB", "--local", "--persist-to", PERSIST, `--file=${file}`]);
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output()}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`wrangler dev did not answer within 60 s:\n${output()}`);
-}
-
 const t0 = Date.now();
 const step = (what: string) => console.log(`[browser setup] ${what} after ${Date.now() - t0} ms`);
 
@@ -97,26 +82,16 @@ export default async function setup(project: TestProject) {
   demoStarting.catch(() => undefined); // awaited below; avoids an unhandled rejection while the other stack starts
   const workspaceStarting = startWorkspaceStack(ui);
   workspaceStarting.catch(() => undefined);
-  const [port, inspector] = [await freePort(), await freePort()];
   const vars = ["OPERATOR_TOKEN:browser-test-operator-token", "ENCRYPTION_KEY:YnJvd3Nlci10ZXN0LWVuY3J5cHRpb24ta2V5LTMyYnk=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", PERSIST, "--assets", ui, "--show-interactive-dev-session=false", "--live-reload=false"];
-  const child = startWrangler([...args, ...vars.flatMap((v) => ["--var", v])], true);
-  let log = "";
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const stopPod = async () => {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-    await new Promise((resolve) => psa.server.close(resolve));
-  };
+  const closePsa = () => new Promise<void>((resolve) => psa.server.close(() => resolve()));
+  let stopPod = closePsa;
+  let baseUrl = "";
   let demo: Awaited<typeof demoStarting>;
   let workspace: Awaited<typeof workspaceStarting>;
   try {
-    await waitForHealth(baseUrl, child, () => log);
+    const podStack = await startWranglerStack({ label: "pod stack", persist: PERSIST, uiDir: ui, vars, cleanUp: closePsa });
+    stopPod = podStack.stop;
+    baseUrl = podStack.baseUrl;
     await fetch(`${baseUrl}/pod/connectwise/psi_browser`); // warm up the isolate and the asset router
     step(`wrangler dev ready on ${baseUrl}`);
     demo = await demoStarting;

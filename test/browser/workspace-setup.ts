@@ -15,7 +15,7 @@ import { seedStatements } from "../../src/db/seed/seed-sql.ts";
 import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
 import { startSimulators } from "../../scripts/sim-server.ts";
 import { ROOT, runWrangler } from "../../scripts/wrangler.ts";
-import { startWranglerStack } from "./wrangler-stack.ts";
+import { startWranglerStack } from "../../scripts/wrangler-stack.ts";
 
 // Per run (pid): two runs in one worktree must not wipe each other's state.
 const PERSIST = path.join(ROOT, ".wrangler", `browser-workspace-state-${process.pid}`);

@@ -4,11 +4,11 @@
  * is sent once, in order, and no call goes over either limit.
  */
 import { describe, expect, it } from "vitest";
-import { sendInBatches } from "../../src/services/queue-batches.ts";
+import { type BatchQueue, sendInBatches } from "../../src/services/queue-batches.ts";
 
 function fakeQueue() {
   const calls: Array<Array<{ body: unknown }>> = [];
-  const queue = { sendBatch: async (batch: Array<{ body: unknown }>) => void calls.push(batch) } as unknown as Queue<unknown>;
+  const queue: BatchQueue<unknown> = { sendBatch: async (batch) => void calls.push([...batch]) };
   return { queue, calls };
 }
 
