@@ -78,6 +78,10 @@ describe("month end", () => {
     await page.check("input[aria-label='Select Microsoft 365 Business Premium for Granite Construction Co.']");
     expect(await page.textContent(".bulkbar")).toContain("2 selected");
     await page.click(".bulkbar button:has-text('Approve…')");
+    const recovered = page.locator(".fig:has(span:text-is('Recovered this month (USD)')) b");
+    const cents = async () => Math.round(Number(((await recovered.textContent()) ?? "").replace(/[$,]/g, "")) * 100);
+    await page.waitForSelector("figure.chart"); // the summary (chart and recovered figure) has loaded
+    const recoveredBefore = await cents();
     const form = page.locator("form.bulk-form");
     expect(await form.textContent()).toContain("Approve 2 rows of 2 customers");
     await expectAccessible(page, "bulk approve form");
@@ -85,6 +89,9 @@ describe("month end", () => {
     await page.waitForSelector(".bulkbar .run:has-text('The PSA accepted')", { timeout: 45_000 });
     expect(await page.textContent(".bulkbar .run")).toContain("The PSA accepted 2 of 2 changes.");
     expect(await page.locator(".wb.applied").count()).toBe(2);
+    // Recovered this month, without a Refresh: Brightline 40 → 44 and Granite 33 → 36 at $26.00 a seat
+    // (ConnectWise bills quantity × price): 4 × $26 + 3 × $26 = $182.00 more a month.
+    await expect.poll(cents).toBe(recoveredBefore + 18200);
     await screenshots(page, "bulk-approved");
     expect(await simQuantity(4101, 88010)).toBe(44);
     expect(await simQuantity(4106, 88061)).toBe(36);

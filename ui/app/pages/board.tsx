@@ -106,6 +106,8 @@ export function Board() {
     });
     setRun({ keys, done: true });
     setSelected(new Set());
+    // What the run recovered shows at once, not after the next Refresh (the rows keep their progress).
+    get<ReconSummary>("/api/v1/reconciliation/summary").then(setSummary, () => undefined);
   };
   const counts = data?.page.counts ?? {};
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
