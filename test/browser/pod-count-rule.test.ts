@@ -58,6 +58,12 @@ describe("a count rule from the pod", () => {
     expect(saves).toHaveLength(0); // a preview saves nothing
     expect((await row.locator("td[data-label=Vendor] .src > button").textContent())?.trim()).toBe("44");
     await page.screenshot({ path: artifact("pod-rule-preview-wide.png") });
+    const wide = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 900 });
+    await editor.locator("button[data-action=save-rule]").scrollIntoViewIfNeeded();
+    expect(await frame.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390); // no sideways scrolling
+    await page.screenshot({ path: artifact("pod-rule-preview-390.png") });
+    if (wide) await page.setViewportSize(wide);
 
     await editor.locator("button[data-action=save-rule]").click();
     await frame.locator(`${BP} td[data-label=Vendor] .src > button:text-is('50')`).waitFor();
