@@ -6,7 +6,7 @@
  * estimated prices). An `account:<id>` scope is an unmapped account's usage.
  * Cost grows with the company, never with the tenant or its history.
  */
-import { and, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { exactPrice } from "../../core/reconcile/money.ts";
 import { chooseEstimate, type PricePoint } from "../../core/reconcile/tenant-index.ts";
 import { formatDecimal } from "../../core/shared/decimal.ts";
@@ -152,40 +152,40 @@ function suspectOf(stats: ReadonlyArray<{ serviceId: string; reporting: number; 
 /**
  * The estimate rule (core/reconcile/tenant-index.ts chooseEstimate: the
  * product's most common current price, ties → lowest) over the product's
- * current lines, for the products a scope's rows need it for.
+ * price points (product_price_points, migration 0014: distinct points with
+ * their line counts), for the products a scope's rows need it for — a handful
+ * of rows per product, not every line of it in the tenant.
  */
 export async function loadCatalog(db: Db, tenantId: string, productKeys: readonly string[], today: string): Promise<Map<string, CatalogEntry>> {
   const catalog = new Map<string, CatalogEntry>();
   if (productKeys.length === 0) return catalog;
+  const p = t.productPricePoints;
   const queries = productKeys.map((productKey) =>
-    // No join: drizzle's D1 batch maps rows by column name, and both tables have `id`.
-    db
-      .select({ line: t.agreementLines, cycle: sql<string | null>`(SELECT billing_cycle FROM agreements WHERE agreements.id = ${t.agreementLines.agreementId})` })
-      .from(t.agreementLines)
-      .where(
-        and(
-          eq(t.agreementLines.tenantId, tenantId),
-          eq(t.agreementLines.productKey, productKey),
-          eq(t.agreementLines.billCustomer, "Billable"),
-          sql`(${t.agreementLines.cancelledDate} IS NULL OR substr(${t.agreementLines.cancelledDate}, 1, 10) > ${today})`,
-        ),
-      ),
+    db.select().from(p).where(and(eq(p.tenantId, tenantId), eq(p.productKey, productKey), gt(p.lines, 0), gt(p.cancelledDay, today))),
   );
   const results = await db.batch(queries as unknown as [(typeof queries)[number], ...(typeof queries)[number][]]);
   results.forEach((found, i) => {
     if (found.length === 0) return;
-    const points: PricePoint[] = found.map(({ line, cycle }) => {
-      const input = toLineInput(line);
-      const price = exactPrice(input);
-      return {
-        productName: input.productName,
-        unitPrice: formatDecimal(price.unitPrice),
-        unitCost: formatDecimal(price.unitCost),
-        currency: input.currency,
-        billingCycle: cycle && cycle !== "none" ? (cycle as BillingCycle) : null,
-      };
-    });
+    const points = found.flatMap((row) => new Array<PricePoint>(row.lines).fill(toPricePoint(row)));
     catalog.set(productKeys[i] as string, chooseEstimate(points));
   });
   return catalog;
+}
+
+/** A price point as the engine's estimate takes it (the line filter's NULLs were kept as ''). */
+function toPricePoint(row: typeof t.productPricePoints.$inferSelect): PricePoint {
+  const price = exactPrice({
+    unitPriceMinor: row.unitPriceMinor,
+    unitCostMinor: row.unitCostMinor,
+    ...(row.unitPrice !== "" ? { unitPrice: row.unitPrice } : {}),
+    ...(row.unitCost !== "" ? { unitCost: row.unitCost } : {}),
+    currency: row.currency,
+  });
+  return {
+    productName: row.productName,
+    unitPrice: formatDecimal(price.unitPrice),
+    unitCost: formatDecimal(price.unitCost),
+    currency: row.currency,
+    billingCycle: row.billingCycle && row.billingCycle !== "none" ? (row.billingCycle as BillingCycle) : null,
+  };
 }

@@ -95,3 +95,31 @@ export const reconRows = sqliteTable(
     index("recon_rows_catalog_idx").on(t.tenantId, t.productKey).where(sql`needs_catalog = 1`),
   ],
 );
+
+/**
+ * A product's distinct current price points with their billable line counts
+ * (migration 0014, kept by triggers on agreement_lines and agreements): what
+ * the catalog estimate reads instead of every line of the product.
+ */
+export const productPricePoints = sqliteTable(
+  "product_price_points",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    productKey: text("product_key").notNull(),
+    productName: text("product_name").notNull(),
+    unitPriceMinor: integer("unit_price_minor").notNull(),
+    unitCostMinor: integer("unit_cost_minor").notNull(),
+    /** The line's exact price; '' when it has none (the minor units are exact). */
+    unitPrice: text("unit_price").notNull(),
+    unitCost: text("unit_cost").notNull(),
+    currency: text("currency").notNull(),
+    /** The agreement's billing cycle; '' when the agreement is not known yet. */
+    billingCycle: text("billing_cycle").notNull(),
+    /** The line's cancel day (YYYY-MM-DD); '~' when not cancelled (sorts after every day). */
+    cancelledDay: text("cancelled_day").notNull(),
+    lines: integer("lines").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.productKey, t.productName, t.unitPriceMinor, t.unitCostMinor, t.unitPrice, t.unitCost, t.currency, t.billingCycle, t.cancelledDay] }),
+  ],
+);
