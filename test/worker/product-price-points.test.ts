@@ -1,5 +1,5 @@
 /**
- * The catalog estimate's aggregate (migration 0014): after any change to
+ * The catalog estimate's aggregate (migration 0015): after any change to
  * lines or agreements, product_price_points holds exactly the billable lines'
  * distinct price points with their counts — the GROUP BY over agreement_lines
  * it replaces on the read path (issue 8: a recompute reads a few aggregate

@@ -152,7 +152,7 @@ function suspectOf(stats: ReadonlyArray<{ serviceId: string; reporting: number; 
 /**
  * The estimate rule (core/reconcile/tenant-index.ts chooseEstimate: the
  * product's most common current price, ties → lowest) over the product's
- * price points (product_price_points, migration 0014: distinct points with
+ * price points (product_price_points, migration 0015: distinct points with
  * their line counts), for the products a scope's rows need it for — a handful
  * of rows per product, not every line of it in the tenant.
  */

@@ -98,7 +98,7 @@ export const reconRows = sqliteTable(
 
 /**
  * A product's distinct current price points with their billable line counts
- * (migration 0014, kept by triggers on agreement_lines and agreements): what
+ * (migration 0015, kept by triggers on agreement_lines and agreements): what
  * the catalog estimate reads instead of every line of the product.
  */
 export const productPricePoints = sqliteTable(
