@@ -14,7 +14,7 @@ import type { JobMessage, JobOutcome } from "./messages.ts";
 import { handlePsaJob } from "./psa.ts";
 import { handleReconJob } from "./recon.ts";
 import { settleQuietly } from "../services/recon/settle.ts";
-import { recordDeadLetter } from "./dead-letter.ts";
+import { deadLetterTenant, recordDeadLetter } from "./dead-letter.ts";
 
 export const DLQ_NAME = "trueup-jobs-dlq";
 
@@ -27,18 +27,29 @@ async function dispatch(message: JobMessage, env: Env): Promise<JobOutcome> {
 }
 
 /** A dead letter is kept with its tenant's data; a message without a tenant goes to the home database. */
-function deadLetterDb(env: Env, message: JobMessage) {
-  return tenantDb(env, typeof message.tenantId === "string" ? message.tenantId : "");
+function deadLetterDb(env: Env, body: unknown) {
+  return tenantDb(env, deadLetterTenant(body) ?? "");
+}
+
+/**
+ * The dead-letter queue's consumer: Cloudflare delivers here what exhausted
+ * max_retries on the JOBS queue (wrangler.toml). Each message is recorded
+ * (once, however often it is redelivered) and acked; the tenants' alerts
+ * are then queued for delivery.
+ */
+async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const tenants = new Set<string>();
+  for (const message of batch.messages) {
+    await recordDeadLetter(deadLetterDb(env, message.body), { body: message.body, attempts: message.attempts, queueMessageId: message.id }, "exhausted max_retries on the jobs queue");
+    message.ack();
+    const tenantId = deadLetterTenant(message.body);
+    if (tenantId) tenants.add(tenantId);
+  }
+  for (const tenantId of tenants) await dispatchAlertsQuietly(env, tenantDb(env, tenantId), tenantId, new Date());
 }
 
 export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Promise<void> {
-  if (batch.queue === DLQ_NAME) {
-    for (const message of batch.messages) {
-      await recordDeadLetter(deadLetterDb(env, message.body), message.body, message.attempts);
-      message.ack();
-    }
-    return;
-  }
+  if (batch.queue === DLQ_NAME) return recordDeadLetters(batch, env);
   for (const message of batch.messages) {
     let outcome: JobOutcome;
     try {
@@ -59,8 +70,10 @@ export async function handleQueue(batch: MessageBatch<JobMessage>, env: Env): Pr
       message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
     } else {
       console.error("job failed permanently", message.body.kind, message.body.id, outcome.error);
-      await recordDeadLetter(deadLetterDb(env, message.body), message.body, message.attempts, outcome.error);
+      await recordDeadLetter(deadLetterDb(env, message.body), { body: message.body, attempts: message.attempts, queueMessageId: message.id }, outcome.error);
       message.ack();
+      const tenantId = deadLetterTenant(message.body);
+      if (tenantId) await dispatchAlertsQuietly(env, tenantDb(env, tenantId), tenantId, new Date());
     }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Background jobs of the PSA sync and write-back surface (`psa.*`): sync runs
  * and their chunks, fetch-on-notify for recorded callbacks/webhooks,
- * decision write-backs, and one tenant's scheduled maintenance. Messages are checked before use; PSA failures map to
+ * decision write-backs, one tenant's scheduled maintenance, and the poll an
+ * Autotask SequenceNumber gap asks for. Messages are checked before use; PSA failures map to
  * the consumer's outcomes — 429 is re-enqueued after its Retry-After (the
  * consumer's own backoff does not know it), 5xx/timeouts and D1 hiccups are
  * retried with backoff, other 4xx are permanent (dead-lettered with the PSA's
@@ -12,6 +13,7 @@ import { tenantDb } from "../db/tenant-db.ts";
 import type { Env } from "../env.ts";
 import { PsaHttpError } from "../services/psa/http.ts";
 import { enqueueJob, type PsaJob } from "../services/psa/jobs.ts";
+import { runGapPollJob } from "../services/psa/gap-poll.ts";
 import { runTenantMaintenance } from "../services/psa/maintenance.ts";
 import { runNotifyJob } from "../services/psa/notify-jobs.ts";
 import { runSyncChunkJob, runSyncJob } from "../services/psa/sync-jobs.ts";
@@ -25,6 +27,7 @@ const jobSchema = z.discriminatedUnion("kind", [
   z.looseObject({ kind: z.enum(["psa.cw-callback", "psa.at-event"]), ...base, inboxId: z.string() }),
   z.looseObject({ kind: z.literal("psa.writeback"), ...base, decisionId: z.string() }),
   z.looseObject({ kind: z.literal("psa.maintenance"), ...base, mode: z.enum(["full", "incremental"]), slot: z.iso.datetime(), at: z.iso.datetime() }),
+  z.looseObject({ kind: z.literal("psa.gap-poll"), ...base, integrationId: z.string().min(1), window: z.iso.datetime(), gapAt: z.iso.datetime(), reason: z.string() }),
 ]);
 
 async function run(job: PsaJob, env: Env): Promise<void> {
@@ -43,6 +46,8 @@ async function run(job: PsaJob, env: Env): Promise<void> {
     case "psa.maintenance":
       // Not before the cron's scheduled time (a message is never early; a late one uses its own clock).
       return runTenantMaintenance(env, db, job, new Date(Math.max(now.getTime(), Date.parse(job.at))));
+    case "psa.gap-poll":
+      return runGapPollJob(env, db, job, now);
   }
 }
 

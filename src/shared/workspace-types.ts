@@ -55,7 +55,7 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-export type AlertRule = "count-jump" | "count-drop-to-zero" | "source-stale" | "sync-failed" | "writeback-failed" | "vendor-alert";
+export type AlertRule = "count-jump" | "count-drop-to-zero" | "source-stale" | "sync-failed" | "writeback-failed" | "vendor-alert" | "job-dead-lettered";
 
 export interface AlertView {
   id: string;

@@ -52,3 +52,13 @@ export async function claimOnce(db: Db, tenantId: string, resource: string, now:
 export async function releaseClaim(db: Db, tenantId: string, resource: string): Promise<void> {
   await db.delete(psaLeases).where(and(eq(psaLeases.tenantId, tenantId), eq(psaLeases.resource, resource)));
 }
+
+/** When `resource` was claimed by claimOnce with `keepMs` (its expiry minus keepMs), or null when it is not claimed. */
+export async function claimedAt(db: Db, tenantId: string, resource: string, keepMs: number): Promise<string | null> {
+  const rows = await db
+    .select({ expiresAt: psaLeases.expiresAt })
+    .from(psaLeases)
+    .where(and(eq(psaLeases.tenantId, tenantId), eq(psaLeases.resource, resource), eq(psaLeases.holder, CLAIM_HOLDER)))
+    .limit(1);
+  return rows[0] ? new Date(Date.parse(rows[0].expiresAt) - keepMs).toISOString() : null;
+}

@@ -4,7 +4,8 @@
  * verification, allowed origins); the rest of the surface's tables come in
  * migration 0004: webhook inbox, per-agreement sync state, write-back
  * attempts, leases, the Autotask request budget and sync runs. Migration
- * 0007 adds the inbox's retry columns (attempts, next_attempt_at).
+ * 0007 adds the inbox's retry columns (attempts, next_attempt_at); 0014 the
+ * highest Autotask webhook SequenceNumber seen per webhook.
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -115,6 +116,20 @@ export const psaWritebackAttempts = sqliteTable(
     response: text("response"),
   },
   (t) => [uniqueIndex("psa_writeback_attempts_uq").on(t.tenantId, t.decisionId, t.attempt)],
+);
+
+/** Highest Autotask SequenceNumber received per webhook Guid of an integration (migration 0014, services/psa/gap-poll.ts). */
+export const psaWebhookSequences = sqliteTable(
+  "psa_webhook_sequences",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    integrationId: text("integration_id").notNull().references(() => psaIntegrations.id),
+    webhookGuid: text("webhook_guid").notNull(),
+    lastSequence: integer("last_sequence").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("psa_webhook_sequences_uq").on(t.tenantId, t.integrationId, t.webhookGuid)],
 );
 
 export const psaLeases = sqliteTable(

@@ -27,7 +27,7 @@ export const alerts = sqliteTable(
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull().references(() => tenants.id),
     at: text("at").notNull(),
-    /** count-jump | count-drop-to-zero | source-stale | sync-failed | writeback-failed (raised by triggers of migration 0009 and services/workspace/alert-cron.ts) */
+    /** count-jump | count-drop-to-zero | source-stale | sync-failed | writeback-failed (raised by triggers of migration 0009 and services/workspace/alert-cron.ts) | job-dead-lettered (db/repos/dead-letters.ts) */
     rule: text("rule").notNull(),
     /** info | warning | critical */
     severity: text("severity").notNull(),

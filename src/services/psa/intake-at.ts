@@ -2,9 +2,10 @@
  * Autotask webhook intake (psa-and-vendor-apis.md §3.4): `X-Hook-Signature:
  * sha1=<base64 HMAC-SHA1(SecretKey, raw body)>` checked over the exact bytes
  * before anything is parsed, then dedupe on Guid + Id + SequenceNumber (a
- * delivery Autotask retries up to 5 times is one row and one job). The
- * DeactivationUrl call, and a signed `Deactivated` event, flag the
- * integration as polling-only.
+ * delivery Autotask retries up to 5 times is one row and one job). A new
+ * delivery's SequenceNumber is then checked: a gap or an out-of-order
+ * number queues an immediate poll (gap-poll.ts). The DeactivationUrl call,
+ * and a signed `Deactivated` event, flag the integration as polling-only.
  */
 import { importAutotaskKey, parseAutotaskSignature, type Bytes, verifyAutotask } from "../../core/psa/signatures.ts";
 import { atDedupeKey, atWebhookSchema, parseJson } from "../../core/psa/webhook-payloads.ts";
@@ -16,6 +17,7 @@ import type { Env } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { decryptSecret, newId, secretsEqual, sha256Hex } from "../secrets.ts";
 import type { IntakeStatus } from "./intake-cw.ts";
+import { checkSequence } from "./gap-poll.ts";
 import { enqueueJob } from "./jobs.ts";
 
 const keyCache = new Map<string, CryptoKey>();
@@ -67,6 +69,8 @@ export async function receiveAutotaskWebhook(env: Env, db: Db, integrationId: st
   });
   if (!inboxId) return "duplicate";
   await enqueueJob(env, { kind: "psa.at-event", id: inboxId, tenantId: integration.tenantId, inboxId }).catch((e: unknown) => console.error("enqueue failed", e));
+  // After the event is safe: a failed check costs only the immediate poll (the quarter-hour sync still comes).
+  await checkSequence(env, db, integration, event, now).catch((e: unknown) => console.error("sequence check failed", e));
   return "accepted";
 }
 

@@ -20,7 +20,9 @@ export type CallbackJob = { kind: "psa.cw-callback" | "psa.at-event"; id: string
 export type WritebackJob = { kind: "psa.writeback"; id: string; tenantId: string; decisionId: string };
 /** One tenant's scheduled work for a cron slot (maintenance.ts); `at` is the cron's scheduled time. */
 export type MaintenanceJob = { kind: "psa.maintenance"; id: string; tenantId: string; mode: SyncMode; slot: string; at: string };
-export type PsaJob = SyncJob | SyncChunkJob | CallbackJob | WritebackJob | MaintenanceJob;
+/** An immediate incremental sync after an Autotask SequenceNumber gap (gap-poll.ts); the id is per integration and window. */
+export type GapPollJob = { kind: "psa.gap-poll"; id: string; tenantId: string; integrationId: string; window: string; gapAt: string; reason: string };
+export type PsaJob = SyncJob | SyncChunkJob | CallbackJob | WritebackJob | MaintenanceJob | GapPollJob;
 
 export async function enqueueJob(env: Env, job: PsaJob, delaySeconds?: number): Promise<void> {
   await env.JOBS.send(job, delaySeconds === undefined ? undefined : { delaySeconds: Math.max(0, Math.min(Math.ceil(delaySeconds), 43_200)) });
