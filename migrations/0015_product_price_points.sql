@@ -77,14 +77,14 @@ END;
 CREATE TRIGGER product_price_points_cycle_upd AFTER UPDATE OF billing_cycle ON agreements
 WHEN OLD.billing_cycle IS NOT NEW.billing_cycle
 BEGIN
-  UPDATE product_price_points AS p SET lines = lines - (
+  UPDATE product_price_points SET lines = lines - (
     SELECT count(*) FROM agreement_lines AS l
-    WHERE l.tenant_id = NEW.tenant_id AND l.agreement_id = NEW.id AND l.bill_customer = 'Billable' AND l.product_key = p.product_key
-      AND l.product_name = p.product_name AND l.unit_price_minor = p.unit_price_minor AND l.unit_cost_minor = p.unit_cost_minor
-      AND coalesce(l.unit_price, '') = p.unit_price AND coalesce(l.unit_cost, '') = p.unit_cost AND l.currency = p.currency
-      AND coalesce(substr(l.cancelled_date, 1, 10), '~') = p.cancelled_day)
-  WHERE p.tenant_id = NEW.tenant_id AND p.billing_cycle = OLD.billing_cycle
-    AND p.product_key IN (SELECT product_key FROM agreement_lines WHERE tenant_id = NEW.tenant_id AND agreement_id = NEW.id);
+    WHERE l.tenant_id = NEW.tenant_id AND l.agreement_id = NEW.id AND l.bill_customer = 'Billable' AND l.product_key = product_price_points.product_key
+      AND l.product_name = product_price_points.product_name AND l.unit_price_minor = product_price_points.unit_price_minor AND l.unit_cost_minor = product_price_points.unit_cost_minor
+      AND coalesce(l.unit_price, '') = product_price_points.unit_price AND coalesce(l.unit_cost, '') = product_price_points.unit_cost AND l.currency = product_price_points.currency
+      AND coalesce(substr(l.cancelled_date, 1, 10), '~') = product_price_points.cancelled_day)
+  WHERE product_price_points.tenant_id = NEW.tenant_id AND product_price_points.billing_cycle = OLD.billing_cycle
+    AND product_price_points.product_key IN (SELECT product_key FROM agreement_lines WHERE tenant_id = NEW.tenant_id AND agreement_id = NEW.id);
   DELETE FROM product_price_points WHERE tenant_id = NEW.tenant_id AND lines <= 0
     AND product_key IN (SELECT product_key FROM agreement_lines WHERE tenant_id = NEW.tenant_id AND agreement_id = NEW.id);
   INSERT INTO product_price_points
