@@ -15,8 +15,8 @@ import { applyCountRule, type CountRule, isDefaultRule, splitCount } from "./cou
 import type { LatestCount } from "./latest-counts.ts";
 import { compareIds } from "./order.ts";
 import { addQuantities, compareQuantities, parseQuantity, subtractQuantities, signOfQuantity, type Quantity } from "./quantity.ts";
-import type { ProductLines, TenantIndex } from "./tenant-index.ts";
-import type { AccountMappingInput, AgreementInput } from "./types.ts";
+import type { ProductLines, ProductMapping, TenantIndex } from "./tenant-index.ts";
+import type { AccountMappingInput, AgreementInput, LineInput } from "./types.ts";
 
 /** A mapped (agreement or company, product) row before statuses and money. */
 export interface RowDraft {
@@ -53,7 +53,7 @@ export interface Drafts {
 }
 
 export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): Drafts {
-  const book: DraftBook = { rows: [], byAgreement: new Map(), byCompany: new Map(), pools: new Map() };
+  const book: DraftBook = { rows: [], byAgreement: new Map(), byCompany: new Map(), pools: new Map(), poolList: [] };
   for (const [agreementId, products] of index.productLines) {
     const agreement = index.countingAgreements.get(agreementId);
     if (!agreement) continue;
@@ -78,13 +78,24 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
       else unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
     } else {
       // Each mapping reads the measure its rule's basis names, takes its share and bills what its rule makes of it.
-      const reading = products.filter((p) => p.rule.basis === measure);
-      const shares = reading.some((p) => p.rule.split) ? splitCount(source.source.quantity, reading.map((p) => ({ productKey: p.productKey, split: p.rule.split }))) : null;
+      const reading = readingOf(products, measure);
+      const shares = hasSplit(reading) ? splitCount(source.source.quantity, reading.map((p) => ({ productKey: p.productKey, split: p.rule.split }))) : null;
       for (const product of reading) allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule, shares?.get(product.productKey)));
     }
   }
-  for (const pool of book.pools.values()) settlePool(book, index, pool);
+  for (const pool of book.poolList) settlePool(book, index, pool);
   return { rows: book.rows, unmapped };
+}
+
+/** The mappings that read this measure; the mapping list itself when all do (the usual case: no array per source). */
+function readingOf(products: readonly ProductMapping[], measure: string): readonly ProductMapping[] {
+  for (const p of products) if (p.rule.basis !== measure) return products.filter((q) => q.rule.basis === measure);
+  return products;
+}
+
+function hasSplit(products: readonly ProductMapping[]): boolean {
+  for (const p of products) if (p.rule.split) return true;
+  return false;
 }
 
 /** total when reported, else the first measure by name (empty when every count is a total: nothing to choose). */
@@ -115,8 +126,10 @@ interface DraftBook {
   rows: RowDraft[];
   byAgreement: Map<string, Map<string, RowDraft>>;
   byCompany: Map<string, Map<string, RowDraft>>;
-  /** `${companyId}\u0000${productKey}` → unpinned sources of the company for the product. */
-  pools: Map<string, Pool>;
+  /** companyId → productKey → unpinned sources of the company for the product (nested: no key string per source). */
+  pools: Map<string, Map<string, Pool>>;
+  /** The same pools in the order they were opened (settled in that order). */
+  poolList: Pool[];
 }
 
 interface Pool {
@@ -129,10 +142,14 @@ function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMap
   const pinned = pinnedAgreement(index, mapping);
   if (pinned) return addSource(book, pinned, mapping.companyId, productKey, source);
   if (carriesProduct(index, mapping.companyId, productKey)) {
-    const id = `${mapping.companyId}\u0000${productKey}`;
-    const pool = book.pools.get(id) ?? { companyId: mapping.companyId, productKey, sources: [] };
+    let byProduct = book.pools.get(mapping.companyId);
+    if (!byProduct) book.pools.set(mapping.companyId, (byProduct = new Map()));
+    let pool = byProduct.get(productKey);
+    if (!pool) {
+      byProduct.set(productKey, (pool = { companyId: mapping.companyId, productKey, sources: [] }));
+      book.poolList.push(pool);
+    }
     pool.sources.push(source);
-    book.pools.set(id, pool);
     return;
   }
   const counting = index.countingByCompany.get(mapping.companyId);
@@ -152,7 +169,10 @@ function pinnedAgreement(index: TenantIndex, mapping: AccountMappingInput): Agre
 
 /** Whether any counting agreement of the company has lines of the product in effect (independent of the order sources arrive in). */
 function carriesProduct(index: TenantIndex, companyId: string, productKey: string): boolean {
-  return (index.countingByCompany.get(companyId) ?? []).some((a) => index.productLines.get(a.id)?.has(productKey) ?? false);
+  const agreements = index.countingByCompany.get(companyId);
+  if (!agreements) return false;
+  for (const a of agreements) if (index.productLines.get(a.id)?.has(productKey)) return true;
+  return false;
 }
 
 /** The company's counting agreements with lines of the product in effect, that no pinned usage of the product reaches. */
@@ -177,7 +197,6 @@ function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, prod
  */
 function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
   const carriers = carriersOf(book, index, pool.companyId, pool.productKey);
-  const vendorTotal = pool.sources.reduce<Quantity>((sum, s) => addQuantities(sum, s.quantity), 0);
   if (carriers.length === 0) {
     // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.
     const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => book.byAgreement.get(a.id)?.get(pool.productKey) ?? []);
@@ -190,6 +209,7 @@ function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
     for (const s of pool.sources) addSourceTo(target, s);
     return;
   }
+  const vendorTotal = pool.sources.reduce<Quantity>((sum, s) => addQuantities(sum, s.quantity), 0);
   const others = carriers.filter((d) => d !== target).sort((a, b) => compareQuantities(groupTotal(b), groupTotal(a)) || compareIds(a.key, b.key));
   const psaTotal = carriers.reduce<Quantity>((sum, d) => addQuantities(sum, groupTotal(d)), 0);
   let left = vendorTotal;
@@ -212,16 +232,21 @@ function groupTotal(draft: RowDraft): Quantity {
 
 /** The draft holding the product's largest line; ties → the smallest line id. */
 function pickTarget(drafts: readonly RowDraft[]): RowDraft | null {
-  let best: { draft: RowDraft; quantity: Quantity; lineId: string } | null = null;
+  if (drafts.length === 1) return drafts[0]?.group?.lines.length ? (drafts[0] ?? null) : null;
+  let best: RowDraft | null = null;
+  let bestQuantity: Quantity = 0;
+  let bestLineId = "";
   for (const draft of drafts) {
-    draft.group?.lines.forEach((line, i) => {
-      const quantity = draft.group?.quantities[i] ?? 0;
-      if (!best || compareQuantities(quantity, best.quantity) > 0 || (compareQuantities(quantity, best.quantity) === 0 && compareIds(line.id, best.lineId) < 0)) {
-        best = { draft, quantity, lineId: line.id };
-      }
-    });
+    const group = draft.group;
+    if (!group) continue;
+    for (let i = 0; i < group.lines.length; i++) {
+      const lineId = (group.lines[i] as LineInput).id;
+      const quantity = group.quantities[i] ?? 0;
+      const order = best === null ? 1 : compareQuantities(quantity, bestQuantity) || -compareIds(lineId, bestLineId);
+      if (order > 0) [best, bestQuantity, bestLineId] = [draft, quantity, lineId];
+    }
   }
-  return (best as { draft: RowDraft } | null)?.draft ?? null;
+  return best;
 }
 
 function addSource(book: DraftBook, agreement: AgreementInput | null, companyId: string, productKey: string, source: LatestCount): void {
