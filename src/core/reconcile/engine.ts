@@ -128,6 +128,7 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
     suspect: input.aggregates?.suspect ?? findSuspectServices(input, latest),
     calendars: input.calendars ?? new Map(),
     categories: new Map(input.services.map((s) => [s.id, s.category])),
+    timings: new Map(),
   };
   const drafts = draftRows(index, latest);
   const mapped = drafts.rows.map((draft) => buildRow(draft, ctx));

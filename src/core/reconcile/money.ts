@@ -11,7 +11,7 @@
  * quantity 12 with 10 included going to 8 saves 2 units, not 4.
  */
 import Big from "big.js";
-import { divideRounded, formatDecimal, roundHalfAwayFromZero, toBig } from "../shared/decimal.ts";
+import { divideRounded, formatDecimal, roundHalfAwayFromZero, scaledIntegerOf, toBig } from "../shared/decimal.ts";
 import { monthsPerCycle } from "../shared/dates.ts";
 import { minorDigits } from "../usage/money.ts";
 import type { BillingCycle, CatalogEntry, LineInput } from "./types.ts";
@@ -110,9 +110,11 @@ export interface RowPrice {
   currency: string | null;
   priceSource: "line" | "catalog-estimate" | null;
   productName: string | null;
+  /** Worked out on first use (computeMargin): every row priced by the same line shares it. */
+  margin: Margin | null;
 }
 
-const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null };
+const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null, margin: null };
 
 /** A line's RowPrice never changes within a run: made once. */
 const LINE_PRICES = new WeakMap<object, RowPrice>();
@@ -152,6 +154,7 @@ function linePrice(target: LineInput): RowPrice {
       currency: target.currency,
       priceSource: "line",
       productName: target.productName,
+      margin: null,
     };
   }
 }
@@ -171,6 +174,7 @@ function estimatePrice(estimate: CatalogEntry): RowPrice {
     currency: estimate.currency,
     priceSource: "catalog-estimate",
     productName: estimate.productName,
+    margin: null,
   };
 }
 
@@ -186,6 +190,32 @@ export function displayMinor(price: RowPrice, which: "price" | "cost"): number |
 export function billedUnits(quantity: Big, lessIncluded: Big): Big {
   const billed = quantity.minus(lessIncluded);
   return billed.s < 0 || billed.eq(0) ? new Big(0) : billed;
+}
+
+/**
+ * The monthly impact when the whole variance lands on one line (quantity
+ * `from`, nothing included) at a whole minor-unit price: Δbilled = variance,
+ * so the impact is variance × price ÷ months, worked in integers (a decimal
+ * variance scaled by its power of ten) — the figure computeMonthlyImpact
+ * gives, without big.js. Undefined when that shortcut doesn't apply.
+ */
+export function oneLineImpact(from: number | Big, variance: number | Big, minorPrice: number, cycle: BillingCycle): number | undefined {
+  if (typeof from !== "number") return undefined;
+  if (typeof variance === "number") {
+    // As the integer path always took it (from + variance ≥ 0 is only asked of a decrease).
+    if (variance < 0 && from + variance < 0) return undefined;
+    const product = variance * minorPrice;
+    return Number.isSafeInteger(product) ? divideRounded(product, monthsPerCycle(cycle)) : undefined;
+  }
+  // Up to 6 decimals: big.js divides to 20 places before rounding, and the exact quotient (a fraction over at most
+  // 10^6 × 12) is then either exactly a half or too far from one for those 20 places to round it differently.
+  const scaled = scaledIntegerOf(variance, 6);
+  if (scaled === null || from < 0) return undefined;
+  const scale = 10 ** scaled.places;
+  const fromScaled = from * scale;
+  const product = scaled.units * minorPrice;
+  if (!Number.isSafeInteger(fromScaled) || fromScaled + scaled.units < 0 || !Number.isSafeInteger(product)) return undefined;
+  return divideRounded(product, monthsPerCycle(cycle) * scale);
 }
 
 /** A change in billed units of one line at that line's price (`minorPrice`: the price in whole minor units, when exact). */
@@ -224,16 +254,18 @@ export interface Margin {
   marginPct: string | null;
 }
 
-/** marginPct = (price − cost) / price × 100 to one decimal, half away from zero ("42.5"); null for a zero price. */
-/** A line's margin is the same on every row that uses its price: worked out once per run. */
-const MARGINS = new WeakMap<object, Margin>();
-
+/**
+ * marginPct = (price − cost) / price × 100 to one decimal, half away from zero ("42.5"); null for a zero price.
+ * A line's margin is the same on every row that uses its price: kept on its RowPrice.
+ */
 export function computeMargin(price: RowPrice): Margin {
-  if (price.minor) {
-    let margin = MARGINS.get(price.minor);
-    if (!margin) MARGINS.set(price.minor, (margin = integerMargin(price.minor.price, price.minor.cost)));
-    return margin;
-  }
+  if (price.margin) return price.margin;
+  const margin = price.minor ? integerMargin(price.minor.price, price.minor.cost) : exactMargin(price);
+  if (price !== NO_PRICE) price.margin = margin;
+  return margin;
+}
+
+function exactMargin(price: RowPrice): Margin {
   if (price.unitPrice === null || price.unitCost === null || price.currency === null) return { unitMarginMinor: null, marginPct: null };
   const margin = price.unitPrice.minus(price.unitCost);
   const unitMarginMinor = toMinor(margin, price.currency);

@@ -11,7 +11,7 @@ import { parseDecimal, toBig } from "../shared/decimal.ts";
 import { billingPeriodContaining, type BillingPeriod, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
 import { err, ok, type Result } from "../shared/result.ts";
 import { billedUnits, toMinor } from "./money.ts";
-import { type AgreementTimingFacts, planWriteTiming } from "./write-timing.ts";
+import { type AgreementTimingFacts, planWriteTiming, type WriteTiming } from "./write-timing.ts";
 import { addQuantities, formatQuantity, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { BillingCycle, DecimalString, Proposal, ReconRow, ReconStatus, RowLine } from "./types.ts";
 
@@ -35,33 +35,50 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
   if (!line.ok) return line;
   const effective = resolveEffectiveDate(opts);
   if (!effective.ok) return effective;
-  const fromQuantity = line.value?.quantity ?? "0";
-  const change = parseQuantity(row.variance);
-  const to = addQuantities(parseQuantity(fromQuantity), change);
-  if (signOfQuantity(to) < 0) {
-    const where = line.value ? `line ${line.value.lineId}` : "the line";
-    return err(`The decrease of ${row.variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
-  }
   const timing = planWriteTiming({ billingCycle: opts.billingCycle, startDate: null, ...opts.agreement }, effective.value, firstOfNextMonth(opts.now));
+  return proposeOnLine(row, row.variance, line.value, effective.value, timing);
+}
+
+/**
+ * The engine's default proposal: the target line from the billing date (the
+ * 1st of next month), with the timing the engine plans once per agreement
+ * and run (planWriteTiming for that date) — what proposeChange gives for it.
+ */
+export function proposeDefault(row: ReconRow, billingDate: string, timing: WriteTiming): Result<Proposal, string> {
+  if (!PROPOSABLE_STATUSES.has(row.status) || row.variance === null) return err(`No change can be proposed for a ${row.status} row.`);
+  const line = selectLine(row, undefined);
+  if (!line.ok) return line;
+  return proposeOnLine(row, row.variance, line.value, billingDate, timing);
+}
+
+function proposeOnLine(row: ReconRow, variance: DecimalString, line: RowLine | null, effective: string, timing: WriteTiming): Result<Proposal, string> {
+  const fromQuantity = line?.quantity ?? "0";
+  const to = addQuantities(parseQuantity(fromQuantity), parseQuantity(variance));
+  if (signOfQuantity(to) < 0) {
+    const where = line ? `line ${line.lineId}` : "the line";
+    return err(`The decrease of ${variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
+  }
   // Proration follows billed units at the line's exact price (a missing line: the row's estimate, nothing included);
   // nothing to work out when the PSA won't prorate or the date starts its period.
-  const prorates = timing.prorates && effective.value !== timing.period.start;
-  const price = !prorates ? null : line.value ? toBig(line.value.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
-  const included = line.value && prorates ? toBig(line.value.lessIncluded) : new Big(0);
+  const prorates = timing.prorates && effective !== timing.period.start;
+  const price = !prorates ? null : line ? toBig(line.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
+  const included = line && prorates ? toBig(line.lessIncluded) : new Big(0);
   const billedChange = prorates ? billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(new Big(fromQuantity), included)) : new Big(0);
-  const preview = prorateOver(timing.period, effective.value, billedChange, price, row.currency ?? "USD");
+  const preview = prorateOver(timing.period, effective, billedChange, price, row.currency ?? "USD");
+  const { canApply, reason } = applicability(row);
   return ok({
-    targetLineId: line.value?.lineId ?? null,
+    targetLineId: line?.lineId ?? null,
     fromQuantity,
     toQuantity: formatQuantity(to),
-    effectiveDate: effective.value,
+    effectiveDate: effective,
     writeMode: timing.mode,
     writeOn: timing.writeOn,
     firstBilledOn: timing.firstBilledOn,
     prorationMinor: prorates ? preview.prorationMinor : null,
     remainingDays: preview.remainingDays,
     periodDays: preview.periodDays,
-    ...applicability(row),
+    canApply,
+    reason,
   });
 }
 

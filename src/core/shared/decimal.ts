@@ -151,6 +151,21 @@ export function smallIntegerOf(value: Big): number | null {
   return value.s < 0 ? -result : result;
 }
 
+/**
+ * A short decimal as an integer and a power of ten: 2.5 → { units: 25, places: 1 }.
+ * Null beyond 15 significant digits or `maxPlaces` decimals (then big.js
+ * does the arithmetic): within them the integer is exact in a double.
+ */
+export function scaledIntegerOf(value: Big, maxPlaces: number): { units: number; places: number } | null {
+  const digits = value.c;
+  const places = Math.max(0, digits.length - 1 - value.e);
+  if (digits.length > 15 || places > maxPlaces || value.e > 14) return null;
+  let units = 0;
+  for (let i = 0; i < digits.length; i++) units = units * 10 + (digits[i] ?? 0);
+  for (let i = digits.length - 1; i < value.e; i++) units *= 10;
+  return { units: value.s < 0 && units !== 0 ? -units : units, places };
+}
+
 function toSafeInteger(value: Big): number {
   const small = smallIntegerOf(value);
   if (small !== null) return small;
