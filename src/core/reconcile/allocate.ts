@@ -146,10 +146,9 @@ function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMap
     if (!byProduct) book.pools.set(mapping.companyId, (byProduct = new Map()));
     let pool = byProduct.get(productKey);
     if (!pool) {
-      byProduct.set(productKey, (pool = { companyId: mapping.companyId, productKey, sources: [] }));
-      book.poolList.push(pool);
-    }
-    pool.sources.push(source);
+      byProduct.set(productKey, { companyId: mapping.companyId, productKey, sources: [source] });
+      book.poolList.push(byProduct.get(productKey) as Pool);
+    } else pool.sources.push(source);
     return;
   }
   const counting = index.countingByCompany.get(mapping.companyId);
@@ -175,6 +174,14 @@ function carriesProduct(index: TenantIndex, companyId: string, productKey: strin
   return false;
 }
 
+/** The one carrier of a company with a single counting agreement (most companies), found without a list. */
+function soleCarrier(book: DraftBook, index: TenantIndex, pool: Pool): RowDraft | null {
+  const agreements = index.countingByCompany.get(pool.companyId);
+  if (agreements?.length !== 1) return null;
+  const draft = book.byAgreement.get((agreements[0] as AgreementInput).id)?.get(pool.productKey);
+  return draft?.group && draft.group.lines.length > 0 && draft.sources.length === 0 ? draft : null;
+}
+
 /** The company's counting agreements with lines of the product in effect, that no pinned usage of the product reaches. */
 function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
   const carriers: RowDraft[] = [];
@@ -196,6 +203,8 @@ function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, prod
  * Pinned usage (an account pinned to an agreement) stays outside the pool.
  */
 function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
+  const sole = soleCarrier(book, index, pool);
+  if (sole) return takeSources(sole, pool.sources);
   const carriers = carriersOf(book, index, pool.companyId, pool.productKey);
   if (carriers.length === 0) {
     // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.
@@ -205,10 +214,7 @@ function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
     return;
   }
   const target = pickTarget(carriers) as RowDraft;
-  if (carriers.length === 1) {
-    for (const s of pool.sources) addSourceTo(target, s);
-    return;
-  }
+  if (carriers.length === 1) return takeSources(target, pool.sources);
   const vendorTotal = pool.sources.reduce<Quantity>((sum, s) => addQuantities(sum, s.quantity), 0);
   const others = carriers.filter((d) => d !== target).sort((a, b) => compareQuantities(groupTotal(b), groupTotal(a)) || compareIds(a.key, b.key));
   const psaTotal = carriers.reduce<Quantity>((sum, d) => addQuantities(sum, groupTotal(d)), 0);
@@ -259,8 +265,18 @@ function addSource(book: DraftBook, agreement: AgreementInput | null, companyId:
 }
 
 function addSourceTo(draft: RowDraft, source: LatestCount): void {
-  draft.sources.push(source);
+  // A literal for the first source: most drafts get exactly one, and push would reserve room for sixteen.
+  if (draft.sources.length === 0) draft.sources = [source];
+  else draft.sources.push(source);
   draft.vendor = draft.vendor === null ? source.quantity : addQuantities(draft.vendor, source.quantity);
+}
+
+/** addSourceTo for each source, for a draft that has none yet: the pool's list becomes the draft's. */
+function takeSources(draft: RowDraft, sources: LatestCount[]): void {
+  let vendor = draft.vendor;
+  for (const s of sources) vendor = vendor === null ? s.quantity : addQuantities(vendor, s.quantity);
+  draft.sources = sources;
+  draft.vendor = vendor;
 }
 
 function addDraft(book: DraftBook, agreement: AgreementInput | null, companyId: string, draft: RowDraft): void {

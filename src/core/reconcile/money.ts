@@ -28,6 +28,8 @@ export interface ExactPrice {
    * which gives the same figures without big.js (speed at 20,000 rows).
    */
   minor: { price: number; cost: number } | null;
+  /** The line's RowPrice, made on first use (resolvePrice). */
+  rowPrice?: RowPrice;
 }
 
 const SCALES = new Map<number, Big>();
@@ -54,21 +56,28 @@ export function exactPrice(line: Pick<LineInput, "unitPrice" | "unitCost" | "uni
 
 /** Prices known only in minor units: exact as they are; big.js values made only if asked for. */
 function minorPrice(priceMinor: number, costMinor: number, digits: number): ExactPrice {
-  const priceText = formatMinor(priceMinor, digits);
-  const costText = formatMinor(costMinor, digits);
-  let price: Big | null = null;
-  let cost: Big | null = null;
-  return {
-    get unitPrice() {
-      return (price ??= toBig(priceText));
-    },
-    get unitCost() {
-      return (cost ??= toBig(costText));
-    },
-    priceText,
-    costText,
-    minor: { price: priceMinor, cost: costMinor },
-  };
+  return new MinorPrice(priceMinor, costMinor, digits);
+}
+
+/** A class, not a literal with getters: one shape for 20,000 lines, so reading it stays cheap. */
+class MinorPrice implements ExactPrice {
+  readonly priceText: string;
+  readonly costText: string;
+  readonly minor: { price: number; cost: number };
+  rowPrice: RowPrice | undefined = undefined;
+  #price: Big | null = null;
+  #cost: Big | null = null;
+  constructor(priceMinor: number, costMinor: number, digits: number) {
+    this.priceText = formatMinor(priceMinor, digits);
+    this.costText = formatMinor(costMinor, digits);
+    this.minor = { price: priceMinor, cost: costMinor };
+  }
+  get unitPrice(): Big {
+    return (this.#price ??= toBig(this.priceText));
+  }
+  get unitCost(): Big {
+    return (this.#cost ??= toBig(this.costText));
+  }
 }
 
 function decimalPrice(line: Pick<LineInput, "unitPrice" | "unitCost" | "unitPriceMinor" | "unitCostMinor">, scale: Big): ExactPrice {
@@ -116,17 +125,12 @@ export interface RowPrice {
 
 const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null, margin: null };
 
-/** A line's RowPrice never changes within a run: made once. */
-const LINE_PRICES = new WeakMap<object, RowPrice>();
-
 /** The target line's price, else the product's estimate. */
 export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | undefined): RowPrice {
   if (target) {
-    const known = LINE_PRICES.get(target);
-    if (known) return known;
-    const made = linePrice(target);
-    LINE_PRICES.set(target, made);
-    return made;
+    // A line's RowPrice never changes: made once, kept with its exact price (one lookup per row).
+    const exact = exactPrice(target);
+    return (exact.rowPrice ??= linePrice(target, exact));
   }
   if (!estimate) return NO_PRICE;
   let made = ESTIMATE_PRICES.get(estimate);
@@ -137,26 +141,34 @@ export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | 
 /** Many rows share one product's estimate: its RowPrice is made once. */
 const ESTIMATE_PRICES = new WeakMap<object, RowPrice>();
 
-function linePrice(target: LineInput): RowPrice {
-  {
-    const exact = exactPrice(target);
-    // Spelled out: a spread would read the lazy big.js getters.
-    return {
-      get unitPrice() {
-        return exact.unitPrice;
-      },
-      get unitCost() {
-        return exact.unitCost;
-      },
-      priceText: exact.priceText,
-      costText: exact.costText,
-      minor: exact.minor,
-      currency: target.currency,
-      priceSource: "line",
-      productName: target.productName,
-      margin: null,
-    };
+/** A line's price for a row; big.js values only if a caller asks (a class: one shape for every line). */
+class LinePrice implements RowPrice {
+  readonly priceText: string;
+  readonly costText: string;
+  readonly minor: { price: number; cost: number } | null;
+  readonly currency: string;
+  readonly priceSource = "line" as const;
+  readonly productName: string;
+  margin: Margin | null = null;
+  readonly #exact: ExactPrice;
+  constructor(line: LineInput, exact: ExactPrice) {
+    this.#exact = exact;
+    this.priceText = exact.priceText;
+    this.costText = exact.costText;
+    this.minor = exact.minor;
+    this.currency = line.currency;
+    this.productName = line.productName;
   }
+  get unitPrice(): Big {
+    return this.#exact.unitPrice;
+  }
+  get unitCost(): Big {
+    return this.#exact.unitCost;
+  }
+}
+
+function linePrice(target: LineInput, exact: ExactPrice): RowPrice {
+  return new LinePrice(target, exact);
 }
 
 function estimatePrice(estimate: CatalogEntry): RowPrice {

@@ -198,16 +198,43 @@ export function chooseEstimate(points: readonly PricePoint[]): CatalogEntry {
 function mostCommon(values: readonly string[], compare: (a: string, b: string) => number): { value: string; count: number } {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: { value: string; count: number } | null = null;
+  let bestValue: string | null = null;
+  let bestCount = 0;
   for (const [value, count] of counts) {
-    if (!best || count > best.count || (count === best.count && compare(value, best.value) < 0)) best = { value, count };
+    if (bestValue === null || count > bestCount || (count === bestCount && compare(value, bestValue) < 0)) {
+      bestValue = value;
+      bestCount = count;
+    }
   }
-  if (!best) throw new Error("mostCommon of nothing");
-  return best;
+  if (bestValue === null) throw new Error("mostCommon of nothing");
+  return { value: bestValue, count: bestCount };
 }
 
+/**
+ * Exact order of two decimal strings. Prices tie on count all the time (most
+ * are unique), so this runs for nearly every price of a product: plain
+ * decimals whose doubles differ are ordered by them (rounding to a double
+ * never reverses an order), only equal doubles need big.js.
+ */
 function compareDecimalStrings(a: string, b: string): number {
+  if (isPlainDecimal(a) && isPlainDecimal(b)) {
+    const x = Number(a);
+    const y = Number(b);
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
   return new Big(a).cmp(b);
+}
+
+/** Digits with at most one point and a leading minus: what big.js and Number read alike. */
+function isPlainDecimal(text: string): boolean {
+  let point = false;
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46 && !point) point = true;
+    else if (code < 48 || code > 57) return false;
+  }
+  return text.length > 0;
 }
 
 function compareText(a: string, b: string): number {
