@@ -136,27 +136,49 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
   return [...sortMappedRows(mapped), ...unmapped.sort((a, b) => compareStrings(a.key, b.key))];
 }
 
-/** Decorate once, then sort: folding names inside the comparator would allocate per comparison. */
+/**
+ * Decorate once, then sort. Each distinct name is folded once and ranked
+ * among its kind (a company has many rows), so the comparator compares
+ * small integers and only reaches a key string when all three names tie.
+ */
 function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
-  // Names repeat across rows (a company has many), so fold each distinct name once.
-  const keys = new Map<string | null, string>();
-  const keyOf = (name: string | null): string => {
-    let key = keys.get(name);
-    if (key === undefined) keys.set(name, (key = nameSortKey(name)));
-    return key;
-  };
-  const decorated = rows.map((row) => ({
-    row,
-    company: keyOf(row.companyName),
-    agreement: keyOf(row.agreementName),
-    product: keyOf(row.productName ?? row.productKey),
-  }));
-  decorated.sort(
+  const companies = rankNames(rows, (row) => row.companyName);
+  const agreements = rankNames(rows, (row) => row.agreementName);
+  const products = rankNames(rows, (row) => row.productName ?? row.productKey);
+  const order = new Uint32Array(rows.length);
+  const company = new Float64Array(rows.length);
+  const agreement = new Float64Array(rows.length);
+  const product = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as ReconRow;
+    order[i] = i;
+    company[i] = companies.get(row.companyName) as number;
+    agreement[i] = agreements.get(row.agreementName) as number;
+    product[i] = products.get(row.productName ?? row.productKey) as number;
+  }
+  order.sort(
     (a, b) =>
-      compareStrings(a.company, b.company) ||
-      compareStrings(a.agreement, b.agreement) ||
-      compareStrings(a.product, b.product) ||
-      compareStrings(a.row.key, b.row.key),
+      (company[a] as number) - (company[b] as number) ||
+      (agreement[a] as number) - (agreement[b] as number) ||
+      (product[a] as number) - (product[b] as number) ||
+      compareStrings((rows[a] as ReconRow).key, (rows[b] as ReconRow).key) ||
+      a - b,
   );
-  return decorated.map((d) => d.row);
+  const sorted: ReconRow[] = new Array(rows.length);
+  for (let i = 0; i < order.length; i++) sorted[i] = rows[order[i] as number] as ReconRow;
+  return sorted;
+}
+
+/** Name → its rank in nameSortKey order (equal keys share a rank). */
+function rankNames(rows: readonly ReconRow[], nameOf: (row: ReconRow) => string | null): Map<string | null, number> {
+  const keys = new Map<string | null, string>();
+  for (const row of rows) {
+    const name = nameOf(row);
+    if (!keys.has(name)) keys.set(name, nameSortKey(name));
+  }
+  const sorted = [...new Set(keys.values())].sort(compareStrings);
+  const rankOfKey = new Map(sorted.map((key, rank) => [key, rank]));
+  const ranks = new Map<string | null, number>();
+  for (const [name, key] of keys) ranks.set(name, rankOfKey.get(key) as number);
+  return ranks;
 }

@@ -38,12 +38,13 @@ export function selectLatestCounts(input: ReconcileInput): LatestCount[] {
   }
   // Map order is input order: rows sort their own sources and the output is sorted.
   const latest: LatestCount[] = [];
-  for (const byService of newest.values()) {
-    for (const { count, observedMs } of byService.values()) {
+  // forEach: no iterator result per count.
+  newest.forEach((byService) =>
+    byService.forEach(({ count, observedMs }) => {
       const quantity = parseQuantity(count.quantity);
       latest.push({ count, quantity, observedMs, source: toRowSource(count, formatQuantity(quantity), accounts, services) });
-    }
-  }
+    }),
+  );
   return latest;
 }
 

@@ -137,8 +137,19 @@ function prorate(effectiveDate: string, cycle: BillingCycle, billedChange: Big, 
 }
 
 function prorateOver(period: BillingPeriod, effectiveDate: string, billedChange: Big, unitPrice: Big | null, currency: string): ProrationPreview {
-  const remainingDays = daysBetween(effectiveDate, period.end) + 1;
+  const remainingDays = remainingDaysOf(period, effectiveDate);
   // Multiply everything first and divide once, so the only rounding is the last step.
   const prorationMinor = unitPrice === null ? null : toMinor(billedChange.times(remainingDays).times(unitPrice).div(period.days), currency);
   return { prorationMinor, remainingDays, periodDays: period.days, periodStart: period.start, periodEnd: period.end };
+}
+
+/** Days from a date to its period's end, kept per period object: the engine's rows of one agreement share one. */
+const REMAINING = new WeakMap<BillingPeriod, { from: string; days: number }>();
+
+function remainingDaysOf(period: BillingPeriod, effectiveDate: string): number {
+  const known = REMAINING.get(period);
+  if (known && known.from === effectiveDate) return known.days;
+  const days = daysBetween(effectiveDate, period.end) + 1;
+  REMAINING.set(period, { from: effectiveDate, days });
+  return days;
 }

@@ -200,12 +200,12 @@ function mostCommon(values: readonly string[], compare: (a: string, b: string) =
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let bestValue: string | null = null;
   let bestCount = 0;
-  for (const [value, count] of counts) {
+  counts.forEach((count, value) => {
     if (bestValue === null || count > bestCount || (count === bestCount && compare(value, bestValue) < 0)) {
       bestValue = value;
       bestCount = count;
     }
-  }
+  });
   if (bestValue === null) throw new Error("mostCommon of nothing");
   return { value: bestValue, count: bestCount };
 }
