@@ -295,5 +295,11 @@ function ownerTable(book: DraftBook, agreement: AgreementInput | null, companyId
 
 function newDraft(agreement: AgreementInput | null, companyId: string, productKey: string): RowDraft {
   const key = agreement ? `agr:${agreement.id}:${productKey}` : `co:${companyId}:${productKey}`;
-  return { key, companyId: agreement?.companyId ?? companyId, agreement, productKey, group: null, sources: [], vendor: null, pool: null };
+  return { key, companyId: agreement?.companyId ?? companyId, agreement, productKey, group: null, sources: NO_SOURCES, vendor: null, pool: null };
 }
+
+/**
+ * Drafts start with this shared, frozen list; a draft's first source replaces
+ * it (addSourceTo, takeSources, settlePool), so most drafts get one list of one.
+ */
+const NO_SOURCES = Object.freeze([]) as unknown as LatestCount[];

@@ -11,7 +11,7 @@
  * quantity 12 with 10 included going to 8 saves 2 units, not 4.
  */
 import Big from "big.js";
-import { divideRounded, formatDecimal, roundHalfAwayFromZero, scaledIntegerOf, toBig } from "../shared/decimal.ts";
+import { divideRounded, formatDecimal, roundHalfAwayFromZero, scaledIntegerOf, scaledIntegerOfText, toBig } from "../shared/decimal.ts";
 import { monthsPerCycle } from "../shared/dates.ts";
 import { minorDigits } from "../usage/money.ts";
 import type { BillingCycle, CatalogEntry, LineInput } from "./types.ts";
@@ -228,6 +228,20 @@ export function oneLineImpact(from: number | Big, variance: number | Big, minorP
   const product = scaled.units * minorPrice;
   if (!Number.isSafeInteger(fromScaled) || fromScaled + scaled.units < 0 || !Number.isSafeInteger(product)) return undefined;
   return divideRounded(product, monthsPerCycle(cycle) * scale);
+}
+
+/**
+ * remainingDays × Δbilled × price ÷ periodDays in minor units, rounded once
+ * (the proration rule), for a whole billed change and a price of at most 6
+ * decimals: one division of exact integers, which rounds as big.js's
+ * 20-place quotient does (see oneLineImpact). Undefined otherwise.
+ */
+export function wholeProration(billedChange: number, remainingDays: number, priceText: string, periodDays: number, currency: string): number | undefined {
+  const price = scaledIntegerOfText(priceText, 6);
+  if (price === null) return undefined;
+  const numerator = billedChange * remainingDays * price.units * 10 ** minorDigits(currency);
+  const divisor = periodDays * 10 ** price.places;
+  return Number.isSafeInteger(numerator) && Number.isSafeInteger(divisor) ? divideRounded(numerator, divisor) : undefined;
 }
 
 /** A change in billed units of one line at that line's price (`minorPrice`: the price in whole minor units, when exact). */

@@ -7,10 +7,10 @@
  * uses the same function for the default proposal, so both always agree.
  */
 import Big from "big.js";
-import { parseDecimal, toBig } from "../shared/decimal.ts";
+import { parseDecimal, scaledIntegerOfText, toBig } from "../shared/decimal.ts";
 import { billingPeriodContaining, type BillingPeriod, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { billedUnits, toMinor } from "./money.ts";
+import { billedUnits, toMinor, wholeProration } from "./money.ts";
 import { type AgreementTimingFacts, planWriteTiming, type WriteTiming } from "./write-timing.ts";
 import { addQuantities, formatQuantity, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { BillingCycle, DecimalString, Proposal, ReconRow, ReconStatus, RowLine } from "./types.ts";
@@ -53,18 +53,15 @@ export function proposeDefault(row: ReconRow, billingDate: string, timing: Write
 
 function proposeOnLine(row: ReconRow, variance: DecimalString, line: RowLine | null, effective: string, timing: WriteTiming): Result<Proposal, string> {
   const fromQuantity = line?.quantity ?? "0";
-  const to = addQuantities(parseQuantity(fromQuantity), parseQuantity(variance));
+  const from = parseQuantity(fromQuantity);
+  const to = addQuantities(from, parseQuantity(variance));
   if (signOfQuantity(to) < 0) {
     const where = line ? `line ${line.lineId}` : "the line";
     return err(`The decrease of ${variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
   }
-  // Proration follows billed units at the line's exact price (a missing line: the row's estimate, nothing included);
-  // nothing to work out when the PSA won't prorate or the date starts its period.
+  // Nothing to work out when the PSA won't prorate or the date starts its period.
   const prorates = timing.prorates && effective !== timing.period.start;
-  const price = !prorates ? null : line ? toBig(line.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
-  const included = line && prorates ? toBig(line.lessIncluded) : new Big(0);
-  const billedChange = prorates ? billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(new Big(fromQuantity), included)) : new Big(0);
-  const preview = prorateOver(timing.period, effective, billedChange, price, row.currency ?? "USD");
+  const remainingDays = remainingDaysOf(timing.period, effective);
   const { canApply, reason } = applicability(row);
   return ok({
     targetLineId: line?.lineId ?? null,
@@ -74,12 +71,39 @@ function proposeOnLine(row: ReconRow, variance: DecimalString, line: RowLine | n
     writeMode: timing.mode,
     writeOn: timing.writeOn,
     firstBilledOn: timing.firstBilledOn,
-    prorationMinor: prorates ? preview.prorationMinor : null,
-    remainingDays: preview.remainingDays,
-    periodDays: preview.periodDays,
+    prorationMinor: prorates ? prorationOf(row, line, from, to, timing.period, effective) : null,
+    remainingDays,
+    periodDays: timing.period.days,
     canApply,
     reason,
   });
+}
+
+/**
+ * Proration follows billed units at the line's exact price (a missing line:
+ * the row's estimate, nothing included). Whole quantities at a short decimal
+ * price take the integer path (same figure); anything else big.js.
+ */
+function prorationOf(row: ReconRow, line: RowLine | null, from: Quantity, to: Quantity, period: BillingPeriod, effective: string): number | null {
+  const priceText = line ? line.unitPrice : row.unitPrice;
+  if (priceText === null) return null;
+  const currency = row.currency ?? "USD";
+  if (typeof from === "number" && typeof to === "number" && scaledIntegerOfText(priceText, 6) !== null) {
+    const included = line ? parseQuantity(line.lessIncluded) : 0;
+    const change = typeof included === "number" ? wholeBilledUnits(to, included) - wholeBilledUnits(from, included) : Number.NaN;
+    const minor = Number.isSafeInteger(change) ? wholeProration(change, remainingDaysOf(period, effective), priceText, period.days, currency) : undefined;
+    if (minor !== undefined) return minor;
+  }
+  const price = toBig(priceText);
+  const included = line ? toBig(line.lessIncluded) : new Big(0);
+  const billedChange = billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(new Big(line?.quantity ?? "0"), included));
+  return prorateOver(period, effective, billedChange, price, currency).prorationMinor;
+}
+
+/** billedUnits in safe integers (NaN when the difference isn't one: then big.js decides). */
+function wholeBilledUnits(quantity: number, included: number): number {
+  const billed = quantity - included;
+  return !Number.isSafeInteger(billed) ? Number.NaN : billed > 0 ? billed : 0;
 }
 
 /** A missing line is added to the row's agreement; a `co:` row has none (the company has no counting agreement to add it to). */
@@ -91,8 +115,8 @@ function applicability(row: ReconRow): { canApply: boolean; reason: string | nul
 function selectLine(row: ReconRow, lineId: string | undefined): Result<RowLine | null, string> {
   const wanted = lineId ?? row.targetLineId;
   if (wanted === null) return ok(null);
-  const line = row.lines.find((l) => l.lineId === wanted);
-  return line ? ok(line) : err(`Line ${wanted} is not one of this row's lines.`);
+  for (const line of row.lines) if (line.lineId === wanted) return ok(line);
+  return err(`Line ${wanted} is not one of this row's lines.`);
 }
 
 function resolveEffectiveDate(opts: ProposeOptions): Result<string, string> {
