@@ -8,7 +8,7 @@ import type { RowDraft, UnmappedDraft } from "./allocate.ts";
 import { describeWaiting, findWaitingSources, type SourceCalendar, type Waiting } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, oneLineImpact, resolvePrice, type RowPrice } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, linePriceOf, oneLineImpact, resolvePrice, type RowPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { PROPOSABLE_STATUSES, proposeDefault } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
@@ -43,7 +43,9 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   const variance = draft.vendor === null ? null : subtractQuantities(draft.vendor, psa);
   // The tenant-wide estimate is only read for a row without a line of its own.
   const estimate = target ? undefined : ctx.index.catalog.get(draft.productKey);
-  const price = resolvePrice(target, estimate);
+  // The target's exact price is looked up once: its row price, and its entry in the line list.
+  const targetPrice = target ? exactPrice(target) : null;
+  const price = target && targetPrice ? linePriceOf(target, targetPrice) : resolvePrice(null, estimate);
   const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);
@@ -72,7 +74,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     monthlyImpactMinor: monthlyImpactOf(group, target, targetIndex, variance, price, cycle),
     unitMarginMinor: margin.unitMarginMinor,
     marginPct: margin.marginPct,
-    lines: group ? toRowLines(group) : [],
+    lines: group ? toRowLines(group, targetIndex, targetPrice) : [],
     targetLineId: target?.id ?? null,
     sources: draft.sources.map(toSource),
     asOf: oldestObservedAt(draft.sources),
@@ -192,12 +194,12 @@ function pickTargetLine(group: ProductLines): number {
   return best;
 }
 
-function toRowLines(group: ProductLines): RowLine[] {
+function toRowLines(group: ProductLines, targetIndex: number, targetPrice: ExactPrice | null): RowLine[] {
   const rowLines = group.lines.map((line, i) => ({
     lineId: line.id,
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
-    unitPrice: exactPrice(line).priceText,
+    unitPrice: (i === targetIndex && targetPrice ? targetPrice : exactPrice(line)).priceText,
     lessIncluded: formatQuantity(parseQuantity(line.lessIncluded)),
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;

@@ -127,11 +127,7 @@ const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, c
 
 /** The target line's price, else the product's estimate. */
 export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | undefined): RowPrice {
-  if (target) {
-    // A line's RowPrice never changes: made once, kept with its exact price (one lookup per row).
-    const exact = exactPrice(target);
-    return (exact.rowPrice ??= linePrice(target, exact));
-  }
+  if (target) return linePriceOf(target, exactPrice(target));
   if (!estimate) return NO_PRICE;
   let made = ESTIMATE_PRICES.get(estimate);
   if (!made) ESTIMATE_PRICES.set(estimate, (made = estimatePrice(estimate)));
@@ -167,8 +163,9 @@ class LinePrice implements RowPrice {
   }
 }
 
-function linePrice(target: LineInput, exact: ExactPrice): RowPrice {
-  return new LinePrice(target, exact);
+/** A line's RowPrice never changes: made once, kept with its exact price (exactPrice(line) is `exact`). */
+export function linePriceOf(line: LineInput, exact: ExactPrice): RowPrice {
+  return (exact.rowPrice ??= new LinePrice(line, exact));
 }
 
 function estimatePrice(estimate: CatalogEntry): RowPrice {

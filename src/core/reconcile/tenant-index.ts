@@ -126,25 +126,33 @@ function add(map: Map<string, Map<string, UpcomingLine[]>>, line: LineInput, ite
  * the price's most common currency and billing cycle. Never depends on ids.
  */
 export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Map<string, CatalogEntry> {
-  const byProduct = new Map<string, PricePoint[]>();
+  // Current lines and their exact prices per product, in input order.
+  const byProduct = new Map<string, { lines: LineInput[]; prices: string[] }>();
   for (const line of lines) {
     if (!isLineBillable(line) || (line.cancelledDate !== null && dateOnly(line.cancelledDate) <= today)) continue;
-    const price = exactPrice(line);
-    const cycle = agreements.get(line.agreementId)?.billingCycle;
-    const point: PricePoint = {
-      productName: line.productName,
-      unitPrice: price.priceText,
-      unitCost: price.costText,
-      currency: line.currency,
-      billingCycle: cycle && cycle !== "none" ? cycle : null,
-    };
-    const list = byProduct.get(line.productKey);
-    if (list) list.push(point);
-    else byProduct.set(line.productKey, [point]);
+    const price = exactPrice(line).priceText;
+    const current = byProduct.get(line.productKey);
+    if (current) {
+      current.lines.push(line);
+      current.prices.push(price);
+    } else byProduct.set(line.productKey, { lines: [line], prices: [price] });
   }
   const catalog = new Map<string, CatalogEntry>();
-  for (const [productKey, points] of byProduct) catalog.set(productKey, chooseEstimate(points));
+  byProduct.forEach((current, productKey) => catalog.set(productKey, estimateOf(current.lines, current.prices, agreements)));
   return catalog;
+}
+
+/** chooseEstimate over lines: only the lines at the chosen price become PricePoints (a product has hundreds of lines). */
+function estimateOf(lines: readonly LineInput[], prices: readonly string[], agreements: ReadonlyMap<string, AgreementInput>): CatalogEntry {
+  const price = mostCommon(prices, compareDecimalStrings);
+  const atPrice: PricePoint[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (prices[i] !== price.value) continue;
+    const line = lines[i] as LineInput;
+    const cycle = agreements.get(line.agreementId)?.billingCycle;
+    atPrice.push({ productName: line.productName, unitPrice: price.value, unitCost: exactPrice(line).costText, currency: line.currency, billingCycle: cycle && cycle !== "none" ? cycle : null });
+  }
+  return estimateAtPrice(price, atPrice);
 }
 
 /** buildCatalog's rule, one product at a time and only for the products asked for (most rows have a line of their own). */
@@ -180,7 +188,10 @@ export interface PricePoint {
 /** Most common price (ties → lowest), then within it the most common cost / currency / cycle (ties → lowest / first in order). */
 export function chooseEstimate(points: readonly PricePoint[]): CatalogEntry {
   const price = mostCommon(points.map((p) => p.unitPrice), compareDecimalStrings);
-  const atPrice = points.filter((p) => p.unitPrice === price.value);
+  return estimateAtPrice(price, points.filter((p) => p.unitPrice === price.value));
+}
+
+function estimateAtPrice(price: { value: string; count: number }, atPrice: readonly PricePoint[]): CatalogEntry {
   const cost = mostCommon(atPrice.map((p) => p.unitCost), compareDecimalStrings);
   const currency = mostCommon(atPrice.map((p) => p.currency), compareText);
   const cycle = mostCommon(atPrice.map((p) => p.billingCycle ?? "~"), compareText);
