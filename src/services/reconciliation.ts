@@ -8,11 +8,11 @@
  */
 import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 import type { Db } from "../db/client.ts";
-import { countDirtyScopes, type PageCursor, readAgreementRows, readRowPage, readTotals, type RowFilter, type RowSort } from "../db/repos/recon-rows.ts";
+import { countDirtyScopes, type PageCursor, readAgreementRows, readRowPage, readScopeAndAgreementRows, readTotals, type RowFilter, type RowSort } from "../db/repos/recon-rows.ts";
 import type { Env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { ReconciliationPage, ReconciliationResponse, ReconTotals } from "../shared/api-types.ts";
-import { ensureScopeFresh } from "./recon/recompute.ts";
+import { ensureScopeFresh, isScopeStale, recomputeScope } from "./recon/recompute.ts";
 import { READ_SETTLE_SCOPES, settleTenant } from "./recon/settle.ts";
 
 export const MAX_PAGE = 500;
@@ -25,8 +25,13 @@ export async function getAgreementReconciliation(
   now: Date,
   statuses?: readonly ReconStatus[],
 ): Promise<ReconciliationResponse> {
-  await ensureScopeFresh(db, tenantId, agreement.companyId, now);
-  const rows = await readAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
+  // The usual view finds its scope current: state and rows come in one round trip; a dirty or due scope is recomputed, then read.
+  const read = await readScopeAndAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
+  let rows = read.rows;
+  if (isScopeStale(read.state, now)) {
+    await recomputeScope(db, tenantId, agreement.companyId, now);
+    rows = await readAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
+  }
   return { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), dismissed: rows.filter((r) => r.dismissed).length, rows };
 }
 

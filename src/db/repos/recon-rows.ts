@@ -167,7 +167,12 @@ function toPersisted(r: { body: string; computedAt: string }): PersistedRow {
 
 /** One agreement's rows plus its company's rows tied to no agreement, in the engine's order. */
 export async function readAgreementRows(db: Db, tenantId: string, agreementId: string, companyId: string, statuses?: readonly ReconStatus[]) {
-  const rows = await db
+  const rows = await agreementRowsQuery(db, tenantId, agreementId, companyId, statuses);
+  return rows.map(toPersisted);
+}
+
+function agreementRowsQuery(db: Db, tenantId: string, agreementId: string, companyId: string, statuses?: readonly ReconStatus[]) {
+  return db
     .select({ body: reconRows.body, computedAt: reconRows.computedAt })
     .from(reconRows)
     .where(
@@ -179,7 +184,21 @@ export async function readAgreementRows(db: Db, tenantId: string, agreementId: s
       ),
     )
     .orderBy(asc(reconRows.sortGroup), asc(reconRows.sortKey));
-  return rows.map(toPersisted);
+}
+
+/**
+ * The company scope's state and the agreement's rows in one batch (one
+ * transaction, one round trip): when the state says the scope is current,
+ * these rows are the ones it vouches for; otherwise the caller recomputes
+ * and reads again.
+ */
+export async function readScopeAndAgreementRows(db: Db, tenantId: string, agreementId: string, companyId: string, statuses?: readonly ReconStatus[]): Promise<{ state: ScopeState | null; rows: PersistedRow[] }> {
+  const [states, rows] = await db.batch([
+    db.select().from(reconScopes).where(and(eq(reconScopes.tenantId, tenantId), eq(reconScopes.scope, companyId))).limit(1),
+    agreementRowsQuery(db, tenantId, agreementId, companyId, statuses),
+  ]);
+  const [row] = states;
+  return { state: row ? { scope: companyId, dirty: row.dirtySeq > row.computedSeq, recheckAt: row.recheckAt } : null, rows: rows.map(toPersisted) };
 }
 
 export async function readRow(db: Db, tenantId: string, rowKey: string): Promise<PersistedRow | null> {
