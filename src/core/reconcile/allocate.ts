@@ -58,15 +58,19 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
   index.productLines.forEach((products, agreementId) => {
     const agreement = index.countingAgreements.get(agreementId);
     if (!agreement) return;
+    // addDraft for each product, with the agreement's table looked up once.
+    const table = ownerTable(book, agreement, agreement.companyId);
     products.forEach((group) => {
       const draft = newDraft(agreement, agreement.companyId, group.productKey);
       draft.group = group;
-      addDraft(book, agreement, agreement.companyId, draft);
+      table.set(draft.productKey, draft);
+      book.rows.push(draft);
     });
   });
   const unmapped: UnmappedDraft[] = [];
   const shown = preferredMeasures(latest);
-  for (const source of latest) {
+  for (let i = 0; i < latest.length; i++) {
+    const source = latest[i] as LatestCount;
     const { accountId, serviceId } = source.count;
     const measure = source.count.measure ?? "total";
     const mapping = index.accountMappings.get(accountId);
@@ -103,7 +107,8 @@ function hasSplit(products: readonly ProductMapping[]): boolean {
 function preferredMeasures(latest: readonly LatestCount[]): Map<string, string> {
   const preferred = new Map<string, string>();
   if (latest.every((s) => s.count.measure === undefined || s.count.measure === "total")) return preferred;
-  for (const s of latest) {
+  for (let i = 0; i < latest.length; i++) {
+    const s = latest[i] as LatestCount;
     const key = `${s.count.accountId}\u0000${s.count.serviceId}`;
     const measure = s.count.measure ?? "total";
     const current = preferred.get(key);

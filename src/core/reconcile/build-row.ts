@@ -206,10 +206,11 @@ function toRowLines(group: ProductLines, targetIndex: number, targetPrice: Exact
 }
 
 function oldestObservedAt(sources: readonly LatestCount[]): string | null {
-  // An unreadable time counts as the oldest: it can't vouch for freshness.
+  // An unreadable time counts as the oldest: it can't vouch for freshness. (Indexed: see status.ts.)
   let oldest: LatestCount | null = null;
   let oldestMs = Infinity;
-  for (const s of sources) {
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as LatestCount;
     const ms = Number.isNaN(s.observedMs) ? -Infinity : s.observedMs;
     if (oldest === null || ms < oldestMs) {
       oldest = s;

@@ -145,24 +145,28 @@ function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
   const companies = rankNames(rows, (row) => row.companyName);
   const agreements = rankNames(rows, (row) => row.agreementName);
   const products = rankNames(rows, (row) => row.productName ?? row.productKey);
+  // One number per row when the three ranks fit a double exactly (always, short of ~200,000 distinct names each).
+  const a = agreements.size + 1;
+  const p = products.size + 1;
+  const composite = (companies.size + 1) * a * p <= Number.MAX_SAFE_INTEGER;
   const order = new Uint32Array(rows.length);
-  const company = new Float64Array(rows.length);
-  const agreement = new Float64Array(rows.length);
-  const product = new Float64Array(rows.length);
+  const rank = new Float64Array(rows.length);
+  const agreement = new Float64Array(composite ? 0 : rows.length);
+  const product = new Float64Array(composite ? 0 : rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as ReconRow;
+    const c = companies.get(row.companyName) as number;
+    const g = agreements.get(row.agreementName) as number;
+    const r = products.get(row.productName ?? row.productKey) as number;
     order[i] = i;
-    company[i] = companies.get(row.companyName) as number;
-    agreement[i] = agreements.get(row.agreementName) as number;
-    product[i] = products.get(row.productName ?? row.productKey) as number;
+    if (composite) rank[i] = (c * a + g) * p + r;
+    else [rank[i], agreement[i], product[i]] = [c, g, r];
   }
+  const byKey = (x: number, y: number) => compareStrings((rows[x] as ReconRow).key, (rows[y] as ReconRow).key) || x - y;
   order.sort(
-    (a, b) =>
-      (company[a] as number) - (company[b] as number) ||
-      (agreement[a] as number) - (agreement[b] as number) ||
-      (product[a] as number) - (product[b] as number) ||
-      compareStrings((rows[a] as ReconRow).key, (rows[b] as ReconRow).key) ||
-      a - b,
+    composite
+      ? (x, y) => (rank[x] as number) - (rank[y] as number) || byKey(x, y)
+      : (x, y) => (rank[x] as number) - (rank[y] as number) || (agreement[x] as number) - (agreement[y] as number) || (product[x] as number) - (product[y] as number) || byKey(x, y),
   );
   const sorted: ReconRow[] = new Array(rows.length);
   for (let i = 0; i < order.length; i++) sorted[i] = rows[order[i] as number] as ReconRow;
@@ -172,7 +176,8 @@ function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
 /** Name → its rank in nameSortKey order (equal keys share a rank). */
 function rankNames(rows: readonly ReconRow[], nameOf: (row: ReconRow) => string | null): Map<string | null, number> {
   const keys = new Map<string | null, string>();
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as ReconRow;
     const name = nameOf(row);
     if (!keys.has(name)) keys.set(name, nameSortKey(name));
   }

@@ -33,18 +33,25 @@ export function decideStatus(facts: StatusFacts): ReconStatus {
 }
 
 /** Strictly older than the threshold is stale; exactly at it is still fresh. */
-// Both filters share one empty array for the common "nothing found" case, and take no callback (they run once per row).
+// Both filters share one empty array for the common "nothing found" case, and take no callback (they run once per row);
+// indexed loops, since a row's sources may be the shared frozen empty list, where for…of takes the slow iterator path.
 export function findStaleSources(sources: readonly LatestCount[], nowMs: number, staleAfterHours: number): readonly LatestCount[] {
   const limit = staleAfterHours * MS_PER_HOUR;
   let found: LatestCount[] | null = null;
-  for (const s of sources) if (Number.isNaN(s.observedMs) || nowMs - s.observedMs > limit) (found ??= []).push(s);
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as LatestCount;
+    if (Number.isNaN(s.observedMs) || nowMs - s.observedMs > limit) (found ??= []).push(s);
+  }
   return found ?? NONE;
 }
 
 export function findSuspectSources(sources: readonly LatestCount[], suspect: ReadonlyMap<string, number>): readonly LatestCount[] {
   if (suspect.size === 0) return NONE;
   let found: LatestCount[] | null = null;
-  for (const s of sources) if (suspect.has(s.count.serviceId)) (found ??= []).push(s);
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as LatestCount;
+    if (suspect.has(s.count.serviceId)) (found ??= []).push(s);
+  }
   return found ?? NONE;
 }
 

@@ -72,7 +72,8 @@ function groupLinesInEffect(
   billingDate: string,
 ): Map<string, Map<string, ProductLines>> {
   const byAgreement = new Map<string, Map<string, ProductLines>>();
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     if (!countingAgreements.has(line.agreementId) || !isLineInEffect(line, billingDate)) continue;
     let products = byAgreement.get(line.agreementId);
     if (!products) byAgreement.set(line.agreementId, (products = new Map()));
@@ -97,7 +98,8 @@ function groupUpcomingLines(
   billingDate: string,
 ): Map<string, Map<string, UpcomingLine[]>> {
   const byAgreement = new Map<string, Map<string, UpcomingLine[]>>();
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     if (!countingAgreements.has(line.agreementId) || !isLineBillable(line)) continue;
     const quantity = formatQuantity(parseQuantity(line.quantity));
     const starts = line.effectiveDate !== null && dateOnly(line.effectiveDate) > billingDate ? dateOnly(line.effectiveDate) : null;
@@ -128,7 +130,8 @@ function add(map: Map<string, Map<string, UpcomingLine[]>>, line: LineInput, ite
 export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Map<string, CatalogEntry> {
   // Current lines and their exact prices per product, in input order.
   const byProduct = new Map<string, { lines: LineInput[]; prices: string[] }>();
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     if (!isLineBillable(line) || (line.cancelledDate !== null && dateOnly(line.cancelledDate) <= today)) continue;
     const price = exactPrice(line).priceText;
     const current = byProduct.get(line.productKey);
@@ -164,7 +167,8 @@ function lazyCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string
       if (done.has(productKey)) return done.get(productKey);
       if (!byProduct) {
         byProduct = new Map();
-        for (const line of lines) {
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i] as LineInput;
           const list = byProduct.get(line.productKey);
           if (list) list.push(line);
           else byProduct.set(line.productKey, [line]);
