@@ -58,12 +58,11 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
   index.productLines.forEach((products, agreementId) => {
     const agreement = index.countingAgreements.get(agreementId);
     if (!agreement) return;
-    // addDraft for each product, with the agreement's table looked up once.
-    const table = ownerTable(book, agreement, agreement.companyId);
+    // The lines' draft is kept on their group (draftOf): no second table per agreement.
     products.forEach((group) => {
       const draft = newDraft(agreement, agreement.companyId, group.productKey);
       draft.group = group;
-      table.set(draft.productKey, draft);
+      group.draft = draft;
       book.rows.push(draft);
     });
   });
@@ -130,6 +129,7 @@ function applyRule(source: LatestCount, rule: CountRule, share: string | undefin
 
 interface DraftBook {
   rows: RowDraft[];
+  /** agreementId → productKey → drafts of usage on an agreement without lines of the product (drafts with lines: draftOf). */
   byAgreement: Map<string, Map<string, RowDraft>>;
   byCompany: Map<string, Map<string, RowDraft>>;
   /** companyId → productKey → unpinned sources of the company for the product (nested: no key string per source). */
@@ -146,7 +146,7 @@ interface Pool {
 
 function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMappingInput, productKey: string, source: LatestCount): void {
   const pinned = pinnedAgreement(index, mapping);
-  if (pinned) return addSource(book, pinned, mapping.companyId, productKey, source);
+  if (pinned) return addSource(book, index, pinned, mapping.companyId, productKey, source);
   if (carriesProduct(index, mapping.companyId, productKey)) {
     let byProduct = book.pools.get(mapping.companyId);
     if (!byProduct) book.pools.set(mapping.companyId, (byProduct = new Map()));
@@ -158,7 +158,7 @@ function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMap
     return;
   }
   const counting = index.countingByCompany.get(mapping.companyId);
-  addSource(book, counting && counting.length === 1 ? (counting[0] ?? null) : null, mapping.companyId, productKey, source);
+  addSource(book, index, counting && counting.length === 1 ? (counting[0] ?? null) : null, mapping.companyId, productKey, source);
 }
 
 /**
@@ -184,7 +184,7 @@ function carriesProduct(index: TenantIndex, companyId: string, productKey: strin
 function soleCarrier(book: DraftBook, index: TenantIndex, pool: Pool): RowDraft | null {
   const agreements = index.countingByCompany.get(pool.companyId);
   if (agreements?.length !== 1) return null;
-  const draft = book.byAgreement.get((agreements[0] as AgreementInput).id)?.get(pool.productKey);
+  const draft = draftOf(index, (agreements[0] as AgreementInput).id, pool.productKey);
   return draft?.group && draft.group.lines.length > 0 && draft.sources.length === 0 ? draft : null;
 }
 
@@ -192,7 +192,7 @@ function soleCarrier(book: DraftBook, index: TenantIndex, pool: Pool): RowDraft 
 function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
   const carriers: RowDraft[] = [];
   for (const agreement of index.countingByCompany.get(companyId) ?? []) {
-    const draft = book.byAgreement.get(agreement.id)?.get(productKey);
+    const draft = draftOf(index, agreement.id, productKey);
     if (draft?.group && draft.sources.length === 0) carriers.push(draft);
   }
   return carriers;
@@ -214,7 +214,7 @@ function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
   const carriers = carriersOf(book, index, pool.companyId, pool.productKey);
   if (carriers.length === 0) {
     // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.
-    const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => book.byAgreement.get(a.id)?.get(pool.productKey) ?? []);
+    const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => draftOf(index, a.id, pool.productKey) ?? []);
     const target = pickTarget(pinnedCarriers.filter((d) => d.group));
     if (target) for (const s of pool.sources) addSourceTo(target, s);
     return;
@@ -261,8 +261,13 @@ function pickTarget(drafts: readonly RowDraft[]): RowDraft | null {
   return best;
 }
 
-function addSource(book: DraftBook, agreement: AgreementInput | null, companyId: string, productKey: string, source: LatestCount): void {
-  let draft = ownerTable(book, agreement, companyId).get(productKey);
+/** The draft of an agreement's lines of a product (made first, for every group), if it has such lines. */
+function draftOf(index: TenantIndex, agreementId: string, productKey: string): RowDraft | null {
+  return index.productLines.get(agreementId)?.get(productKey)?.draft ?? null;
+}
+
+function addSource(book: DraftBook, index: TenantIndex, agreement: AgreementInput | null, companyId: string, productKey: string, source: LatestCount): void {
+  let draft = (agreement ? draftOf(index, agreement.id, productKey) : null) ?? ownerTable(book, agreement, companyId).get(productKey);
   if (!draft) {
     draft = newDraft(agreement, companyId, productKey);
     addDraft(book, agreement, companyId, draft);

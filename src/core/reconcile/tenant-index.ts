@@ -12,6 +12,7 @@ import { compareIds } from "./order.ts";
 import { addQuantities, formatQuantity, parseQuantity, type Quantity } from "./quantity.ts";
 import { type CountRule, DEFAULT_RULE } from "./count-rules.ts";
 import { indexDismissals } from "./dismissal.ts";
+import type { RowDraft } from "./allocate.ts";
 import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, DismissalInput, LineInput, ReconcileInput, UpcomingLine } from "./types.ts";
 
 /** Lines of one product on one agreement that are in effect on the billing date. */
@@ -21,6 +22,8 @@ export interface ProductLines {
   /** Parsed quantities, parallel to `lines` (parsed once per run). */
   quantities: Quantity[];
   total: Quantity;
+  /** The row draft of these lines, set by allocation (allocate.ts): finding it needs no table of its own. */
+  draft: RowDraft | null;
 }
 
 export interface TenantIndex {
@@ -84,7 +87,7 @@ function groupLinesInEffect(
       group.quantities.push(quantity);
       group.total = addQuantities(group.total, quantity);
     } else {
-      products.set(line.productKey, { productKey: line.productKey, lines: [line], quantities: [quantity], total: quantity });
+      products.set(line.productKey, { productKey: line.productKey, lines: [line], quantities: [quantity], total: quantity, draft: null });
     }
   }
   return byAgreement;
