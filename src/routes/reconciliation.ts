@@ -2,7 +2,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { RECON_STATUSES, type ReconStatus } from "../core/reconcile/types.ts";
-import { findAgreement } from "../db/repos/snapshot.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../errors.ts";
 import { requireTenant } from "../middleware/auth/index.ts";
@@ -52,8 +51,8 @@ export const reconciliationRoutes = new Hono<AppEnv>()
   .get("/agreements/:agreementId/reconciliation", requireTenant(), async (c) => {
     const query = readQuery(c, agreementQuerySchema);
     const { tenantId } = c.get("tenant");
-    const agreement = await findAgreement(c.get("db"), tenantId, c.req.param("agreementId"));
-    if (!agreement) throw new AppError("not_found", "Agreement not found");
-    const result = await getAgreementReconciliation(c.get("db"), tenantId, agreement, new Date(), query.status as ReconStatus[] | undefined);
+    const view = await getAgreementReconciliation(c.get("db"), tenantId, c.req.param("agreementId"), new Date(), query.status as ReconStatus[] | undefined);
+    if (!view) throw new AppError("not_found", "Agreement not found");
+    const { agreement, result } = view;
     return c.json({ agreement: { id: agreement.id, name: agreement.name, companyId: agreement.companyId }, ...result });
   });

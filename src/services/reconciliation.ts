@@ -8,26 +8,29 @@
  */
 import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 import type { Db } from "../db/client.ts";
-import { countDirtyScopes, type PageCursor, readAgreementRows, readRowPage, readTotals, type RowFilter, type RowSort } from "../db/repos/recon-rows.ts";
+import { countDirtyScopes, type PageCursor, readAgreementRows, readAgreementView, readRowPage, readTotals, type RowFilter, type RowSort } from "../db/repos/recon-rows.ts";
 import type { Env } from "../env.ts";
 import { AppError } from "../errors.ts";
 import type { ReconciliationPage, ReconciliationResponse, ReconTotals } from "../shared/api-types.ts";
-import { ensureScopeFresh } from "./recon/recompute.ts";
+import { ensureScopeFresh, isScopeStale, recomputeScope } from "./recon/recompute.ts";
 import { READ_SETTLE_SCOPES, settleTenant } from "./recon/settle.ts";
 
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 100;
 
-export async function getAgreementReconciliation(
-  db: Db,
-  tenantId: string,
-  agreement: { id: string; companyId: string },
-  now: Date,
-  statuses?: readonly ReconStatus[],
-): Promise<ReconciliationResponse> {
-  await ensureScopeFresh(db, tenantId, agreement.companyId, now);
-  const rows = await readAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
-  return { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), dismissed: rows.filter((r) => r.dismissed).length, rows };
+/** One agreement's view, or null when the tenant has no such agreement. */
+export async function getAgreementReconciliation(db: Db, tenantId: string, agreementId: string, now: Date, statuses?: readonly ReconStatus[]) {
+  // The usual view finds its scope current: agreement, state and rows come in one round trip; a dirty or due scope is recomputed, then read.
+  const view = await readAgreementView(db, tenantId, agreementId, statuses);
+  const agreement = view.agreement;
+  if (!agreement) return null;
+  let rows = view.rows;
+  if (isScopeStale(view.state, now)) {
+    await recomputeScope(db, tenantId, agreement.companyId, now);
+    rows = await readAgreementRows(db, tenantId, agreement.id, agreement.companyId, statuses);
+  }
+  const result: ReconciliationResponse = { generatedAt: now.toISOString(), totals: totalsOf(rows), counts: countByStatus(rows), dismissed: rows.filter((r) => r.dismissed).length, rows };
+  return { agreement, result };
 }
 
 export interface PageRequest extends RowFilter {

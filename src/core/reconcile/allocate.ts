@@ -15,8 +15,8 @@ import { applyCountRule, type CountRule, isDefaultRule, splitCount } from "./cou
 import type { LatestCount } from "./latest-counts.ts";
 import { compareIds } from "./order.ts";
 import { addQuantities, compareQuantities, parseQuantity, subtractQuantities, signOfQuantity, type Quantity } from "./quantity.ts";
-import type { ProductLines, TenantIndex } from "./tenant-index.ts";
-import type { AccountMappingInput, AgreementInput } from "./types.ts";
+import type { ProductLines, ProductMapping, TenantIndex } from "./tenant-index.ts";
+import type { AccountMappingInput, AgreementInput, LineInput } from "./types.ts";
 
 /** A mapped (agreement or company, product) row before statuses and money. */
 export interface RowDraft {
@@ -53,19 +53,23 @@ export interface Drafts {
 }
 
 export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): Drafts {
-  const book: DraftBook = { rows: [], byAgreement: new Map(), byCompany: new Map(), pools: new Map() };
-  for (const [agreementId, products] of index.productLines) {
+  const book: DraftBook = { rows: [], byAgreement: new Map(), byCompany: new Map(), pools: new Map(), poolList: [] };
+  // forEach, not for…of over entries: no [key, value] array per entry (20,000 of them).
+  index.productLines.forEach((products, agreementId) => {
     const agreement = index.countingAgreements.get(agreementId);
-    if (!agreement) continue;
-    for (const group of products.values()) {
+    if (!agreement) return;
+    // The lines' draft is kept on their group (draftOf): no second table per agreement.
+    products.forEach((group) => {
       const draft = newDraft(agreement, agreement.companyId, group.productKey);
       draft.group = group;
-      addDraft(book, agreement, agreement.companyId, draft);
-    }
-  }
+      group.draft = draft;
+      book.rows.push(draft);
+    });
+  });
   const unmapped: UnmappedDraft[] = [];
   const shown = preferredMeasures(latest);
-  for (const source of latest) {
+  for (let i = 0; i < latest.length; i++) {
+    const source = latest[i] as LatestCount;
     const { accountId, serviceId } = source.count;
     const measure = source.count.measure ?? "total";
     const mapping = index.accountMappings.get(accountId);
@@ -78,20 +82,32 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
       else unmapped.push({ key: `svc:${accountId}:${serviceId}`, status: "unmapped-service", companyId: mapping.companyId, source });
     } else {
       // Each mapping reads the measure its rule's basis names, takes its share and bills what its rule makes of it.
-      const reading = products.filter((p) => p.rule.basis === measure);
-      const shares = reading.some((p) => p.rule.split) ? splitCount(source.source.quantity, reading.map((p) => ({ productKey: p.productKey, split: p.rule.split }))) : null;
+      const reading = readingOf(products, measure);
+      const shares = hasSplit(reading) ? splitCount(source.source.quantity, reading.map((p) => ({ productKey: p.productKey, split: p.rule.split }))) : null;
       for (const product of reading) allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule, shares?.get(product.productKey)));
     }
   }
-  for (const pool of book.pools.values()) settlePool(book, index, pool);
+  for (const pool of book.poolList) settlePool(book, index, pool);
   return { rows: book.rows, unmapped };
+}
+
+/** The mappings that read this measure; the mapping list itself when all do (the usual case: no array per source). */
+function readingOf(products: readonly ProductMapping[], measure: string): readonly ProductMapping[] {
+  for (const p of products) if (p.rule.basis !== measure) return products.filter((q) => q.rule.basis === measure);
+  return products;
+}
+
+function hasSplit(products: readonly ProductMapping[]): boolean {
+  for (const p of products) if (p.rule.split) return true;
+  return false;
 }
 
 /** total when reported, else the first measure by name (empty when every count is a total: nothing to choose). */
 function preferredMeasures(latest: readonly LatestCount[]): Map<string, string> {
   const preferred = new Map<string, string>();
   if (latest.every((s) => s.count.measure === undefined || s.count.measure === "total")) return preferred;
-  for (const s of latest) {
+  for (let i = 0; i < latest.length; i++) {
+    const s = latest[i] as LatestCount;
     const key = `${s.count.accountId}\u0000${s.count.serviceId}`;
     const measure = s.count.measure ?? "total";
     const current = preferred.get(key);
@@ -113,10 +129,13 @@ function applyRule(source: LatestCount, rule: CountRule, share: string | undefin
 
 interface DraftBook {
   rows: RowDraft[];
+  /** agreementId → productKey → drafts of usage on an agreement without lines of the product (drafts with lines: draftOf). */
   byAgreement: Map<string, Map<string, RowDraft>>;
   byCompany: Map<string, Map<string, RowDraft>>;
-  /** `${companyId}\u0000${productKey}` → unpinned sources of the company for the product. */
-  pools: Map<string, Pool>;
+  /** companyId → productKey → unpinned sources of the company for the product (nested: no key string per source). */
+  pools: Map<string, Map<string, Pool>>;
+  /** The same pools in the order they were opened (settled in that order). */
+  poolList: Pool[];
 }
 
 interface Pool {
@@ -127,16 +146,19 @@ interface Pool {
 
 function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMappingInput, productKey: string, source: LatestCount): void {
   const pinned = pinnedAgreement(index, mapping);
-  if (pinned) return addSource(book, pinned, mapping.companyId, productKey, source);
+  if (pinned) return addSource(book, index, pinned, mapping.companyId, productKey, source);
   if (carriesProduct(index, mapping.companyId, productKey)) {
-    const id = `${mapping.companyId}\u0000${productKey}`;
-    const pool = book.pools.get(id) ?? { companyId: mapping.companyId, productKey, sources: [] };
-    pool.sources.push(source);
-    book.pools.set(id, pool);
+    let byProduct = book.pools.get(mapping.companyId);
+    if (!byProduct) book.pools.set(mapping.companyId, (byProduct = new Map()));
+    let pool = byProduct.get(productKey);
+    if (!pool) {
+      byProduct.set(productKey, { companyId: mapping.companyId, productKey, sources: [source] });
+      book.poolList.push(byProduct.get(productKey) as Pool);
+    } else pool.sources.push(source);
     return;
   }
   const counting = index.countingByCompany.get(mapping.companyId);
-  addSource(book, counting && counting.length === 1 ? (counting[0] ?? null) : null, mapping.companyId, productKey, source);
+  addSource(book, index, counting && counting.length === 1 ? (counting[0] ?? null) : null, mapping.companyId, productKey, source);
 }
 
 /**
@@ -152,14 +174,25 @@ function pinnedAgreement(index: TenantIndex, mapping: AccountMappingInput): Agre
 
 /** Whether any counting agreement of the company has lines of the product in effect (independent of the order sources arrive in). */
 function carriesProduct(index: TenantIndex, companyId: string, productKey: string): boolean {
-  return (index.countingByCompany.get(companyId) ?? []).some((a) => index.productLines.get(a.id)?.has(productKey) ?? false);
+  const agreements = index.countingByCompany.get(companyId);
+  if (!agreements) return false;
+  for (const a of agreements) if (index.productLines.get(a.id)?.has(productKey)) return true;
+  return false;
+}
+
+/** The one carrier of a company with a single counting agreement (most companies), found without a list. */
+function soleCarrier(book: DraftBook, index: TenantIndex, pool: Pool): RowDraft | null {
+  const agreements = index.countingByCompany.get(pool.companyId);
+  if (agreements?.length !== 1) return null;
+  const draft = draftOf(index, (agreements[0] as AgreementInput).id, pool.productKey);
+  return draft?.group && draft.group.lines.length > 0 && draft.sources.length === 0 ? draft : null;
 }
 
 /** The company's counting agreements with lines of the product in effect, that no pinned usage of the product reaches. */
 function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
   const carriers: RowDraft[] = [];
   for (const agreement of index.countingByCompany.get(companyId) ?? []) {
-    const draft = book.byAgreement.get(agreement.id)?.get(productKey);
+    const draft = draftOf(index, agreement.id, productKey);
     if (draft?.group && draft.sources.length === 0) carriers.push(draft);
   }
   return carriers;
@@ -176,20 +209,19 @@ function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, prod
  * Pinned usage (an account pinned to an agreement) stays outside the pool.
  */
 function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
+  const sole = soleCarrier(book, index, pool);
+  if (sole) return takeSources(sole, pool.sources);
   const carriers = carriersOf(book, index, pool.companyId, pool.productKey);
-  const vendorTotal = pool.sources.reduce<Quantity>((sum, s) => addQuantities(sum, s.quantity), 0);
   if (carriers.length === 0) {
     // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.
-    const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => book.byAgreement.get(a.id)?.get(pool.productKey) ?? []);
+    const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => draftOf(index, a.id, pool.productKey) ?? []);
     const target = pickTarget(pinnedCarriers.filter((d) => d.group));
     if (target) for (const s of pool.sources) addSourceTo(target, s);
     return;
   }
   const target = pickTarget(carriers) as RowDraft;
-  if (carriers.length === 1) {
-    for (const s of pool.sources) addSourceTo(target, s);
-    return;
-  }
+  if (carriers.length === 1) return takeSources(target, pool.sources);
+  const vendorTotal = pool.sources.reduce<Quantity>((sum, s) => addQuantities(sum, s.quantity), 0);
   const others = carriers.filter((d) => d !== target).sort((a, b) => compareQuantities(groupTotal(b), groupTotal(a)) || compareIds(a.key, b.key));
   const psaTotal = carriers.reduce<Quantity>((sum, d) => addQuantities(sum, groupTotal(d)), 0);
   let left = vendorTotal;
@@ -212,20 +244,30 @@ function groupTotal(draft: RowDraft): Quantity {
 
 /** The draft holding the product's largest line; ties → the smallest line id. */
 function pickTarget(drafts: readonly RowDraft[]): RowDraft | null {
-  let best: { draft: RowDraft; quantity: Quantity; lineId: string } | null = null;
+  if (drafts.length === 1) return drafts[0]?.group?.lines.length ? (drafts[0] ?? null) : null;
+  let best: RowDraft | null = null;
+  let bestQuantity: Quantity = 0;
+  let bestLineId = "";
   for (const draft of drafts) {
-    draft.group?.lines.forEach((line, i) => {
-      const quantity = draft.group?.quantities[i] ?? 0;
-      if (!best || compareQuantities(quantity, best.quantity) > 0 || (compareQuantities(quantity, best.quantity) === 0 && compareIds(line.id, best.lineId) < 0)) {
-        best = { draft, quantity, lineId: line.id };
-      }
-    });
+    const group = draft.group;
+    if (!group) continue;
+    for (let i = 0; i < group.lines.length; i++) {
+      const lineId = (group.lines[i] as LineInput).id;
+      const quantity = group.quantities[i] ?? 0;
+      const order = best === null ? 1 : compareQuantities(quantity, bestQuantity) || -compareIds(lineId, bestLineId);
+      if (order > 0) [best, bestQuantity, bestLineId] = [draft, quantity, lineId];
+    }
   }
-  return (best as { draft: RowDraft } | null)?.draft ?? null;
+  return best;
 }
 
-function addSource(book: DraftBook, agreement: AgreementInput | null, companyId: string, productKey: string, source: LatestCount): void {
-  let draft = ownerTable(book, agreement, companyId).get(productKey);
+/** The draft of an agreement's lines of a product (made first, for every group), if it has such lines. */
+function draftOf(index: TenantIndex, agreementId: string, productKey: string): RowDraft | null {
+  return index.productLines.get(agreementId)?.get(productKey)?.draft ?? null;
+}
+
+function addSource(book: DraftBook, index: TenantIndex, agreement: AgreementInput | null, companyId: string, productKey: string, source: LatestCount): void {
+  let draft = (agreement ? draftOf(index, agreement.id, productKey) : null) ?? ownerTable(book, agreement, companyId).get(productKey);
   if (!draft) {
     draft = newDraft(agreement, companyId, productKey);
     addDraft(book, agreement, companyId, draft);
@@ -234,8 +276,18 @@ function addSource(book: DraftBook, agreement: AgreementInput | null, companyId:
 }
 
 function addSourceTo(draft: RowDraft, source: LatestCount): void {
-  draft.sources.push(source);
+  // A literal for the first source: most drafts get exactly one, and push would reserve room for sixteen.
+  if (draft.sources.length === 0) draft.sources = [source];
+  else draft.sources.push(source);
   draft.vendor = draft.vendor === null ? source.quantity : addQuantities(draft.vendor, source.quantity);
+}
+
+/** addSourceTo for each source, for a draft that has none yet: the pool's list becomes the draft's. */
+function takeSources(draft: RowDraft, sources: LatestCount[]): void {
+  let vendor = draft.vendor;
+  for (const s of sources) vendor = vendor === null ? s.quantity : addQuantities(vendor, s.quantity);
+  draft.sources = sources;
+  draft.vendor = vendor;
 }
 
 function addDraft(book: DraftBook, agreement: AgreementInput | null, companyId: string, draft: RowDraft): void {
@@ -253,5 +305,11 @@ function ownerTable(book: DraftBook, agreement: AgreementInput | null, companyId
 
 function newDraft(agreement: AgreementInput | null, companyId: string, productKey: string): RowDraft {
   const key = agreement ? `agr:${agreement.id}:${productKey}` : `co:${companyId}:${productKey}`;
-  return { key, companyId: agreement?.companyId ?? companyId, agreement, productKey, group: null, sources: [], vendor: null, pool: null };
+  return { key, companyId: agreement?.companyId ?? companyId, agreement, productKey, group: null, sources: NO_SOURCES, vendor: null, pool: null };
 }
+
+/**
+ * Drafts start with this shared, frozen list; a draft's first source replaces
+ * it (addSourceTo, takeSources, settlePool), so most drafts get one list of one.
+ */
+const NO_SOURCES = Object.freeze([]) as unknown as LatestCount[];

@@ -5,17 +5,19 @@
 import Big from "big.js";
 import { formatDecimal } from "../shared/decimal.ts";
 import type { RowDraft, UnmappedDraft } from "./allocate.ts";
-import { describeWaiting, findWaitingSources, type SourceCalendar } from "./calendar.ts";
+import { describeWaiting, findWaitingSources, type SourceCalendar, type Waiting } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, resolvePrice, type RowPrice } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, linePriceOf, oneLineImpact, resolvePrice, type RowPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
-import { PROPOSABLE_STATUSES, proposeChange } from "./proposal.ts";
+import { PROPOSABLE_STATUSES, proposeDefault } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
 import { describeRow, describeWarnings } from "./reasons.ts";
 import { decideStatus, findStaleSources, findSuspectSources } from "./status.ts";
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
-import type { AgreementInput, BillingCycle, LineInput, ReconRow, RowLine, ServiceCategory } from "./types.ts";
+import type { AgreementInput, BillingCycle, LineInput, ReconRow, RowLine, RowSource, ServiceCategory } from "./types.ts";
+import { firstOfNextMonth } from "../shared/dates.ts";
+import { planWriteTiming, type WriteTiming } from "./write-timing.ts";
 
 export interface RowContext {
   index: TenantIndex;
@@ -27,23 +29,29 @@ export interface RowContext {
   /** Arrears calendars by integration, and service categories (calendars may apply to consumption only). */
   calendars: ReadonlyMap<string, SourceCalendar>;
   categories: ReadonlyMap<string, ServiceCategory>;
+  /** Write timing of the default proposal per agreement (or cycle, for a row without one), filled as rows need it. */
+  timings: Map<AgreementInput | BillingCycle, WriteTiming>;
 }
 
 export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   // Sources in one order before anything reads them, so reasons don't depend on the order counts were loaded in.
   sortSources(draft.sources);
-  const target = draft.group ? pickTargetLine(draft.group) : null;
-  const psa = draft.group?.total ?? 0;
+  const group = draft.group;
+  const targetIndex = group ? pickTargetLine(group) : -1;
+  const target = group && targetIndex >= 0 ? (group.lines[targetIndex] ?? null) : null;
+  const psa = group ? group.total : 0;
   const variance = draft.vendor === null ? null : subtractQuantities(draft.vendor, psa);
   // The tenant-wide estimate is only read for a row without a line of its own.
   const estimate = target ? undefined : ctx.index.catalog.get(draft.productKey);
-  const price = resolvePrice(target, estimate);
+  // The target's exact price is looked up once: its row price, and its entry in the line list.
+  const targetPrice = target ? exactPrice(target) : null;
+  const price = target && targetPrice ? linePriceOf(target, targetPrice) : resolvePrice(null, estimate);
   const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);
-  const waitingSources = findWaitingSources(draft.sources, ctx.calendars, ctx.categories, ctx.now);
+  const waitingSources = ctx.calendars.size === 0 ? NO_WAITING : findWaitingSources(draft.sources, ctx.calendars, ctx.categories, ctx.now);
   const flatRate = draft.agreement?.flatRate ?? false;
-  const status = decideStatus({ flatRate, hasLines: draft.group !== null, variance, suspectSources, staleSources, waitingSources });
+  const status = decideStatus({ flatRate, hasLines: group !== null, variance, suspectSources, staleSources, waitingSources });
   const margin = computeMargin(price);
   const row: ReconRow = {
     key: draft.key,
@@ -63,12 +71,12 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     unitCost: price.costText,
     priceSource: price.priceSource,
     currency: price.currency,
-    monthlyImpactMinor: computeMonthlyImpact(variance === null ? null : billedChanges(draft.group, target, variance, price), price.currency, cycle),
+    monthlyImpactMinor: monthlyImpactOf(group, target, targetIndex, variance, price, cycle),
     unitMarginMinor: margin.unitMarginMinor,
     marginPct: margin.marginPct,
-    lines: draft.group ? toRowLines(draft.group) : [],
+    lines: group ? toRowLines(group, targetIndex, targetPrice) : [],
     targetLineId: target?.id ?? null,
-    sources: draft.sources.map((s) => s.source),
+    sources: draft.sources.map(toSource),
     asOf: oldestObservedAt(draft.sources),
     billingDate: ctx.index.billingDate,
     upcoming: draft.agreement ? (ctx.index.upcoming.get(draft.agreement.id)?.get(draft.productKey) ?? []) : [],
@@ -79,11 +87,28 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     dismissed: null,
     reasons: [],
   };
-  row.dismissed = findDismissal(row, draft.agreement, ctx.index.dismissals, ctx.index.today);
+  row.dismissed = ctx.index.dismissals.size === 0 ? null : findDismissal(row, draft.agreement, ctx.index.dismissals, ctx.index.today);
   const reasons = describeRow(row, draft, { suspectSources, staleSources }, ctx, estimate);
   row.reasons = waitingSources.length === 0 ? reasons : [...waitingSources.map(describeWaiting), ...reasons];
-  if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, draft.agreement, ctx.now);
+  if (!draft.pool || draft.pool.target.id === draft.agreement?.id) attachProposal(row, cycle, draft.agreement, ctx);
   return row;
+}
+
+const NO_WAITING: readonly Waiting[] = [];
+
+function toSource(source: LatestCount): RowSource {
+  return source.source;
+}
+
+/** Σ Δbilled × price per month; the usual change (all of it on one line, nothing included) without building the line list. */
+function monthlyImpactOf(group: ProductLines | null, target: LineInput | null, targetIndex: number, variance: Quantity | null, price: RowPrice, cycle: BillingCycle): number | null {
+  if (variance === null) return null;
+  if (group && target && price.minor && target.lessIncluded === "0") {
+    const from = group.quantities[targetIndex];
+    const impact = from === undefined ? undefined : oneLineImpact(from, variance, price.minor.price, cycle);
+    if (impact !== undefined) return impact;
+  }
+  return computeMonthlyImpact(billedChanges(group, target, variance, price), price.currency, cycle);
 }
 
 /**
@@ -151,45 +176,66 @@ function sortSources(sources: LatestCount[]): LatestCount[] {
   return sources.sort((a, b) => compareIds(a.count.accountId, b.count.accountId) || compareIds(a.count.serviceId, b.count.serviceId));
 }
 
-/** Largest quantity; ties go to the smallest line id. */
-function pickTargetLine(group: ProductLines): LineInput | null {
-  let best: LineInput | null = null;
+/** The index of the line with the largest quantity; ties go to the smallest line id (-1 when there is none). */
+function pickTargetLine(group: ProductLines): number {
+  const lines = group.lines;
+  if (lines.length === 1) return 0;
+  let best = -1;
   let bestQuantity: Quantity = 0;
-  group.lines.forEach((line, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     const quantity = group.quantities[i] ?? parseQuantity(line.quantity);
-    const order = best === null ? 1 : compareQuantities(quantity, bestQuantity) || -compareIds(line.id, best.id);
-    if (order > 0) [best, bestQuantity] = [line, quantity];
-  });
+    const order = best < 0 ? 1 : compareQuantities(quantity, bestQuantity) || -compareIds(line.id, (lines[best] as LineInput).id);
+    if (order > 0) {
+      best = i;
+      bestQuantity = quantity;
+    }
+  }
   return best;
 }
 
-function toRowLines(group: ProductLines): RowLine[] {
+function toRowLines(group: ProductLines, targetIndex: number, targetPrice: ExactPrice | null): RowLine[] {
   const rowLines = group.lines.map((line, i) => ({
     lineId: line.id,
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
-    unitPrice: exactPrice(line).priceText,
+    unitPrice: (i === targetIndex && targetPrice ? targetPrice : exactPrice(line)).priceText,
     lessIncluded: formatQuantity(parseQuantity(line.lessIncluded)),
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;
 }
 
 function oldestObservedAt(sources: readonly LatestCount[]): string | null {
-  // An unreadable time counts as the oldest: it can't vouch for freshness.
+  // An unreadable time counts as the oldest: it can't vouch for freshness. (Indexed: see status.ts.)
   let oldest: LatestCount | null = null;
   let oldestMs = Infinity;
-  for (const s of sources) {
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as LatestCount;
     const ms = Number.isNaN(s.observedMs) ? -Infinity : s.observedMs;
-    if (oldest === null || ms < oldestMs) [oldest, oldestMs] = [s, ms];
+    if (oldest === null || ms < oldestMs) {
+      oldest = s;
+      oldestMs = ms;
+    }
   }
   return oldest?.count.observedAt ?? null;
 }
 
-function attachProposal(row: ReconRow, cycle: BillingCycle, agreement: AgreementInput | null, now: Date): void {
+function attachProposal(row: ReconRow, cycle: BillingCycle, agreement: AgreementInput | null, ctx: RowContext): void {
   if (!PROPOSABLE_STATUSES.has(row.status)) return;
-  const proposal = proposeChange(row, { now, billingCycle: cycle, ...(agreement ? { agreement } : {}) });
+  const proposal = proposeDefault(row, ctx.index.billingDate, planTiming(ctx, cycle, agreement));
   if (proposal.ok) row.proposal = proposal.value;
   else row.reasons.push(`No change is proposed: ${proposal.error}`);
+}
+
+/** How a change of this agreement reaches the PSA from the billing date: the same for all its rows, so planned once per run. */
+function planTiming(ctx: RowContext, cycle: BillingCycle, agreement: AgreementInput | null): WriteTiming {
+  const key = agreement ?? cycle;
+  let timing = ctx.timings.get(key);
+  if (!timing) {
+    timing = planWriteTiming({ billingCycle: cycle, startDate: null, ...agreement }, ctx.index.billingDate, firstOfNextMonth(ctx.now));
+    ctx.timings.set(key, timing);
+  }
+  return timing;
 }
 
 export function buildUnmappedRow(draft: UnmappedDraft, ctx: RowContext): ReconRow {

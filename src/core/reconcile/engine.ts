@@ -128,6 +128,7 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
     suspect: input.aggregates?.suspect ?? findSuspectServices(input, latest),
     calendars: input.calendars ?? new Map(),
     categories: new Map(input.services.map((s) => [s.id, s.category])),
+    timings: new Map(),
   };
   const drafts = draftRows(index, latest);
   const mapped = drafts.rows.map((draft) => buildRow(draft, ctx));
@@ -135,27 +136,54 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
   return [...sortMappedRows(mapped), ...unmapped.sort((a, b) => compareStrings(a.key, b.key))];
 }
 
-/** Decorate once, then sort: folding names inside the comparator would allocate per comparison. */
+/**
+ * Decorate once, then sort. Each distinct name is folded once and ranked
+ * among its kind (a company has many rows), so the comparator compares
+ * small integers and only reaches a key string when all three names tie.
+ */
 function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
-  // Names repeat across rows (a company has many), so fold each distinct name once.
-  const keys = new Map<string | null, string>();
-  const keyOf = (name: string | null): string => {
-    let key = keys.get(name);
-    if (key === undefined) keys.set(name, (key = nameSortKey(name)));
-    return key;
-  };
-  const decorated = rows.map((row) => ({
-    row,
-    company: keyOf(row.companyName),
-    agreement: keyOf(row.agreementName),
-    product: keyOf(row.productName ?? row.productKey),
-  }));
-  decorated.sort(
-    (a, b) =>
-      compareStrings(a.company, b.company) ||
-      compareStrings(a.agreement, b.agreement) ||
-      compareStrings(a.product, b.product) ||
-      compareStrings(a.row.key, b.row.key),
+  const companies = rankNames(rows, (row) => row.companyName);
+  const agreements = rankNames(rows, (row) => row.agreementName);
+  const products = rankNames(rows, (row) => row.productName ?? row.productKey);
+  // One number per row when the three ranks fit a double exactly (always, short of ~200,000 distinct names each).
+  const a = agreements.size + 1;
+  const p = products.size + 1;
+  const composite = (companies.size + 1) * a * p <= Number.MAX_SAFE_INTEGER;
+  const order = new Uint32Array(rows.length);
+  const rank = new Float64Array(rows.length);
+  const agreement = new Float64Array(composite ? 0 : rows.length);
+  const product = new Float64Array(composite ? 0 : rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as ReconRow;
+    const c = companies.get(row.companyName) as number;
+    const g = agreements.get(row.agreementName) as number;
+    const r = products.get(row.productName ?? row.productKey) as number;
+    order[i] = i;
+    if (composite) rank[i] = (c * a + g) * p + r;
+    else [rank[i], agreement[i], product[i]] = [c, g, r];
+  }
+  const byKey = (x: number, y: number) => compareStrings((rows[x] as ReconRow).key, (rows[y] as ReconRow).key) || x - y;
+  order.sort(
+    composite
+      ? (x, y) => (rank[x] as number) - (rank[y] as number) || byKey(x, y)
+      : (x, y) => (rank[x] as number) - (rank[y] as number) || (agreement[x] as number) - (agreement[y] as number) || (product[x] as number) - (product[y] as number) || byKey(x, y),
   );
-  return decorated.map((d) => d.row);
+  const sorted: ReconRow[] = new Array(rows.length);
+  for (let i = 0; i < order.length; i++) sorted[i] = rows[order[i] as number] as ReconRow;
+  return sorted;
+}
+
+/** Name → its rank in nameSortKey order (equal keys share a rank). */
+function rankNames(rows: readonly ReconRow[], nameOf: (row: ReconRow) => string | null): Map<string | null, number> {
+  const keys = new Map<string | null, string>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as ReconRow;
+    const name = nameOf(row);
+    if (!keys.has(name)) keys.set(name, nameSortKey(name));
+  }
+  const sorted = [...new Set(keys.values())].sort(compareStrings);
+  const rankOfKey = new Map(sorted.map((key, rank) => [key, rank]));
+  const ranks = new Map<string | null, number>();
+  for (const [name, key] of keys) ranks.set(name, rankOfKey.get(key) as number);
+  return ranks;
 }

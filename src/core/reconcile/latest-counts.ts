@@ -16,34 +16,36 @@ export interface LatestCount {
   source: RowSource;
 }
 
-interface Candidate {
-  count: UsageCountInput;
-  observedMs: number;
-}
+/** A candidate's source until it is the latest (filled in once the newest count is known). */
+const NOT_YET = {} as RowSource;
 
 /** Greatest period, then greatest observedAt, then greatest sourceRef for determinism. */
 export function selectLatestCounts(input: ReconcileInput): LatestCount[] {
   const accounts = new Map<string, VendorAccountInput>(input.accounts.map((a) => [a.id, a]));
   const services = new Map<string, VendorServiceInput>(input.services.map((s) => [s.id, s]));
   // accountId → serviceId → newest count (nested, so no key string per count).
-  const newest = new Map<string, Map<string, Candidate>>();
-  for (const count of input.counts) {
+  const newest = new Map<string, Map<string, LatestCount>>();
+  for (let i = 0; i < input.counts.length; i++) {
+    const count = input.counts[i] as UsageCountInput;
     let byService = newest.get(count.accountId);
     if (!byService) newest.set(count.accountId, (byService = new Map()));
     const observedMs = Date.parse(count.observedAt);
     // One latest figure per measure of the service (a source may report assigned and total seats).
     const key = count.measure === undefined || count.measure === "total" ? count.serviceId : `${count.serviceId}\u0000${count.measure}`;
     const current = byService.get(key);
-    if (!current || isNewer(count, observedMs, current.count, current.observedMs)) byService.set(key, { count, observedMs });
+    if (!current) byService.set(key, { count, quantity: 0, observedMs, source: NOT_YET });
+    else if (isNewer(count, observedMs, current.count, current.observedMs)) [current.count, current.observedMs] = [count, observedMs];
   }
   // Map order is input order: rows sort their own sources and the output is sorted.
   const latest: LatestCount[] = [];
-  for (const byService of newest.values()) {
-    for (const { count, observedMs } of byService.values()) {
-      const quantity = parseQuantity(count.quantity);
-      latest.push({ count, quantity, observedMs, source: toRowSource(count, formatQuantity(quantity), accounts, services) });
-    }
-  }
+  // forEach: no iterator result per count. Each candidate becomes its LatestCount (no second object per count).
+  newest.forEach((byService) =>
+    byService.forEach((candidate) => {
+      candidate.quantity = parseQuantity(candidate.count.quantity);
+      candidate.source = toRowSource(candidate.count, formatQuantity(candidate.quantity), accounts, services);
+      latest.push(candidate);
+    }),
+  );
   return latest;
 }
 
@@ -85,7 +87,8 @@ function toRowSource(
 export function findSuspectServices(input: ReconcileInput, latest: readonly LatestCount[]): Map<string, number> {
   const consumption = new Set(input.services.filter((s) => s.category === "consumption").map((s) => s.id));
   const tally = new Map<string, { accounts: number; allOne: boolean }>();
-  for (const item of latest) {
+  for (let i = 0; i < latest.length; i++) {
+    const item = latest[i] as LatestCount;
     const serviceId = item.count.serviceId;
     // The vendor's own count of the service (measure total) is what the pattern is about.
     if (!consumption.has(serviceId) || (item.count.measure ?? "total") !== "total") continue;

@@ -11,7 +11,7 @@
  * quantity 12 with 10 included going to 8 saves 2 units, not 4.
  */
 import Big from "big.js";
-import { divideRounded, formatDecimal, roundHalfAwayFromZero, toBig } from "../shared/decimal.ts";
+import { divideRounded, formatDecimal, roundHalfAwayFromZero, scaledIntegerOf, scaledIntegerOfText, toBig } from "../shared/decimal.ts";
 import { monthsPerCycle } from "../shared/dates.ts";
 import { minorDigits } from "../usage/money.ts";
 import type { BillingCycle, CatalogEntry, LineInput } from "./types.ts";
@@ -28,6 +28,8 @@ export interface ExactPrice {
    * which gives the same figures without big.js (speed at 20,000 rows).
    */
   minor: { price: number; cost: number } | null;
+  /** The line's RowPrice, made on first use (resolvePrice). */
+  rowPrice?: RowPrice;
 }
 
 const SCALES = new Map<number, Big>();
@@ -54,21 +56,28 @@ export function exactPrice(line: Pick<LineInput, "unitPrice" | "unitCost" | "uni
 
 /** Prices known only in minor units: exact as they are; big.js values made only if asked for. */
 function minorPrice(priceMinor: number, costMinor: number, digits: number): ExactPrice {
-  const priceText = formatMinor(priceMinor, digits);
-  const costText = formatMinor(costMinor, digits);
-  let price: Big | null = null;
-  let cost: Big | null = null;
-  return {
-    get unitPrice() {
-      return (price ??= toBig(priceText));
-    },
-    get unitCost() {
-      return (cost ??= toBig(costText));
-    },
-    priceText,
-    costText,
-    minor: { price: priceMinor, cost: costMinor },
-  };
+  return new MinorPrice(priceMinor, costMinor, digits);
+}
+
+/** A class, not a literal with getters: one shape for 20,000 lines, so reading it stays cheap. */
+class MinorPrice implements ExactPrice {
+  readonly priceText: string;
+  readonly costText: string;
+  readonly minor: { price: number; cost: number };
+  rowPrice: RowPrice | undefined = undefined;
+  #price: Big | null = null;
+  #cost: Big | null = null;
+  constructor(priceMinor: number, costMinor: number, digits: number) {
+    this.priceText = formatMinor(priceMinor, digits);
+    this.costText = formatMinor(costMinor, digits);
+    this.minor = { price: priceMinor, cost: costMinor };
+  }
+  get unitPrice(): Big {
+    return (this.#price ??= toBig(this.priceText));
+  }
+  get unitCost(): Big {
+    return (this.#cost ??= toBig(this.costText));
+  }
 }
 
 function decimalPrice(line: Pick<LineInput, "unitPrice" | "unitCost" | "unitPriceMinor" | "unitCostMinor">, scale: Big): ExactPrice {
@@ -110,22 +119,15 @@ export interface RowPrice {
   currency: string | null;
   priceSource: "line" | "catalog-estimate" | null;
   productName: string | null;
+  /** Worked out on first use (computeMargin): every row priced by the same line shares it. */
+  margin: Margin | null;
 }
 
-const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null };
-
-/** A line's RowPrice never changes within a run: made once. */
-const LINE_PRICES = new WeakMap<object, RowPrice>();
+const NO_PRICE: RowPrice = { unitPrice: null, unitCost: null, priceText: null, costText: null, minor: null, currency: null, priceSource: null, productName: null, margin: null };
 
 /** The target line's price, else the product's estimate. */
 export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | undefined): RowPrice {
-  if (target) {
-    const known = LINE_PRICES.get(target);
-    if (known) return known;
-    const made = linePrice(target);
-    LINE_PRICES.set(target, made);
-    return made;
-  }
+  if (target) return linePriceOf(target, exactPrice(target));
   if (!estimate) return NO_PRICE;
   let made = ESTIMATE_PRICES.get(estimate);
   if (!made) ESTIMATE_PRICES.set(estimate, (made = estimatePrice(estimate)));
@@ -135,25 +137,35 @@ export function resolvePrice(target: LineInput | null, estimate: CatalogEntry | 
 /** Many rows share one product's estimate: its RowPrice is made once. */
 const ESTIMATE_PRICES = new WeakMap<object, RowPrice>();
 
-function linePrice(target: LineInput): RowPrice {
-  {
-    const exact = exactPrice(target);
-    // Spelled out: a spread would read the lazy big.js getters.
-    return {
-      get unitPrice() {
-        return exact.unitPrice;
-      },
-      get unitCost() {
-        return exact.unitCost;
-      },
-      priceText: exact.priceText,
-      costText: exact.costText,
-      minor: exact.minor,
-      currency: target.currency,
-      priceSource: "line",
-      productName: target.productName,
-    };
+/** A line's price for a row; big.js values only if a caller asks (a class: one shape for every line). */
+class LinePrice implements RowPrice {
+  readonly priceText: string;
+  readonly costText: string;
+  readonly minor: { price: number; cost: number } | null;
+  readonly currency: string;
+  readonly priceSource = "line" as const;
+  readonly productName: string;
+  margin: Margin | null = null;
+  readonly #exact: ExactPrice;
+  constructor(line: LineInput, exact: ExactPrice) {
+    this.#exact = exact;
+    this.priceText = exact.priceText;
+    this.costText = exact.costText;
+    this.minor = exact.minor;
+    this.currency = line.currency;
+    this.productName = line.productName;
   }
+  get unitPrice(): Big {
+    return this.#exact.unitPrice;
+  }
+  get unitCost(): Big {
+    return this.#exact.unitCost;
+  }
+}
+
+/** A line's RowPrice never changes: made once, kept with its exact price (exactPrice(line) is `exact`). */
+export function linePriceOf(line: LineInput, exact: ExactPrice): RowPrice {
+  return (exact.rowPrice ??= new LinePrice(line, exact));
 }
 
 function estimatePrice(estimate: CatalogEntry): RowPrice {
@@ -171,6 +183,7 @@ function estimatePrice(estimate: CatalogEntry): RowPrice {
     currency: estimate.currency,
     priceSource: "catalog-estimate",
     productName: estimate.productName,
+    margin: null,
   };
 }
 
@@ -186,6 +199,46 @@ export function displayMinor(price: RowPrice, which: "price" | "cost"): number |
 export function billedUnits(quantity: Big, lessIncluded: Big): Big {
   const billed = quantity.minus(lessIncluded);
   return billed.s < 0 || billed.eq(0) ? new Big(0) : billed;
+}
+
+/**
+ * The monthly impact when the whole variance lands on one line (quantity
+ * `from`, nothing included) at a whole minor-unit price: Δbilled = variance,
+ * so the impact is variance × price ÷ months, worked in integers (a decimal
+ * variance scaled by its power of ten) — the figure computeMonthlyImpact
+ * gives, without big.js. Undefined when that shortcut doesn't apply.
+ */
+export function oneLineImpact(from: number | Big, variance: number | Big, minorPrice: number, cycle: BillingCycle): number | undefined {
+  if (typeof from !== "number") return undefined;
+  if (typeof variance === "number") {
+    // As the integer path always took it (from + variance ≥ 0 is only asked of a decrease).
+    if (variance < 0 && from + variance < 0) return undefined;
+    const product = variance * minorPrice;
+    return Number.isSafeInteger(product) ? divideRounded(product, monthsPerCycle(cycle)) : undefined;
+  }
+  // Up to 6 decimals: big.js divides to 20 places before rounding, and the exact quotient (a fraction over at most
+  // 10^6 × 12) is then either exactly a half or too far from one for those 20 places to round it differently.
+  const scaled = scaledIntegerOf(variance, 6);
+  if (scaled === null || from < 0) return undefined;
+  const scale = 10 ** scaled.places;
+  const fromScaled = from * scale;
+  const product = scaled.units * minorPrice;
+  if (!Number.isSafeInteger(fromScaled) || fromScaled + scaled.units < 0 || !Number.isSafeInteger(product)) return undefined;
+  return divideRounded(product, monthsPerCycle(cycle) * scale);
+}
+
+/**
+ * remainingDays × Δbilled × price ÷ periodDays in minor units, rounded once
+ * (the proration rule), for a whole billed change and a price of at most 6
+ * decimals: one division of exact integers, which rounds as big.js's
+ * 20-place quotient does (see oneLineImpact). Undefined otherwise.
+ */
+export function wholeProration(billedChange: number, remainingDays: number, priceText: string, periodDays: number, currency: string): number | undefined {
+  const price = scaledIntegerOfText(priceText, 6);
+  if (price === null) return undefined;
+  const numerator = billedChange * remainingDays * price.units * 10 ** minorDigits(currency);
+  const divisor = periodDays * 10 ** price.places;
+  return Number.isSafeInteger(numerator) && Number.isSafeInteger(divisor) ? divideRounded(numerator, divisor) : undefined;
 }
 
 /** A change in billed units of one line at that line's price (`minorPrice`: the price in whole minor units, when exact). */
@@ -224,16 +277,18 @@ export interface Margin {
   marginPct: string | null;
 }
 
-/** marginPct = (price − cost) / price × 100 to one decimal, half away from zero ("42.5"); null for a zero price. */
-/** A line's margin is the same on every row that uses its price: worked out once per run. */
-const MARGINS = new WeakMap<object, Margin>();
-
+/**
+ * marginPct = (price − cost) / price × 100 to one decimal, half away from zero ("42.5"); null for a zero price.
+ * A line's margin is the same on every row that uses its price: kept on its RowPrice.
+ */
 export function computeMargin(price: RowPrice): Margin {
-  if (price.minor) {
-    let margin = MARGINS.get(price.minor);
-    if (!margin) MARGINS.set(price.minor, (margin = integerMargin(price.minor.price, price.minor.cost)));
-    return margin;
-  }
+  if (price.margin) return price.margin;
+  const margin = price.minor ? integerMargin(price.minor.price, price.minor.cost) : exactMargin(price);
+  if (price !== NO_PRICE) price.margin = margin;
+  return margin;
+}
+
+function exactMargin(price: RowPrice): Margin {
   if (price.unitPrice === null || price.unitCost === null || price.currency === null) return { unitMarginMinor: null, marginPct: null };
   const margin = price.unitPrice.minus(price.unitCost);
   const unitMarginMinor = toMinor(margin, price.currency);

@@ -7,11 +7,11 @@
  * uses the same function for the default proposal, so both always agree.
  */
 import Big from "big.js";
-import { parseDecimal, toBig } from "../shared/decimal.ts";
+import { parseDecimal, scaledIntegerOfText, toBig } from "../shared/decimal.ts";
 import { billingPeriodContaining, type BillingPeriod, daysBetween, firstOfNextMonth, parseIsoDate, toIsoDate } from "../shared/dates.ts";
 import { err, ok, type Result } from "../shared/result.ts";
-import { billedUnits, toMinor } from "./money.ts";
-import { type AgreementTimingFacts, planWriteTiming } from "./write-timing.ts";
+import { billedUnits, toMinor, wholeProration } from "./money.ts";
+import { type AgreementTimingFacts, planWriteTiming, type WriteTiming } from "./write-timing.ts";
 import { addQuantities, formatQuantity, parseQuantity, signOfQuantity, type Quantity } from "./quantity.ts";
 import type { BillingCycle, DecimalString, Proposal, ReconRow, ReconStatus, RowLine } from "./types.ts";
 
@@ -35,34 +35,75 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
   if (!line.ok) return line;
   const effective = resolveEffectiveDate(opts);
   if (!effective.ok) return effective;
-  const fromQuantity = line.value?.quantity ?? "0";
-  const change = parseQuantity(row.variance);
-  const to = addQuantities(parseQuantity(fromQuantity), change);
-  if (signOfQuantity(to) < 0) {
-    const where = line.value ? `line ${line.value.lineId}` : "the line";
-    return err(`The decrease of ${row.variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
-  }
   const timing = planWriteTiming({ billingCycle: opts.billingCycle, startDate: null, ...opts.agreement }, effective.value, firstOfNextMonth(opts.now));
-  // Proration follows billed units at the line's exact price (a missing line: the row's estimate, nothing included);
-  // nothing to work out when the PSA won't prorate or the date starts its period.
-  const prorates = timing.prorates && effective.value !== timing.period.start;
-  const price = !prorates ? null : line.value ? toBig(line.value.unitPrice) : row.unitPrice === null ? null : toBig(row.unitPrice);
-  const included = line.value && prorates ? toBig(line.value.lessIncluded) : new Big(0);
-  const billedChange = prorates ? billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(new Big(fromQuantity), included)) : new Big(0);
-  const preview = prorateOver(timing.period, effective.value, billedChange, price, row.currency ?? "USD");
+  return proposeOnLine(row, row.variance, line.value, effective.value, timing);
+}
+
+/**
+ * The engine's default proposal: the target line from the billing date (the
+ * 1st of next month), with the timing the engine plans once per agreement
+ * and run (planWriteTiming for that date) — what proposeChange gives for it.
+ */
+export function proposeDefault(row: ReconRow, billingDate: string, timing: WriteTiming): Result<Proposal, string> {
+  if (!PROPOSABLE_STATUSES.has(row.status) || row.variance === null) return err(`No change can be proposed for a ${row.status} row.`);
+  const line = selectLine(row, undefined);
+  if (!line.ok) return line;
+  return proposeOnLine(row, row.variance, line.value, billingDate, timing);
+}
+
+function proposeOnLine(row: ReconRow, variance: DecimalString, line: RowLine | null, effective: string, timing: WriteTiming): Result<Proposal, string> {
+  const fromQuantity = line?.quantity ?? "0";
+  const from = parseQuantity(fromQuantity);
+  const to = addQuantities(from, parseQuantity(variance));
+  if (signOfQuantity(to) < 0) {
+    const where = line ? `line ${line.lineId}` : "the line";
+    return err(`The decrease of ${variance.slice(1)} is larger than the ${fromQuantity} on ${where}; split it across the lines by hand.`);
+  }
+  // Nothing to work out when the PSA won't prorate or the date starts its period.
+  const prorates = timing.prorates && effective !== timing.period.start;
+  const remainingDays = remainingDaysOf(timing.period, effective);
+  const { canApply, reason } = applicability(row);
   return ok({
-    targetLineId: line.value?.lineId ?? null,
+    targetLineId: line?.lineId ?? null,
     fromQuantity,
     toQuantity: formatQuantity(to),
-    effectiveDate: effective.value,
+    effectiveDate: effective,
     writeMode: timing.mode,
     writeOn: timing.writeOn,
     firstBilledOn: timing.firstBilledOn,
-    prorationMinor: prorates ? preview.prorationMinor : null,
-    remainingDays: preview.remainingDays,
-    periodDays: preview.periodDays,
-    ...applicability(row),
+    prorationMinor: prorates ? prorationOf(row, line, from, to, timing.period, effective) : null,
+    remainingDays,
+    periodDays: timing.period.days,
+    canApply,
+    reason,
   });
+}
+
+/**
+ * Proration follows billed units at the line's exact price (a missing line:
+ * the row's estimate, nothing included). Whole quantities at a short decimal
+ * price take the integer path (same figure); anything else big.js.
+ */
+function prorationOf(row: ReconRow, line: RowLine | null, from: Quantity, to: Quantity, period: BillingPeriod, effective: string): number | null {
+  const priceText = line ? line.unitPrice : row.unitPrice;
+  if (priceText === null) return null;
+  const currency = row.currency ?? "USD";
+  if (typeof from === "number" && typeof to === "number" && scaledIntegerOfText(priceText, 6) !== null) {
+    const included = line ? parseQuantity(line.lessIncluded) : 0;
+    const change = typeof included === "number" ? wholeBilledUnits(to, included) - wholeBilledUnits(from, included) : Number.NaN;
+    const minor = Number.isSafeInteger(change) ? wholeProration(change, remainingDaysOf(period, effective), priceText, period.days, currency) : undefined;
+    if (minor !== undefined) return minor;
+  }
+  const price = toBig(priceText);
+  const included = line ? toBig(line.lessIncluded) : new Big(0);
+  const billedChange = billedUnits(new Big(formatQuantity(to)), included).minus(billedUnits(new Big(line?.quantity ?? "0"), included));
+  return prorateOver(period, effective, billedChange, price, currency).prorationMinor;
+}
+
+/** billedUnits in safe integers (NaN when the difference isn't one: then big.js decides). */
+function wholeBilledUnits(quantity: number, included: number): number {
+  const billed = quantity - included;
+  return !Number.isSafeInteger(billed) ? Number.NaN : billed > 0 ? billed : 0;
 }
 
 /** A missing line is added to the row's agreement; a `co:` row has none (the company has no counting agreement to add it to). */
@@ -74,8 +115,8 @@ function applicability(row: ReconRow): { canApply: boolean; reason: string | nul
 function selectLine(row: ReconRow, lineId: string | undefined): Result<RowLine | null, string> {
   const wanted = lineId ?? row.targetLineId;
   if (wanted === null) return ok(null);
-  const line = row.lines.find((l) => l.lineId === wanted);
-  return line ? ok(line) : err(`Line ${wanted} is not one of this row's lines.`);
+  for (const line of row.lines) if (line.lineId === wanted) return ok(line);
+  return err(`Line ${wanted} is not one of this row's lines.`);
 }
 
 function resolveEffectiveDate(opts: ProposeOptions): Result<string, string> {
@@ -120,8 +161,19 @@ function prorate(effectiveDate: string, cycle: BillingCycle, billedChange: Big, 
 }
 
 function prorateOver(period: BillingPeriod, effectiveDate: string, billedChange: Big, unitPrice: Big | null, currency: string): ProrationPreview {
-  const remainingDays = daysBetween(effectiveDate, period.end) + 1;
+  const remainingDays = remainingDaysOf(period, effectiveDate);
   // Multiply everything first and divide once, so the only rounding is the last step.
   const prorationMinor = unitPrice === null ? null : toMinor(billedChange.times(remainingDays).times(unitPrice).div(period.days), currency);
   return { prorationMinor, remainingDays, periodDays: period.days, periodStart: period.start, periodEnd: period.end };
+}
+
+/** Days from a date to its period's end, kept per period object: the engine's rows of one agreement share one. */
+const REMAINING = new WeakMap<BillingPeriod, { from: string; days: number }>();
+
+function remainingDaysOf(period: BillingPeriod, effectiveDate: string): number {
+  const known = REMAINING.get(period);
+  if (known && known.from === effectiveDate) return known.days;
+  const days = daysBetween(effectiveDate, period.end) + 1;
+  REMAINING.set(period, { from: effectiveDate, days });
+  return days;
 }

@@ -59,6 +59,8 @@ export function describeRow(row: ReconRow, draft: RowDraft, warnings: Warnings, 
 }
 
 export function describeWarnings(warnings: Warnings, ctx: RowContext): string[] {
+  // Most rows have neither: no arrays to spread.
+  if (warnings.suspectSources.length === 0 && warnings.staleSources.length === 0) return [];
   return [
     ...describeSuspect(warnings.suspectSources, ctx.suspect),
     ...warnings.staleSources.map((s) => describeStale(s, ctx.nowMs, ctx.staleAfterHours)),

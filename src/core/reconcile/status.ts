@@ -33,23 +33,29 @@ export function decideStatus(facts: StatusFacts): ReconStatus {
 }
 
 /** Strictly older than the threshold is stale; exactly at it is still fresh. */
+// Both filters share one empty array for the common "nothing found" case, and take no callback (they run once per row);
+// indexed loops, since a row's sources may be the shared frozen empty list, where for…of takes the slow iterator path.
 export function findStaleSources(sources: readonly LatestCount[], nowMs: number, staleAfterHours: number): readonly LatestCount[] {
   const limit = staleAfterHours * MS_PER_HOUR;
-  return selectSources(sources, (s) => Number.isNaN(s.observedMs) || nowMs - s.observedMs > limit);
+  let found: LatestCount[] | null = null;
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as LatestCount;
+    if (Number.isNaN(s.observedMs) || nowMs - s.observedMs > limit) (found ??= []).push(s);
+  }
+  return found ?? NONE;
 }
 
 export function findSuspectSources(sources: readonly LatestCount[], suspect: ReadonlyMap<string, number>): readonly LatestCount[] {
-  return selectSources(sources, (s) => suspect.has(s.count.serviceId));
+  if (suspect.size === 0) return NONE;
+  let found: LatestCount[] | null = null;
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as LatestCount;
+    if (suspect.has(s.count.serviceId)) (found ??= []).push(s);
+  }
+  return found ?? NONE;
 }
 
 const NONE: readonly LatestCount[] = [];
-
-/** Like filter, but shares one empty array for the common "nothing found" case. */
-function selectSources(sources: readonly LatestCount[], test: (source: LatestCount) => boolean): readonly LatestCount[] {
-  let found: LatestCount[] | null = null;
-  for (const source of sources) if (test(source)) (found ??= []).push(source);
-  return found ?? NONE;
-}
 
 export function describeStale(source: LatestCount, nowMs: number, staleAfterHours: number): string {
   const who = `${source.source.accountName} / ${source.source.serviceName}`;

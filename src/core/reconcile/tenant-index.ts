@@ -12,6 +12,7 @@ import { compareIds } from "./order.ts";
 import { addQuantities, formatQuantity, parseQuantity, type Quantity } from "./quantity.ts";
 import { type CountRule, DEFAULT_RULE } from "./count-rules.ts";
 import { indexDismissals } from "./dismissal.ts";
+import type { RowDraft } from "./allocate.ts";
 import type { AccountMappingInput, AgreementInput, BillingCycle, CatalogEntry, CompanyInput, DismissalInput, LineInput, ReconcileInput, UpcomingLine } from "./types.ts";
 
 /** Lines of one product on one agreement that are in effect on the billing date. */
@@ -21,6 +22,8 @@ export interface ProductLines {
   /** Parsed quantities, parallel to `lines` (parsed once per run). */
   quantities: Quantity[];
   total: Quantity;
+  /** The row draft of these lines, set by allocation (allocate.ts): finding it needs no table of its own. */
+  draft: RowDraft | null;
 }
 
 export interface TenantIndex {
@@ -72,7 +75,8 @@ function groupLinesInEffect(
   billingDate: string,
 ): Map<string, Map<string, ProductLines>> {
   const byAgreement = new Map<string, Map<string, ProductLines>>();
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     if (!countingAgreements.has(line.agreementId) || !isLineInEffect(line, billingDate)) continue;
     let products = byAgreement.get(line.agreementId);
     if (!products) byAgreement.set(line.agreementId, (products = new Map()));
@@ -83,7 +87,7 @@ function groupLinesInEffect(
       group.quantities.push(quantity);
       group.total = addQuantities(group.total, quantity);
     } else {
-      products.set(line.productKey, { productKey: line.productKey, lines: [line], quantities: [quantity], total: quantity });
+      products.set(line.productKey, { productKey: line.productKey, lines: [line], quantities: [quantity], total: quantity, draft: null });
     }
   }
   return byAgreement;
@@ -97,7 +101,8 @@ function groupUpcomingLines(
   billingDate: string,
 ): Map<string, Map<string, UpcomingLine[]>> {
   const byAgreement = new Map<string, Map<string, UpcomingLine[]>>();
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     if (!countingAgreements.has(line.agreementId) || !isLineBillable(line)) continue;
     const quantity = formatQuantity(parseQuantity(line.quantity));
     const starts = line.effectiveDate !== null && dateOnly(line.effectiveDate) > billingDate ? dateOnly(line.effectiveDate) : null;
@@ -126,25 +131,34 @@ function add(map: Map<string, Map<string, UpcomingLine[]>>, line: LineInput, ite
  * the price's most common currency and billing cycle. Never depends on ids.
  */
 export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Map<string, CatalogEntry> {
-  const byProduct = new Map<string, PricePoint[]>();
-  for (const line of lines) {
+  // Current lines and their exact prices per product, in input order.
+  const byProduct = new Map<string, { lines: LineInput[]; prices: string[] }>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as LineInput;
     if (!isLineBillable(line) || (line.cancelledDate !== null && dateOnly(line.cancelledDate) <= today)) continue;
-    const price = exactPrice(line);
-    const cycle = agreements.get(line.agreementId)?.billingCycle;
-    const point: PricePoint = {
-      productName: line.productName,
-      unitPrice: price.priceText,
-      unitCost: price.costText,
-      currency: line.currency,
-      billingCycle: cycle && cycle !== "none" ? cycle : null,
-    };
-    const list = byProduct.get(line.productKey);
-    if (list) list.push(point);
-    else byProduct.set(line.productKey, [point]);
+    const price = exactPrice(line).priceText;
+    const current = byProduct.get(line.productKey);
+    if (current) {
+      current.lines.push(line);
+      current.prices.push(price);
+    } else byProduct.set(line.productKey, { lines: [line], prices: [price] });
   }
   const catalog = new Map<string, CatalogEntry>();
-  for (const [productKey, points] of byProduct) catalog.set(productKey, chooseEstimate(points));
+  byProduct.forEach((current, productKey) => catalog.set(productKey, estimateOf(current.lines, current.prices, agreements)));
   return catalog;
+}
+
+/** chooseEstimate over lines: only the lines at the chosen price become PricePoints (a product has hundreds of lines). */
+function estimateOf(lines: readonly LineInput[], prices: readonly string[], agreements: ReadonlyMap<string, AgreementInput>): CatalogEntry {
+  const price = mostCommon(prices, compareDecimalStrings);
+  const atPrice: PricePoint[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (prices[i] !== price.value) continue;
+    const line = lines[i] as LineInput;
+    const cycle = agreements.get(line.agreementId)?.billingCycle;
+    atPrice.push({ productName: line.productName, unitPrice: price.value, unitCost: exactPrice(line).costText, currency: line.currency, billingCycle: cycle && cycle !== "none" ? cycle : null });
+  }
+  return estimateAtPrice(price, atPrice);
 }
 
 /** buildCatalog's rule, one product at a time and only for the products asked for (most rows have a line of their own). */
@@ -156,7 +170,8 @@ function lazyCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string
       if (done.has(productKey)) return done.get(productKey);
       if (!byProduct) {
         byProduct = new Map();
-        for (const line of lines) {
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i] as LineInput;
           const list = byProduct.get(line.productKey);
           if (list) list.push(line);
           else byProduct.set(line.productKey, [line]);
@@ -180,7 +195,10 @@ export interface PricePoint {
 /** Most common price (ties → lowest), then within it the most common cost / currency / cycle (ties → lowest / first in order). */
 export function chooseEstimate(points: readonly PricePoint[]): CatalogEntry {
   const price = mostCommon(points.map((p) => p.unitPrice), compareDecimalStrings);
-  const atPrice = points.filter((p) => p.unitPrice === price.value);
+  return estimateAtPrice(price, points.filter((p) => p.unitPrice === price.value));
+}
+
+function estimateAtPrice(price: { value: string; count: number }, atPrice: readonly PricePoint[]): CatalogEntry {
   const cost = mostCommon(atPrice.map((p) => p.unitCost), compareDecimalStrings);
   const currency = mostCommon(atPrice.map((p) => p.currency), compareText);
   const cycle = mostCommon(atPrice.map((p) => p.billingCycle ?? "~"), compareText);
@@ -198,16 +216,43 @@ export function chooseEstimate(points: readonly PricePoint[]): CatalogEntry {
 function mostCommon(values: readonly string[], compare: (a: string, b: string) => number): { value: string; count: number } {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best: { value: string; count: number } | null = null;
-  for (const [value, count] of counts) {
-    if (!best || count > best.count || (count === best.count && compare(value, best.value) < 0)) best = { value, count };
-  }
-  if (!best) throw new Error("mostCommon of nothing");
-  return best;
+  let bestValue: string | null = null;
+  let bestCount = 0;
+  counts.forEach((count, value) => {
+    if (bestValue === null || count > bestCount || (count === bestCount && compare(value, bestValue) < 0)) {
+      bestValue = value;
+      bestCount = count;
+    }
+  });
+  if (bestValue === null) throw new Error("mostCommon of nothing");
+  return { value: bestValue, count: bestCount };
 }
 
+/**
+ * Exact order of two decimal strings. Prices tie on count all the time (most
+ * are unique), so this runs for nearly every price of a product: plain
+ * decimals whose doubles differ are ordered by them (rounding to a double
+ * never reverses an order), only equal doubles need big.js.
+ */
 function compareDecimalStrings(a: string, b: string): number {
+  if (isPlainDecimal(a) && isPlainDecimal(b)) {
+    const x = Number(a);
+    const y = Number(b);
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
   return new Big(a).cmp(b);
+}
+
+/** Digits with at most one point and a leading minus: what big.js and Number read alike. */
+function isPlainDecimal(text: string): boolean {
+  let point = false;
+  for (let i = text.charCodeAt(0) === 45 ? 1 : 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46 && !point) point = true;
+    else if (code < 48 || code > 57) return false;
+  }
+  return text.length > 0;
 }
 
 function compareText(a: string, b: string): number {

@@ -151,6 +151,42 @@ export function smallIntegerOf(value: Big): number | null {
   return value.s < 0 ? -result : result;
 }
 
+/**
+ * A short decimal as an integer and a power of ten: 2.5 → { units: 25, places: 1 }.
+ * Null beyond 15 significant digits or `maxPlaces` decimals (then big.js
+ * does the arithmetic): within them the integer is exact in a double.
+ */
+export function scaledIntegerOf(value: Big, maxPlaces: number): { units: number; places: number } | null {
+  const digits = value.c;
+  const places = Math.max(0, digits.length - 1 - value.e);
+  if (digits.length > 15 || places > maxPlaces || value.e > 14) return null;
+  let units = 0;
+  for (let i = 0; i < digits.length; i++) units = units * 10 + (digits[i] ?? 0);
+  for (let i = digits.length - 1; i < value.e; i++) units *= 10;
+  return { units: value.s < 0 && units !== 0 ? -units : units, places };
+}
+
+/** scaledIntegerOf straight from a DecimalString ("-12.50" → { units: -1250, places: 2 }); null when it isn't a plain decimal within those bounds. */
+export function scaledIntegerOfText(text: string, maxPlaces: number): { units: number; places: number } | null {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  let units = 0;
+  let places = 0;
+  let point = false;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46 && !point && i > start && i < text.length - 1) {
+      point = true;
+      continue;
+    }
+    if (code < 48 || code > 57) return null;
+    units = units * 10 + (code - 48);
+    if (point) places += 1;
+    if (units > 999_999_999_999_999 || places > maxPlaces) return null;
+  }
+  if (text.length === start) return null;
+  return { units: start === 1 && units !== 0 ? -units : units, places };
+}
+
 function toSafeInteger(value: Big): number {
   const small = smallIntegerOf(value);
   if (small !== null) return small;

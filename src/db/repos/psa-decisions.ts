@@ -38,7 +38,8 @@ export async function findDecisionByIdempotencyKey(db: Db, tenantId: string, key
   return rows[0] ?? null;
 }
 
-export async function listAgreementDecisions(db: Db, tenantId: string, agreementId: string): Promise<DecisionRow[]> {
+/** An agreement's decisions, newest first: a query, so a read can batch it (services/psa/decisions.ts listDecisions). */
+export function agreementDecisionsQuery(db: Db, tenantId: string, agreementId: string) {
   return db
     .select()
     .from(decisions)

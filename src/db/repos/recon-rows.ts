@@ -7,7 +7,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { ReconRow, ReconStatus } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
-import { reconRows, reconScopes } from "../schema.ts";
+import { agreements, reconRows, reconScopes } from "../schema.ts";
 
 /** A recomputed row as stored: the row plus the columns reads filter, sort and total on. */
 export interface StoredRow {
@@ -167,7 +167,12 @@ function toPersisted(r: { body: string; computedAt: string }): PersistedRow {
 
 /** One agreement's rows plus its company's rows tied to no agreement, in the engine's order. */
 export async function readAgreementRows(db: Db, tenantId: string, agreementId: string, companyId: string, statuses?: readonly ReconStatus[]) {
-  const rows = await db
+  const rows = await agreementRowsQuery(db, tenantId, agreementId, companyId, statuses);
+  return rows.map(toPersisted);
+}
+
+function agreementRowsQuery(db: Db, tenantId: string, agreementId: string, companyId: string | SQL, statuses?: readonly ReconStatus[]) {
+  return db
     .select({ body: reconRows.body, computedAt: reconRows.computedAt })
     .from(reconRows)
     .where(
@@ -179,7 +184,26 @@ export async function readAgreementRows(db: Db, tenantId: string, agreementId: s
       ),
     )
     .orderBy(asc(reconRows.sortGroup), asc(reconRows.sortKey));
-  return rows.map(toPersisted);
+}
+
+/**
+ * An agreement, its company scope's state and the agreement's rows in one
+ * batch (one transaction, one round trip): when the state says the scope is
+ * current, these rows are the ones it vouches for; otherwise the caller
+ * recomputes and reads again. The company comes from the agreement inside
+ * the batch, so no read has to wait for another.
+ */
+export async function readAgreementView(db: Db, tenantId: string, agreementId: string, statuses?: readonly ReconStatus[]) {
+  const companyOf = sql`(SELECT ${agreements.companyId} FROM ${agreements} WHERE ${agreements.tenantId} = ${tenantId} AND ${agreements.id} = ${agreementId})`;
+  const [found, states, rows] = await db.batch([
+    db.select().from(agreements).where(and(eq(agreements.tenantId, tenantId), eq(agreements.id, agreementId))).limit(1),
+    db.select().from(reconScopes).where(and(eq(reconScopes.tenantId, tenantId), eq(reconScopes.scope, companyOf))).limit(1),
+    agreementRowsQuery(db, tenantId, agreementId, companyOf, statuses),
+  ]);
+  const agreement = found[0] ?? null;
+  const [scope] = states;
+  const state: ScopeState | null = agreement && scope ? { scope: agreement.companyId, dirty: scope.dirtySeq > scope.computedSeq, recheckAt: scope.recheckAt } : null;
+  return { agreement, state, rows: rows.map(toPersisted) };
 }
 
 export async function readRow(db: Db, tenantId: string, rowKey: string): Promise<PersistedRow | null> {

@@ -171,11 +171,15 @@ export function toCountInput(u: {
 }
 
 export async function findAgreement(db: Db, tenantId: string, agreementId: string) {
-  // Scoped by tenant: another tenant's agreement is indistinguishable from a missing one.
-  const rows = await db
+  const rows = await agreementQuery(db, tenantId, agreementId);
+  return rows[0] ?? null;
+}
+
+/** findAgreement as a query, to batch with other reads. Scoped by tenant: another tenant's agreement is indistinguishable from a missing one. */
+export function agreementQuery(db: Db, tenantId: string, agreementId: string) {
+  return db
     .select()
     .from(t.agreements)
     .where(and(eq(t.agreements.tenantId, tenantId), eq(t.agreements.id, agreementId)))
     .limit(1);
-  return rows[0] ?? null;
 }

@@ -9,9 +9,9 @@
  */
 import type { Db } from "../../db/client.ts";
 import { auditStatement } from "../../db/repos/audit.ts";
-import { type DecisionRow, findDecision, findDecisionByIdempotencyKey, insertDecisionStatement, listAgreementDecisions, supersedeOlderOnLineStatement } from "../../db/repos/psa-decisions.ts";
+import { agreementDecisionsQuery, type DecisionRow, findDecision, findDecisionByIdempotencyKey, insertDecisionStatement, supersedeOlderOnLineStatement } from "../../db/repos/psa-decisions.ts";
 import { findConnectedIntegration } from "../../db/repos/psa-integrations.ts";
-import { findAgreement } from "../../db/repos/snapshot.ts";
+import { agreementQuery, findAgreement } from "../../db/repos/snapshot.ts";
 import type { Env, TenantPrincipal } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import type { DecisionAction, DecisionRequest, DecisionView, WriteMode, WritebackState } from "../../shared/api-types.ts";
@@ -149,7 +149,8 @@ export async function getDecision(db: Db, tenantId: string, id: string): Promise
 }
 
 export async function listDecisions(db: Db, tenantId: string, agreementId: string): Promise<DecisionRow[]> {
-  const agreement = await findAgreement(db, tenantId, agreementId);
-  if (!agreement) throw new AppError("not_found", "Agreement not found");
-  return listAgreementDecisions(db, tenantId, agreementId);
+  // One round trip (the pod waits for this list next to the rows): the agreement and its decisions in one batch.
+  const [agreements, rows] = await db.batch([agreementQuery(db, tenantId, agreementId), agreementDecisionsQuery(db, tenantId, agreementId)]);
+  if (!agreements[0]) throw new AppError("not_found", "Agreement not found");
+  return rows;
 }

@@ -13,7 +13,7 @@ import type { ReconRow } from "../../core/reconcile/types.ts";
 import type { Db } from "../../db/client.ts";
 import { loadCatalog, loadScopeInput, type ScopeInput } from "../../db/repos/recon-input.ts";
 import { toIsoDate } from "../../core/shared/dates.ts";
-import { findScopeState, listDirtyScopes, listScopesAfter, markAllScopes, type StoredRow, writeScopeRows } from "../../db/repos/recon-rows.ts";
+import { findScopeState, listDirtyScopes, listScopesAfter, markAllScopes, type ScopeState, type StoredRow, writeScopeRows } from "../../db/repos/recon-rows.ts";
 import { newId } from "../secrets.ts";
 
 /** A lost claim means the inputs moved on mid-recompute: try again with the newer inputs. */
@@ -68,8 +68,13 @@ export async function recomputeDirty(db: Db, tenantId: string, now: Date, limit:
 /** The rows of one scope are current at `now` (dirty or due by the clock → recompute first). */
 export async function ensureScopeFresh(db: Db, tenantId: string, scope: string, now: Date): Promise<void> {
   const state = await findScopeState(db, tenantId, scope);
-  if (!state) return;
-  if (state.dirty || (state.recheckAt !== null && state.recheckAt <= now.toISOString())) await recomputeScope(db, tenantId, scope, now);
+  if (isScopeStale(state, now)) await recomputeScope(db, tenantId, scope, now);
+}
+
+/** Whether a scope's persisted rows must be recomputed before they are read: dirty, or due by the clock. */
+export function isScopeStale(state: ScopeState | null, now: Date): boolean {
+  if (!state) return false;
+  return state.dirty || (state.recheckAt !== null && state.recheckAt <= now.toISOString());
 }
 
 export interface FullRecompute {
