@@ -92,6 +92,24 @@ describe("profile partner-center-invoice", () => {
     expect(account?.description).toBe("contoso.onmicrosoft.com");
   });
 
+  it("refuses a file declared over 100 MB with 413 before reading it, and records no import (matrix row 37)", async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 65_536;
+        controller.enqueue(new Uint8Array(65_536));
+      },
+    });
+    const before = await rows<{ n: number }>("SELECT count(*) AS n FROM ingest_imports WHERE tenant_id = ?", tenant.tenantId);
+    const init = { method: "POST", headers: { authorization: `Bearer ${tenant.apiKey}`, "content-type": "text/csv", "content-length": String(100 * 1024 * 1024 + 1) }, body: endless, duplex: "half" };
+    const res = await call("/api/v1/imports?profile=partner-center-invoice", init as RequestInit);
+    const body = await json<ErrorBody>(res, 413);
+    expect(body.error).toMatchObject({ code: "payload_too_large" });
+    expect(body.error.message).toMatch(/^body: the file is 104857601 bytes; an import takes at most 104857600/);
+    expect(pulled).toBeLessThan(1024 * 1024); // refused on the declared length, not after streaming 100 MB
+    expect(await rows<{ n: number }>("SELECT count(*) AS n FROM ingest_imports WHERE tenant_id = ?", tenant.tenantId)).toEqual(before);
+  });
+
   it("gives the same counts when the upload arrives in 7-byte chunks", async () => {
     // `period` makes the options differ from the first upload, so this is not a re-upload of it.
     const { import: view } = await json<{ import: ImportView }>(await upload("profile=partner-center-invoice&period=2026-06", invoiceCsv, "text/csv", 7), 201);

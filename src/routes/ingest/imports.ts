@@ -13,6 +13,13 @@ import { createImportProfile, toProfileView } from "../../services/ingest/import
 import { readImport, readImports, runImport, toImportView } from "../../services/ingest/imports.ts";
 import { readJson, readQuery } from "../parse.ts";
 
+/**
+ * The largest file an import takes: Cloudflare's request-body limit on Free and Pro zones (100 MB,
+ * reliability-and-security.md §3 [CF-W1]). A larger declared body is refused before any of it is
+ * read; the platform refuses one that declares no length but runs over.
+ */
+export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
+
 /** What browsers and scripts send for .csv/.txt/.csv.gz files (Windows browsers say vnd.ms-excel for .csv). */
 const FILE_TYPES = /^(text\/(csv|plain|tab-separated-values)|application\/(gzip|x-gzip|octet-stream|vnd\.ms-excel|csv))\b/i;
 
@@ -25,6 +32,7 @@ export const importRoutes = new Hono<AppEnv>()
     const body = c.req.raw.body;
     if (!body) throw new AppError("validation_failed", "body: the file is empty (no header line)");
     const length = Number(c.req.header("content-length"));
+    if (Number.isFinite(length) && length > MAX_IMPORT_BYTES) throw new AppError("payload_too_large", `body: the file is ${length} bytes; an import takes at most ${MAX_IMPORT_BYTES} (100 MB): split it`);
     const outcome = await runImport(c.get("db"), c.get("tenant"), query, body, Number.isFinite(length) && length > 0 ? length : null, new Date());
     // A byte-identical re-upload with the same options: the first import, 200, nothing written.
     if (outcome.duplicate) return c.json({ import: toImportView(outcome.row) }, 200, { "Idempotent-Replayed": "true" });
