@@ -6,7 +6,9 @@
  * re-read from the PSA happens in the queue consumer.
  */
 import { Hono } from "hono";
+import { parseAutotaskSignature, parseConnectWiseSignature } from "../../core/psa/signatures.ts";
 import type { AppEnv } from "../../env.ts";
+import { AppError } from "../../errors.ts";
 import { useDbOfPsaIntegration } from "../../middleware/tenant-db.ts";
 import { receiveAutotaskDeactivation, receiveAutotaskWebhook } from "../../services/psa/intake-at.ts";
 import { receiveConnectWiseCallback } from "../../services/psa/intake-cw.ts";
@@ -15,12 +17,15 @@ import { readRawBody } from "./raw-body.ts";
 export const psaWebhookRoutes = new Hono<AppEnv>()
   .post("/webhooks/connectwise/:integrationId", async (c) => {
     const signature = c.req.header("x-content-signature");
+    // Unsigned junk is refused before it costs a database look-up (the service checks again).
+    if (!parseConnectWiseSignature(signature)) throw new AppError("unauthorized", "Missing or malformed x-content-signature");
     const body = await readRawBody(c);
     const status = await receiveConnectWiseCallback(c.env, await useDbOfPsaIntegration(c, c.req.param("integrationId"), "connectwise"), c.req.param("integrationId"), signature, body, new Date());
     return c.json({ status });
   })
   .post("/webhooks/autotask/:integrationId", async (c) => {
     const signature = c.req.header("x-hook-signature");
+    if (!parseAutotaskSignature(signature)) throw new AppError("unauthorized", "Missing or malformed X-Hook-Signature");
     const body = await readRawBody(c);
     const status = await receiveAutotaskWebhook(c.env, await useDbOfPsaIntegration(c, c.req.param("integrationId"), "autotask"), c.req.param("integrationId"), signature, body, new Date());
     return c.json({ status });
