@@ -22,6 +22,9 @@ export type WritebackJob = { kind: "psa.writeback"; id: string; tenantId: string
 export type MaintenanceJob = { kind: "psa.maintenance"; id: string; tenantId: string; mode: SyncMode; slot: string; at: string };
 export type PsaJob = SyncJob | SyncChunkJob | CallbackJob | WritebackJob | MaintenanceJob;
 
+/** Hands work that may outlive the response to the runtime (the route passes ctx.waitUntil). */
+export type Defer = (work: Promise<unknown>) => void;
+
 const MAX_BATCH_MESSAGES = 100;
 const MAX_BATCH_BYTES = 200_000;
 
