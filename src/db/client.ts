@@ -20,11 +20,30 @@ export interface D1Meter {
   rowsWritten: number;
 }
 
-export function createDb(d1: D1Database, meter?: D1Meter) {
-  return drizzle(meter ? meterD1(d1, meter) : d1, { schema });
+function buildDb(d1: D1Database) {
+  return drizzle(d1, { schema });
 }
 
-export type Db = ReturnType<typeof createDb>;
+export type Db = ReturnType<typeof buildDb>;
+
+/**
+ * drizzle() derives the relational config from the whole schema on every
+ * call (a CPU profile of the webhooks bench showed it in every request: the
+ * home db per request, one per database for each credential look-up). A
+ * drizzle instance holds nothing per request, so the isolate keeps one per
+ * binding; a metered db wraps the binding per request and is built fresh.
+ */
+const unmetered = new WeakMap<D1Database, Db>();
+
+export function createDb(d1: D1Database, meter?: D1Meter): Db {
+  if (meter) return buildDb(meterD1(d1, meter));
+  let db = unmetered.get(d1);
+  if (!db) {
+    db = buildDb(d1);
+    unmetered.set(d1, db);
+  }
+  return db;
+}
 
 type Meta = { meta?: { rows_read?: number; rows_written?: number } } | null | undefined;
 

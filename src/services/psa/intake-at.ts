@@ -18,7 +18,7 @@ import { AppError } from "../../errors.ts";
 import { decryptSecret, newId, secretsEqual, sha256Hex } from "../secrets.ts";
 import type { IntakeStatus } from "./intake-cw.ts";
 import { checkSequence } from "./gap-poll.ts";
-import { enqueueJob } from "./jobs.ts";
+import { type Defer, enqueueJob } from "./jobs.ts";
 
 const keyCache = new Map<string, CryptoKey>();
 
@@ -43,7 +43,8 @@ async function verifiedIntegration(env: Env, db: Db, integrationId: string, sign
   return integration;
 }
 
-export async function receiveAutotaskWebhook(env: Env, db: Db, integrationId: string, signature: string | undefined, body: Bytes, now: Date): Promise<IntakeStatus> {
+/** `defer` takes the queue send once the inbox row is stored (ctx.waitUntil, as intake-cw.ts). */
+export async function receiveAutotaskWebhook(env: Env, db: Db, integrationId: string, signature: string | undefined, body: Bytes, now: Date, defer: Defer): Promise<IntakeStatus> {
   const integration = await verifiedIntegration(env, db, integrationId, signature, body);
   const text = new TextDecoder().decode(body);
   const json = parseJson(text);
@@ -68,7 +69,8 @@ export async function receiveAutotaskWebhook(env: Env, db: Db, integrationId: st
     receivedAt: now.toISOString(),
   });
   if (!inboxId) return "duplicate";
-  await enqueueJob(env, { kind: "psa.at-event", id: inboxId, tenantId: integration.tenantId, inboxId }).catch((e: unknown) => console.error("enqueue failed", e));
+  // The row is durable: a lost send is re-enqueued by the cron (inbox-replay.ts).
+  defer(enqueueJob(env, { kind: "psa.at-event", id: inboxId, tenantId: integration.tenantId, inboxId }).catch((e: unknown) => console.error("enqueue failed", e)));
   // After the event is safe: a failed check costs only the immediate poll (the quarter-hour sync still comes).
   await checkSequence(env, db, integration, event, now).catch((e: unknown) => console.error("sequence check failed", e));
   return "accepted";

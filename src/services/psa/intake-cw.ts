@@ -1,6 +1,7 @@
 /**
- * ConnectWise callback intake — verify, dedupe, record, enqueue, 2xx — in the
- * order that keeps untrusted input away from tenant work:
+ * ConnectWise callback intake — verify, dedupe, record, 2xx (the enqueue may
+ * finish after the answer) — in the order that keeps untrusted input away
+ * from tenant work:
  * 1. no or malformed `x-content-signature` → 401 before any lookup;
  * 2. the integration named by the URL must exist (404);
  * 3. `Metadata.key_url` must be allow-listed (401, nothing fetched);
@@ -25,7 +26,7 @@ import { findIntegrationForDelivery, type PsaIntegration } from "../../db/repos/
 import { allowsInsecureOrigins, type Env } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { newId } from "../secrets.ts";
-import { enqueueJob } from "./jobs.ts";
+import { type Defer, enqueueJob } from "./jobs.ts";
 import { fetchSigningKey, getSigningKey } from "./signing-key.ts";
 
 export type IntakeStatus = "accepted" | "duplicate";
@@ -68,7 +69,11 @@ export async function verifyCallbackSignature(keyUrl: URL, header: string | unde
   return { ok: true as const, valid: await verifyConnectWise(fresh.key, header, body) };
 }
 
-export async function receiveConnectWiseCallback(env: Env, db: Db, integrationId: string, signature: string | undefined, body: Bytes, now: Date): Promise<IntakeStatus> {
+/**
+ * `defer` takes work that may finish after the answer (ctx.waitUntil): only
+ * the queue send, once the inbox row is stored.
+ */
+export async function receiveConnectWiseCallback(env: Env, db: Db, integrationId: string, signature: string | undefined, body: Bytes, now: Date, defer: Defer): Promise<IntakeStatus> {
   if (!parseConnectWiseSignature(signature)) throw new AppError("unauthorized", "Missing or malformed x-content-signature");
   const text = new TextDecoder().decode(body);
   const callback = parseCallback(text);
@@ -101,7 +106,7 @@ export async function receiveConnectWiseCallback(env: Env, db: Db, integrationId
   if (!belongsToIntegration(callback, integration)) throw new AppError("forbidden", "Callback belongs to another ConnectWise company or callback");
   const inboxId = await recordVerifiedDelivery(db, { ...row, state: "received" });
   if (!inboxId) return "duplicate";
-  // A lost enqueue is not lost work: the cron re-enqueues `received` rows.
-  await enqueueJob(env, { kind: "psa.cw-callback", id: inboxId, tenantId: integration.tenantId, inboxId }).catch((e: unknown) => console.error("enqueue failed", e));
+  // The row is durable, so the answer need not wait for the send: a lost enqueue is not lost work, the cron re-enqueues `received` rows (inbox-replay.ts).
+  defer(enqueueJob(env, { kind: "psa.cw-callback", id: inboxId, tenantId: integration.tenantId, inboxId }).catch((e: unknown) => console.error("enqueue failed", e)));
   return "accepted";
 }

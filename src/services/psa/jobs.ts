@@ -24,6 +24,9 @@ export type MaintenanceJob = { kind: "psa.maintenance"; id: string; tenantId: st
 export type GapPollJob = { kind: "psa.gap-poll"; id: string; tenantId: string; integrationId: string; window: string; gapAt: string; reason: string };
 export type PsaJob = SyncJob | SyncChunkJob | CallbackJob | WritebackJob | MaintenanceJob | GapPollJob;
 
+/** Hands work that may outlive the response to the runtime (the route passes ctx.waitUntil). */
+export type Defer = (work: Promise<unknown>) => void;
+
 export async function enqueueJob(env: Env, job: PsaJob, delaySeconds?: number): Promise<void> {
   await env.JOBS.send(job, delaySeconds === undefined ? undefined : { delaySeconds: Math.max(0, Math.min(Math.ceil(delaySeconds), 43_200)) });
 }
