@@ -9,7 +9,9 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { envSchema } from "../../src/env.ts";
+import { findIntegrationForDelivery } from "../../src/db/repos/psa-integrations.ts";
+import { findInDatabases } from "../../src/db/tenant-db.ts";
+import { type Env, envSchema } from "../../src/env.ts";
 import { authed, json } from "../fixtures/ingest/worker-helpers.ts";
 import { OPERATOR_TOKEN, call, createTenant, postJson } from "./helpers/http.ts";
 import { CW_API_BASE, CW_CLIENT_ID, CW_COMPANY, PSA_ORIGIN, memberToken, stubConnectWise } from "./pod-helpers.ts";
@@ -109,6 +111,26 @@ describe("a ConnectWise pod on the second database", () => {
     const page = await call("/pod/connectwise/psi_shard2?id=1&screen=agreement");
     // The pod page names only the integration; an unknown one answers 404 (pod-pages.test.ts).
     expect(page.status).toBe(200);
+  });
+});
+
+describe("webhook routing across databases", () => {
+  it("a stale copy of an integration left in another database never answers for it, even once cached", async () => {
+    const insert = (db: D1Database, company: string) =>
+      db.prepare(
+        `INSERT INTO psa_integrations (id, tenant_id, kind, status, api_base_url, site_origin, web_origins, login_company_id, client_id, credentials)
+         VALUES ('psi_moved', ?, 'connectwise', 'active', ?, ?, ?, ?, ?, 'v1.unused.unused')`,
+      ).bind(SHARD_TENANT, CW_API_BASE, PSA_ORIGIN, JSON.stringify([PSA_ORIGIN]), company, CW_CLIENT_ID).run();
+    // The tenant moved to the second database; its old row stayed behind in the first (searched first).
+    await env.DB.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?, 'Shard MSP (old copy)', ?) ON CONFLICT DO NOTHING").bind(SHARD_TENANT, new Date().toISOString()).run();
+    await insert(env.DB, "stale-company");
+    await insert(env.DB_SHARD_2, "current-company");
+    const find = () => findInDatabases(env as unknown as Env, (db) => findIntegrationForDelivery(db, "psi_moved", "connectwise"));
+    for (let i = 0; i < 2; i++) {
+      // Twice: the second look-up is served from the per-isolate cache.
+      const hit = await find();
+      expect(hit?.found.loginCompanyId).toBe("current-company");
+    }
   });
 });
 

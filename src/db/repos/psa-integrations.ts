@@ -25,7 +25,8 @@ export async function findIntegration(db: Db, tenantId: string, id: string): Pro
 
 /** Webhook routing: the unguessable integration id in the URL is how a delivery finds its tenant. */
 export async function findIntegrationForDelivery(db: Db, id: string, kind: string): Promise<PsaIntegration | null> {
-  const cached = deliveryCache.get(`${kind}:${id}`);
+  const cache = cacheOf(db);
+  const cached = cache.get(`${kind}:${id}`);
   if (cached && cached.until > Date.now()) return cached.row;
   const rows = await db
     .select()
@@ -34,8 +35,8 @@ export async function findIntegrationForDelivery(db: Db, id: string, kind: strin
     .limit(1);
   const row = rows[0] ?? null;
   if (row) {
-    if (deliveryCache.size > 1000) deliveryCache.clear();
-    deliveryCache.set(`${kind}:${id}`, { row, until: Date.now() + DELIVERY_CACHE_MS });
+    if (cache.size > 1000) cache.clear();
+    cache.set(`${kind}:${id}`, { row, until: Date.now() + DELIVERY_CACHE_MS });
   }
   return row;
 }
@@ -43,14 +44,23 @@ export async function findIntegrationForDelivery(db: Db, id: string, kind: strin
 /**
  * Webhook bursts hit the same integration: its row is kept per isolate for a
  * few seconds. A disconnect or deactivation is seen by intake at most that
- * late; the queue consumer re-reads the row before doing any work.
+ * late; the queue consumer re-reads the row before doing any work. Kept per
+ * database (createDb keeps one Db per binding): a row cached from one database
+ * must not answer for another (tenant-db.ts findInDatabases: a stale copy left
+ * in a tenant's former database never authenticates).
  */
 const DELIVERY_CACHE_MS = 10_000;
-const deliveryCache = new Map<string, { row: PsaIntegration; until: number }>();
+const deliveryCaches = new WeakMap<Db, Map<string, { row: PsaIntegration; until: number }>>();
+
+function cacheOf(db: Db): Map<string, { row: PsaIntegration; until: number }> {
+  let cache = deliveryCaches.get(db);
+  if (!cache) deliveryCaches.set(db, (cache = new Map()));
+  return cache;
+}
 
 /** Drops a cached delivery row after this isolate changed the integration. */
-export function forgetDeliveryIntegration(kind: string, id: string): void {
-  deliveryCache.delete(`${kind}:${id}`);
+export function forgetDeliveryIntegration(db: Db, kind: string, id: string): void {
+  deliveryCaches.get(db)?.delete(`${kind}:${id}`);
 }
 
 /** The tenant's connected (active or polling-only) integration of a kind. */

@@ -37,7 +37,7 @@ export async function disconnectIntegration(env: Env, db: Db, who: TenantPrincip
   if (!integration) throw new AppError("not_found", "Integration not found");
   if (integration.status === "disconnected") return { integrationId: id, status: "disconnected", remoteHookRemoved: true, warning: null };
   const warning = await removeRemoteHook(env, db, integration);
-  forgetDeliveryIntegration(integration.kind, id);
+  forgetDeliveryIntegration(db, integration.kind, id);
   const at = now.toISOString();
   await db.batch([
     updateIntegrationStatement(db, who.tenantId, id, { status: "disconnected", disconnectedAt: at, updatedAt: at }),

@@ -90,7 +90,7 @@ export async function receiveAutotaskDeactivation(env: Env, db: Db, integrationI
 
 async function deactivate(db: Db, integration: PsaIntegration, now: Date, via: string): Promise<void> {
   if (integration.status === "deactivated") return;
-  forgetDeliveryIntegration("autotask", integration.id);
+  forgetDeliveryIntegration(db, "autotask", integration.id);
   const at = now.toISOString();
   await db.batch([
     updateIntegrationStatement(db, integration.tenantId, integration.id, { status: "deactivated", pollingOnly: true, updatedAt: at }),
