@@ -13,15 +13,8 @@ import { logChunkStatement, runBatch } from "../../src/db/repos/ingest-ledger.ts
 import { insertPushStatement } from "../../src/db/repos/ingest-pushes.ts";
 import type { Env } from "../../src/env.ts";
 import worker from "../../src/index.ts";
-import { authed, count, createTenant, json, rows } from "../fixtures/ingest/worker-helpers.ts";
+import { authed, count, createTenant, json, type PushResult, rows } from "../fixtures/ingest/worker-helpers.ts";
 
-interface PushResult {
-  pushId: string;
-  integrationId: string;
-  received: number;
-  applied: number;
-  unchanged: number;
-}
 
 let tenant: { tenantId: string; apiKey: string };
 

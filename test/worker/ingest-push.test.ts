@@ -1,15 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { authed, count, createTenant, type ErrorBody, json, rows } from "../fixtures/ingest/worker-helpers.ts";
+import { authed, count, createTenant, type ErrorBody, json, type PushResult, rows } from "../fixtures/ingest/worker-helpers.ts";
 
-interface PushResult {
-  pushId: string;
-  integrationId: string;
-  received: number;
-  applied: number;
-  unchanged: number;
-  olderIgnored: number;
-  late: number;
-}
 
 /** The current UTC month and the one after it, from the real clock (the Worker checks against it). */
 function months() {

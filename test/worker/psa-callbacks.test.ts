@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { signConnectWise, utf8 } from "../../src/core/psa/signatures.ts";
 import { env } from "cloudflare:workers";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { CW_ORIGIN, callWorker, cronSlots, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { addAlphaDental, CW_ORIGIN, callWorker, cronSlots, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
 
 let h: PsaHarness;
@@ -14,9 +14,7 @@ const slot = cronSlots();
 beforeAll(async () => {
   h = installPsaHarness();
   cw = h.connectWise(CW_ORIGIN);
-  cw.state.addCompany({ id: 1, identifier: "ALPHA", name: "Alpha Dental" });
-  cw.state.addAgreement({ id: 10, companyId: 1, name: "Alpha MS" });
-  cw.state.addAddition({ id: 100, agreementId: 10, identifier: "M365-BP", description: "Business Premium", quantity: 10, unitPrice: 26, unitCost: 22 });
+  addAlphaDental(cw);
   tenant = await createTenant("Callback MSP");
   const res = await postAs(tenant.apiKey, "/api/v1/psa/connectwise", cwConnectBody());
   integrationId = ((await res.json()) as { integrationId: string }).integrationId;

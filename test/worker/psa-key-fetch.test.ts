@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { KEY_FETCH_TIMEOUT_MS, setKeyFetchTimeout } from "../../src/services/psa/signing-key.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { CW_ORIGIN, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { addAlphaDental, CW_ORIGIN, cwConnectBody, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
 
 /** The deadline these tests run with (production: KEY_FETCH_TIMEOUT_MS). */
@@ -24,9 +24,7 @@ let defaultDeadline: number;
 beforeAll(async () => {
   h = installPsaHarness();
   cw = h.connectWise(CW_ORIGIN);
-  cw.state.addCompany({ id: 1, identifier: "ALPHA", name: "Alpha Dental" });
-  cw.state.addAgreement({ id: 10, companyId: 1, name: "Alpha MS" });
-  cw.state.addAddition({ id: 100, agreementId: 10, identifier: "M365-BP", description: "Business Premium", quantity: 10, unitPrice: 26, unitCost: 22 });
+  addAlphaDental(cw);
   tenant = await createTenant("Key fetch MSP");
   await postAs(tenant.apiKey, "/api/v1/psa/connectwise", cwConnectBody());
   await h.drain();
