@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import { handlePsaJob } from "../../src/jobs/psa.ts";
 import type { DecisionListResponse, DecisionResponse, DecisionView } from "../../src/shared/api-types.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { connectDemoConnectWise, demoAgreementId, getAs, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { demoAgreementId, getAs, type PsaHarness, postAs, sql, useDemoConnectWise } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
 
 let h: PsaHarness;
@@ -12,18 +12,7 @@ let cw: CwSim;
 let key: string;
 let patches: unknown[];
 
-beforeAll(async () => {
-  h = installPsaHarness();
-  ({ cw, key, patches } = await connectDemoConnectWise(h));
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
-beforeEach(() => {
-  patches.length = 0;
-  h.queued.length = 0;
-  cw.control.clear();
-});
+useDemoConnectWise((demo) => ({ h, cw, key, patches } = demo));
 
 const agreementId = demoAgreementId;
 

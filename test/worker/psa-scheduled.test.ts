@@ -9,11 +9,11 @@
  * quantity PATCH; "with-date" carries the date. Failures say what to do and
  * Retry keeps the date and quantity.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addDays, firstOfNextMonth } from "../../src/core/shared/dates.ts";
 import type { DecisionResponse, DecisionView } from "../../src/shared/api-types.ts";
 import type { CwSim } from "../sim/connectwise/app.ts";
-import { connectDemoConnectWise, demoAgreementId, getAs, installPsaHarness, type PsaHarness, postAs, sql } from "../fixtures/psa/harness.ts";
+import { demoAgreementId, getAs, type PsaHarness, postAs, sql, useDemoConnectWise } from "../fixtures/psa/harness.ts";
 import { env } from "cloudflare:workers";
 
 const QUARTER_HOUR = "*/15 * * * *";
@@ -22,18 +22,7 @@ let cw: CwSim;
 let key: string;
 let patches: unknown[];
 
-beforeAll(async () => {
-  h = installPsaHarness();
-  ({ cw, key, patches } = await connectDemoConnectWise(h));
-});
-afterAll(() => {
-  vi.restoreAllMocks();
-});
-beforeEach(() => {
-  patches.length = 0;
-  h.queued.length = 0;
-  cw.control.clear();
-});
+useDemoConnectWise((demo) => ({ h, cw, key, patches } = demo));
 
 const agreementId = demoAgreementId;
 
