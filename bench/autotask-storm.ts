@@ -20,6 +20,7 @@ import { createAutotaskSim, SIM_AT_DEFAULTS } from "../test/sim/autotask/app.ts"
 import { autotaskJson } from "../test/sim/autotask/filters.ts";
 import { autotaskSignature } from "../test/sim/signing.ts";
 import { maxInAnyWindow, startPsaStack } from "./_psa-stack.ts";
+import { prng } from "../test/fixtures/prng.ts";
 
 const AT_ORIGIN = "https://webservices15.autotask.net";
 const PAYLOADS = Number(process.env.BENCH_AT_PAYLOADS ?? 200);
@@ -27,17 +28,6 @@ const DELIVERIES = 5;
 const WINDOW_S = 120;
 const STALL_SHARE = 0.1;
 const STALL_S = 10;
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let t = seed;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(10_18);
 const stack = await startPsaStack("bench-at-storm", { stall: () => (random() < STALL_SHARE ? { seconds: STALL_S, workDone: random() < 0.5 } : null) });

@@ -17,6 +17,7 @@ import type {
   VendorAccountInput,
   VendorServiceInput,
 } from "../src/core/reconcile/types.ts";
+import { prng } from "../test/fixtures/prng.ts";
 
 const COMPANIES = 1_000;
 const PRODUCTS = 50;
@@ -25,20 +26,8 @@ const RUNS = 21;
 const WARM_UP = 5;
 const TARGET_MS = 100;
 
-/** Deterministic PRNG (mulberry32) so every run measures the same tenant. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function buildTenant(): ReconcileInput {
-  const random = createRandom(42);
+  const random = prng(42);
   const now = new Date("2026-06-15T12:00:00Z");
   const companies: CompanyInput[] = [];
   const agreements: AgreementInput[] = [];

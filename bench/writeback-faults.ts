@@ -13,23 +13,13 @@
  */
 import { createConnectWiseSim, SIM_CW_DEFAULTS } from "../test/sim/connectwise/app.ts";
 import { maxInAnyWindow, startPsaStack } from "./_psa-stack.ts";
+import { prng } from "../test/fixtures/prng.ts";
 
 const CW_ORIGIN = "https://api-na.myconnectwise.net";
 const LINES = Number(process.env.BENCH_LINES ?? 250);
 const ROUNDS = 4;
 const THROTTLE_SHARE = 0.1;
 const APPLY_THEN_500_SHARE = 0.02;
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let t = seed;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const stack = await startPsaStack("bench-writeback");
 try {

@@ -14,6 +14,7 @@ import type { DecisionResponse, DecisionView } from "../../src/shared/api-types.
 import type { CwSim } from "../sim/connectwise/app.ts";
 import { CW_ORIGIN, cwConnectBody, getAs, installPsaHarness, type PsaHarness, postAs, type Queued, sql } from "../fixtures/psa/harness.ts";
 import { createTenant } from "./helpers/http.ts";
+import { prng } from "../fixtures/prng.ts";
 
 const AGREEMENTS = 11;
 const LINES_PER_AGREEMENT = 2;
@@ -51,17 +52,6 @@ beforeEach(() => {
   h.queued.length = 0;
   cw.control.clear();
 });
-
-/** Deterministic PRNG (mulberry32) so a failure replays exactly. */
-function prng(seed: number): () => number {
-  let t = seed;
-  return () => {
-    t = (t + 0x6d2b79f5) | 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function decide(body: Record<string, unknown>): Promise<DecisionView> {
   const res = await postAs(tenant.apiKey, "/api/v1/decisions", body);
