@@ -19,7 +19,7 @@ import type {
   VendorServiceInput,
 } from "../../core/reconcile/types.ts";
 import { calendarOf, type SourceCalendar } from "../../core/reconcile/calendar.ts";
-import type { CountRule } from "../../core/reconcile/count-rules.ts";
+import { type CountRule, DEFAULT_RULE } from "../../core/reconcile/count-rules.ts";
 import type { Db } from "../client.ts";
 import * as t from "../schema.ts";
 
@@ -89,7 +89,12 @@ export function toCalendars(integrations: ReadonlyArray<{ id: string; kind: stri
 
 /** A stored rule was validated when saved (services/ingest/mapping.ts); null = the count as it is. */
 export function toServiceMappingInput(m: typeof t.serviceMappings.$inferSelect): ServiceMappingInput {
-  return m.rule === null ? { serviceId: m.serviceId, productKey: m.productKey } : { serviceId: m.serviceId, productKey: m.productKey, rule: JSON.parse(m.rule) as CountRule };
+  return m.rule === null ? { serviceId: m.serviceId, productKey: m.productKey } : { serviceId: m.serviceId, productKey: m.productKey, rule: readStoredRule(m.rule) };
+}
+
+/** The `service_mappings.rule` column as a complete rule (null = the default rule, the count as it is). */
+export function readStoredRule(column: string | null): CountRule {
+  return column === null ? DEFAULT_RULE : (JSON.parse(column) as CountRule);
 }
 
 /** Dismissals that no revert decision undid. */

@@ -7,12 +7,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env.ts";
 import { requireTenant } from "../../middleware/auth/index.ts";
-import { type CountRule, DEFAULT_RULE, parseCountRule } from "../../core/reconcile/count-rules.ts";
+import { type CountRule, parseCountRule } from "../../core/reconcile/count-rules.ts";
 import { AppError } from "../../errors.ts";
 import { autoMapAccounts } from "../../services/ingest/auto-map.ts";
 import { ignoredAccounts, setAccountIgnored } from "../../services/ingest/ignore-accounts.ts";
 import { previewMapping } from "../../services/ingest/mapping-preview.ts";
 import { acceptSuggestions, listUnmapped, mapAccount, mapService, unmapAccount, unmapService } from "../../services/ingest/mapping.ts";
+import { readStoredRule } from "../../db/repos/snapshot.ts";
 import { findAccountMapping, findServiceMappingWithName, listAccountMappings, listCompanies, listProducts, listServiceMappings } from "../../db/repos/ingest-mappings.ts";
 import type { CompanyListResponse, MapAccountResponse, ProductListResponse, ServiceMappingView } from "../../shared/api-types.ts";
 import { readJson, readQuery } from "../parse.ts";
@@ -116,8 +117,7 @@ function readRule(input: z.infer<typeof ruleSchema> | undefined): CountRule | un
 }
 
 function toServiceMappingView(r: { mapping: { serviceId: string; productKey: string; rule: string | null; createdBy: string; createdAt: string }; serviceName: string }): ServiceMappingView {
-  const rule = r.mapping.rule === null ? DEFAULT_RULE : (JSON.parse(r.mapping.rule) as CountRule);
-  return { serviceId: r.mapping.serviceId, serviceName: r.serviceName, productKey: r.mapping.productKey, rule, createdBy: r.mapping.createdBy, createdAt: r.mapping.createdAt };
+  return { serviceId: r.mapping.serviceId, serviceName: r.serviceName, productKey: r.mapping.productKey, rule: readStoredRule(r.mapping.rule), createdBy: r.mapping.createdBy, createdAt: r.mapping.createdAt };
 }
 
 function pick(m: { accountId: string; companyId: string; agreementId: string | null; method: string; confidence: number | null; createdBy: string; createdAt: string }) {

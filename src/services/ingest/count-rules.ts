@@ -4,10 +4,11 @@
  * mapping's trigger marks every reconciliation scope the service feeds.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { type CountRule, DEFAULT_RULE, isDefaultRule } from "../../core/reconcile/count-rules.ts";
+import { type CountRule, isDefaultRule } from "../../core/reconcile/count-rules.ts";
 import type { Db } from "../../db/client.ts";
 import { auditStatement } from "../../db/repos/audit.ts";
 import { runBatch } from "../../db/repos/ingest-ledger.ts";
+import { readStoredRule } from "../../db/repos/snapshot.ts";
 import { serviceMappings } from "../../db/schema.ts";
 import type { TenantPrincipal } from "../../env.ts";
 
@@ -19,7 +20,7 @@ export function storedRule(rule: CountRule | undefined): string | null {
 export async function changeServiceRule(db: Db, who: TenantPrincipal, service: { id: string; name: string }, productKey: string, rule: CountRule, at: string): Promise<CountRule> {
   const where = and(eq(serviceMappings.tenantId, who.tenantId), eq(serviceMappings.serviceId, service.id), eq(serviceMappings.productKey, productKey));
   const [row] = await db.select({ rule: serviceMappings.rule }).from(serviceMappings).where(where).limit(1);
-  const before = row?.rule ? (JSON.parse(row.rule) as CountRule) : DEFAULT_RULE;
+  const before = readStoredRule(row?.rule ?? null);
   const next = storedRule(rule);
   if ((row?.rule ?? null) === next) return rule;
   await runBatch(db, [
