@@ -155,10 +155,7 @@ export async function findServiceMapping(db: Db, tenantId: string, serviceId: st
 
 /** One service → product mapping with its service's name (the rule editor's starting point). */
 export async function findServiceMappingWithName(db: Db, tenantId: string, serviceId: string, productKey: string) {
-  const rows = await db
-    .select({ mapping: serviceMappings, serviceName: vendorServices.name })
-    .from(serviceMappings)
-    .innerJoin(vendorServices, and(eq(vendorServices.id, serviceMappings.serviceId), eq(vendorServices.tenantId, serviceMappings.tenantId)))
+  const rows = await selectServiceMappingsWithNames(db)
     .where(and(eq(serviceMappings.tenantId, tenantId), eq(serviceMappings.serviceId, serviceId), eq(serviceMappings.productKey, productKey)))
     .limit(1);
   return rows[0] ?? null;
@@ -174,11 +171,16 @@ export function listAccountMappings(db: Db, tenantId: string) {
     .orderBy(asc(vendorAccounts.name));
 }
 
-export function listServiceMappings(db: Db, tenantId: string) {
+/** Service mappings with their service's name, for the list and for one mapping. */
+function selectServiceMappingsWithNames(db: Db) {
   return db
     .select({ mapping: serviceMappings, serviceName: vendorServices.name })
     .from(serviceMappings)
-    .innerJoin(vendorServices, and(eq(vendorServices.id, serviceMappings.serviceId), eq(vendorServices.tenantId, serviceMappings.tenantId)))
+    .innerJoin(vendorServices, and(eq(vendorServices.id, serviceMappings.serviceId), eq(vendorServices.tenantId, serviceMappings.tenantId)));
+}
+
+export function listServiceMappings(db: Db, tenantId: string) {
+  return selectServiceMappingsWithNames(db)
     .where(eq(serviceMappings.tenantId, tenantId))
     .orderBy(asc(vendorServices.name), asc(serviceMappings.productKey));
 }
