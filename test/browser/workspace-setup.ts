@@ -6,16 +6,10 @@
  * per role created through the operator API. Separate from the demo stack,
  * so approving rows here never changes what demo-loop.test.ts expects.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { buildDemoTenantForPsaSync } from "../../src/db/seed/demo-psa.ts";
 import { DEMO_API_KEY, DEMO_TENANT_ID } from "../../src/db/seed/demo-tenant.ts";
-import { seedStatements } from "../../src/db/seed/seed-sql.ts";
-import { bootstrapDemo } from "../../scripts/demo-bootstrap.ts";
-import { startSimulators } from "../../scripts/sim-server.ts";
-import { ROOT, runWrangler } from "../../scripts/wrangler.ts";
-import { startWranglerStack } from "../../scripts/wrangler-stack.ts";
+import { ROOT } from "../../scripts/wrangler.ts";
+import { startSyncedDemo } from "./synced-demo.ts";
 
 // Per run (pid): two runs in one worktree must not wipe each other's state.
 const PERSIST = path.join(ROOT, ".wrangler", `browser-workspace-state-${process.pid}`);
@@ -44,14 +38,6 @@ export const WS_USERS: WorkspaceStackInfo["users"] = {
   viewer: { email: "vic.viewer@northwind.test", password: "viewer password 1234", role: "viewer" },
 };
 
-function seed(): void {
-  const keyHash = createHash("sha256").update(DEMO_API_KEY).digest("hex");
-  const file = path.join(PERSIST, "seed.sql");
-  writeFileSync(file, `${seedStatements(buildDemoTenantForPsaSync(new Date(), keyHash)).join("\n")}\n`);
-  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", PERSIST]);
-  runWrangler(["d1", "execute", "DB", "--local", "--persist-to", PERSIST, `--file=${file}`]);
-}
-
 /** Creates a workspace user through the operator API (POST /api/admin/tenants/:tenantId/users). */
 export async function createUser(baseUrl: string, tenantId: string, user: WorkspaceUserInfo): Promise<void> {
   const res = await fetch(`${baseUrl}/api/admin/tenants/${tenantId}/users`, {
@@ -62,29 +48,10 @@ export async function createUser(baseUrl: string, tenantId: string, user: Worksp
   if (!res.ok) throw new Error(`creating ${user.email} → ${res.status} ${await res.text()}`);
 }
 
-export async function startWorkspaceStack(uiDir: string): Promise<{ info: WorkspaceStackInfo; stop: () => Promise<void> }> {
-  rmSync(PERSIST, { recursive: true, force: true });
-  mkdirSync(PERSIST, { recursive: true });
-  seed();
-  const sims = await startSimulators({ cwPort: 0, atPort: 0, uiDir });
-  const vars = [`OPERATOR_TOKEN:${WS_OPERATOR_TOKEN}`, "ENCRYPTION_KEY:YnJvd3Nlci13b3Jrc3BhY2Uta2V5LTMyLWJ5dGVzLSE=", "ALLOW_INSECURE_ORIGINS:true", "TRUEUP_ENV:development"];
-  const { baseUrl, port, stop } = await startWranglerStack({
-    label: "workspace stack",
-    persist: PERSIST,
-    uiDir,
-    vars,
-    cleanUp: async () => {
-      await sims.close();
-      rmSync(PERSIST, { recursive: true, force: true });
-    },
-  });
-  try {
-    const { integrationId } = await bootstrapDemo({ base: baseUrl, apiKey: DEMO_API_KEY, site: sims.cwOrigin });
+export function startWorkspaceStack(uiDir: string): Promise<{ info: WorkspaceStackInfo; stop: () => Promise<void> }> {
+  const options = { label: "workspace stack", persist: PERSIST, uiDir, operatorToken: WS_OPERATOR_TOKEN, encryptionKey: "YnJvd3Nlci13b3Jrc3BhY2Uta2V5LTMyLWJ5dGVzLSE=" };
+  return startSyncedDemo(options, async ({ baseUrl, sims, integrationId }) => {
     for (const user of Object.values(WS_USERS)) await createUser(baseUrl, DEMO_TENANT_ID, user);
-    const info = { baseUrl, cwOrigin: sims.cwOrigin, atOrigin: sims.atOrigin, tenantId: DEMO_TENANT_ID, apiKey: DEMO_API_KEY, operatorToken: WS_OPERATOR_TOKEN, integrationId, users: WS_USERS };
-    return { info, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+    return { baseUrl, cwOrigin: sims.cwOrigin, atOrigin: sims.atOrigin, tenantId: DEMO_TENANT_ID, apiKey: DEMO_API_KEY, operatorToken: WS_OPERATOR_TOKEN, integrationId, users: WS_USERS };
+  });
 }
