@@ -18,18 +18,31 @@ import { newId } from "../secrets.ts";
 import { loadSettings, type StoredSettings } from "./alert-settings.ts";
 
 export const ALERT_JOB = "alert.deliver";
+/** Drains a tenant's undispatched alerts past the first chunk (dispatchAlerts). */
+export const ALERT_DISPATCH_JOB = "alert.dispatch";
 export const MAX_WEBHOOK_ATTEMPTS = 5;
 /** Standard Webhooks recommends 15–30 s. */
 const WEBHOOK_TIMEOUT_MS = 15_000;
 
-/** Queues delivery of the tenant's newly raised alerts (each once); without any channel set up, nothing is queued. */
+/** Alerts claimed per call: the request that raised them pays for at most this many. */
+export const DISPATCH_CHUNK = 50;
+
+/**
+ * Queues delivery of the tenant's newly raised alerts (each once); without any
+ * channel set up, nothing is queued. A full chunk means more may wait (a big
+ * push raised hundreds): the rest is handed to an `alert.dispatch` job, which
+ * drains it a chunk at a time — never left for unrelated later requests (a
+ * decision would otherwise claim a push's backlog) or for the cron's one
+ * chunk per tenant per tick.
+ */
 export async function dispatchAlerts(env: Env, db: Db, tenantId: string, now: Date): Promise<number> {
   const settings = await findAlertSettings(db, tenantId);
   const channels = { email: settings !== null && settings.emailRecipients !== "[]", webhook: settings?.webhookUrl != null };
-  const ids = await claimUndispatched(db, tenantId, now.toISOString(), 50, channels);
-  if (ids.length === 0 || (!channels.email && !channels.webhook)) return 0;
-  await sendInBatches(env.JOBS, ids.map((alertId) => ({ kind: ALERT_JOB, id: alertId, tenantId, alertId })));
-  return ids.length;
+  const ids = await claimUndispatched(db, tenantId, now.toISOString(), DISPATCH_CHUNK, channels);
+  const deliveries = channels.email || channels.webhook ? ids.map((alertId) => ({ kind: ALERT_JOB, id: alertId, tenantId, alertId })) : [];
+  const more = ids.length === DISPATCH_CHUNK ? [{ kind: ALERT_DISPATCH_JOB, id: `alert-dispatch:${tenantId}:${ids[ids.length - 1]}`, tenantId }] : [];
+  if (deliveries.length + more.length > 0) await sendInBatches(env.JOBS, [...deliveries, ...more]);
+  return deliveries.length;
 }
 
 /** After a write: never fail the caller's request because an alert could not be queued (the cron sweeps it up). */
