@@ -34,6 +34,21 @@ async function settleAfterWrite(c: Context<AppEnv>): Promise<void> {
   await dispatchAlertsQuietly(c.env, c.get("db"), tenant.tenantId, new Date());
 }
 
+/**
+ * Vite names every file under /assets/ by a hash of its content, so a name is
+ * never reused for other bytes: the browser may keep it for a year without
+ * asking again. Static Assets' default (`max-age=0, must-revalidate`,
+ * developers.cloudflare.com/workers/static-assets/headers) made every pod open
+ * in ConnectWise revalidate its JS and CSS first — a round trip before the pod
+ * could start — and kept Chromium from using its compiled-code cache.
+ */
+function withAssetCaching(path: string, asset: Response): Response {
+  if (!path.startsWith("/assets/") || asset.status !== 200) return asset;
+  const res = new Response(asset.body, asset);
+  res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+  return res;
+}
+
 // The env object is the same for every request an isolate serves: validate it once.
 const checkedEnvs = new WeakSet<object>();
 
@@ -74,7 +89,7 @@ export function createApp() {
   app.notFound(async (c) => {
     if (!c.req.path.startsWith("/api/") && (c.req.method === "GET" || c.req.method === "HEAD")) {
       const asset = await c.env.ASSETS.fetch(c.req.raw);
-      if (asset.status !== 404) return asset;
+      if (asset.status !== 404) return withAssetCaching(c.req.path, asset);
     }
     return errorResponse(c, "not_found", `No route for ${c.req.method} ${c.req.path}`);
   });

@@ -43,6 +43,20 @@ describe("GET /pod/connectwise/:integrationId", () => {
     expect(bootOf(html)).toEqual({ mode: "connectwise", integrationId: "psi_pages", origins: [PSA_ORIGIN], cwId: "4101", screen: "agreement" });
   });
 
+  it("lets the browser keep the pod's content-hashed JS and CSS (no revalidation per pod open); the page itself is never cached", async () => {
+    const html = await (await call("/pod/connectwise/psi_pages?id=4101&screen=agreement")).text();
+    const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1] as string);
+    expect(assets.length).toBeGreaterThanOrEqual(2);
+    for (const asset of assets) {
+      const res = await call(asset);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    }
+    const missing = await call("/assets/no-such-file.js");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("cache-control") ?? "").not.toContain("immutable");
+  });
+
   it("keeps only exact https origins (and loopback http in dev/test); everything else is dropped", async () => {
     const res = await call("/pod/connectwise/psi_mixed?id=1&screen=company");
     const csp = res.headers.get("content-security-policy") ?? "";
