@@ -69,7 +69,7 @@ function payloadBudget(workspaceBuild: boolean): Plugin {
         const total = js + css;
         const label = LABELS[file.name] ?? file.name;
         report[label] = { js, css, total, budget };
-        this.info(`${label} payload: JS ${kb(js)} + CSS ${kb(css)} = ${kb(total)} gzip (budget ${kb(budget)})`);
+        this.info(`${label} payload: JS ${kb(js)} + CSS ${kb(css)} = ${kb(total)} gzip, ${total} B (budget ${kb(budget)}, ${budget} B)`);
         if (total > budget) this.error(`${label} payload ${kb(total)} gzip is over the ${kb(budget)} budget`);
       }
       mkdirSync(fileURLToPath(new URL("./dist/", import.meta.url)), { recursive: true });

@@ -9,6 +9,8 @@ export interface PodSessionResponse {
   expiresAt: string;
   /** "member:<ConnectWise identifier>" or "user:<email>". */
   actor: string;
+  /** A ConnectWise sign-in that said where the pod was opened (`openedOn`): that screen's context, when there is one. */
+  context?: PodContextResponse;
 }
 
 export interface PodAgreementSummary {

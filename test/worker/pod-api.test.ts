@@ -3,7 +3,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LineNoteListResponse, LineNoteResponse, PodContextResponse } from "../../src/shared/pod-types.ts";
 import { call, createTenant, type ErrorJson, withKey } from "./helpers/http.ts";
 import { seedDemo } from "./helpers/seed.ts";
-import { insertIntegration, memberToken, stubConnectWise } from "./pod-helpers.ts";
+import type { PodSessionResponse } from "../../src/shared/pod-types.ts";
+import { postJson } from "./helpers/http.ts";
+import { insertIntegration, memberAuth, memberToken, stubConnectWise } from "./pod-helpers.ts";
 
 let demoKey: string;
 let token: string;
@@ -77,6 +79,42 @@ describe("GET /api/pod/context", () => {
 
   it("needs a session or key", async () => {
     expect((await call("/api/pod/context?agreementId=demo_agr_bright")).status).toBe(401);
+  });
+});
+
+describe("the ConnectWise sign-in with the pod's context query", () => {
+  const signIn = (context: string, integrationId = "psi_api") => postJson("/api/pod/sessions/connectwise", { integrationId, auth: memberAuth(), context });
+
+  it("answers the session and the same context GET /api/pod/context gives (one round trip less before the rows)", async () => {
+    stubConnectWise();
+    const res = await signIn("integrationId=psi_api&screen=agreement&id=4101");
+    expect(res.status).toBe(201);
+    const session = (await res.json()) as PodSessionResponse;
+    expect(session.token).toMatch(/^tp_/);
+    const viaGet = await (await context("integrationId=psi_api&screen=agreement&id=4101", session.token)).json();
+    expect(session.context).toEqual(viaGet);
+    expect(session.context?.kind === "agreement" && session.context.agreement.id).toBe("demo_agr_bright");
+  });
+
+  it("still signs in when the screen has no context; the pod's GET then says why", async () => {
+    stubConnectWise();
+    const res = await signIn("integrationId=psi_api&screen=agreement&id=999999");
+    expect(res.status).toBe(201);
+    const session = (await res.json()) as PodSessionResponse;
+    expect(session.context).toBeUndefined();
+    expect((await context("integrationId=psi_api&screen=agreement&id=999999", session.token)).status).toBe(404);
+  });
+
+  it.each([
+    ["integrationId=psi_api_other&screen=agreement&id=4101", "body.context: must name a screen of this integration"],
+    ["agreementId=demo_agr_bright", "body.context: must name a screen of this integration"],
+    ["integrationId=psi_api&screen=agreement&id=41%2001", "body.context.id"],
+  ])("refuses the context %s before asking ConnectWise (400 naming the field)", async (query, message) => {
+    const cw = stubConnectWise();
+    const res = await signIn(query);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorJson).error.message).toContain(message);
+    expect(cw.calls).toEqual([]);
   });
 });
 

@@ -41,13 +41,13 @@ export function App({ boot }: { boot: Boot }) {
     return s.token;
   };
 
-  async function open(renew: () => Promise<string>): Promise<void> {
+  async function open(renew: () => Promise<string>, known?: PodContextResponse): Promise<void> {
     const tokens: TokenSource = { current: () => session.token, renew };
     const api = createApi(tokens);
     const query = contextQuery(boot);
     if (typeof query !== "string") return setPhase({ kind: "error", message: query.message });
     try {
-      const ctx = await api.get<PodContextResponse>(`/api/pod/context?${query}`);
+      const ctx = known ?? (await api.get<PodContextResponse>(`/api/pod/context?${query}`));
       // Only the ConnectWise pod is sure its agreements are ConnectWise's, whose write-back applies at once.
       const store = createViewStore(api, ctx, boot.mode === "connectwise");
       void store.load(); // before the first render: no wait for an effect
@@ -63,7 +63,11 @@ export function App({ boot }: { boot: Boot }) {
       if (bridge.verdict === "not-framed") return setPhase({ kind: "refused", message: "This pod opens inside ConnectWise, on an agreement or company screen." });
       if (bridge.verdict === "wrong-parent") return setPhase({ kind: "refused", message: "This pod only runs inside your ConnectWise." });
       const renew = async () => accept(await memberSession(bridge, boot.integrationId));
-      renew().then(() => open(renew), (e) => setPhase({ kind: "error", message: `Sign-in through ConnectWise failed: ${errorText(e)}` }));
+      const query = contextQuery(boot);
+      memberSession(bridge, boot.integrationId, typeof query === "string" ? query : undefined).then(
+        (s) => (accept(s), open(renew, s.context)),
+        (e) => setPhase({ kind: "error", message: `Sign-in through ConnectWise failed: ${errorText(e)}` }),
+      );
     } else {
       const renew = async () => accept(await refreshSession(boot.tenantId));
       renew().then(() => open(renew), () => setPhase({ kind: "login", error: null }));

@@ -9,9 +9,10 @@ import type { PodSessionResponse } from "../../src/shared/pod-types.ts";
 import { ApiError, postJson } from "./api.ts";
 import type { HostBridge } from "./host-bridge.ts";
 
-export async function memberSession(bridge: HostBridge, integrationId: string): Promise<PodSessionResponse> {
+/** With `context` (the first sign-in: the context query), the answer also carries that context. */
+export async function memberSession(bridge: HostBridge, integrationId: string, context?: string): Promise<PodSessionResponse> {
   const auth = await bridge.memberAuth();
-  return postJson<PodSessionResponse>("/api/pod/sessions/connectwise", { integrationId, auth });
+  return postJson<PodSessionResponse>("/api/pod/sessions/connectwise", { integrationId, auth, context });
 }
 
 export function refreshSession(tenantId: string): Promise<PodSessionResponse> {

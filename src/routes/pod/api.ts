@@ -20,7 +20,8 @@ import { readJson, readQuery } from "../parse.ts";
 const id = z.string().min(1).max(100);
 const psaId = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1–64 letters, digits, _, . or -");
 
-const contextQuerySchema = z
+/** GET /api/pod/context's query; the ConnectWise sign-in takes the same query as its `context` (sessions.ts). */
+export const contextQuerySchema = z
   .strictObject({
     integrationId: id.optional(),
     screen: z.string().min(1).max(40).optional(),

@@ -11,12 +11,14 @@ import { z } from "zod";
 import { clientKey } from "../../core/pod/login-limit.ts";
 import { memberAuthSchema } from "../../core/pod/member-auth.ts";
 import { allowsInsecureOrigins, type AppEnv } from "../../env.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, describeZodError } from "../../errors.ts";
 import { readBearer, requireTenant } from "../../middleware/auth/index.ts";
 import { useDbOfPsaIntegration, useTenantDb } from "../../middleware/tenant-db.ts";
 import { revokeSession, REFRESH_TTL_MS } from "../../services/pod/sessions.ts";
 import { refreshUserSession, signInMember, signInUser } from "../../services/pod/sign-in.ts";
+import type { ContextQuery } from "../../services/pod/context.ts";
 import { readJson } from "../parse.ts";
+import { contextQuerySchema } from "./api.ts";
 
 const REFRESH_COOKIE = "trueup_pod_refresh";
 const REFRESH_PATH = "/api/pod/sessions";
@@ -25,6 +27,8 @@ const tenantIdField = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be a tena
 const memberSessionSchema = z.strictObject({
   integrationId: z.string().min(1).max(100),
   auth: memberAuthSchema,
+  // The pod's context query (as for GET /api/pod/context): the answer then carries that context too.
+  context: z.string().max(400).optional(),
 });
 
 const loginSchema = z.strictObject({
@@ -51,11 +55,20 @@ function setRefreshCookie(c: Context<AppEnv>, token: string): void {
   });
 }
 
+/** The sign-in's `context`: a ConnectWise screen of the integration signed in to, checked like GET /api/pod/context's query. */
+function readContext(text: string | undefined, integrationId: string): ContextQuery | undefined {
+  if (text === undefined) return undefined;
+  const parsed = contextQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(text)));
+  if (!parsed.success) throw new AppError("validation_failed", describeZodError(parsed.error, "body.context"));
+  if (parsed.data.by !== "connectwise" || parsed.data.integrationId !== integrationId) throw new AppError("validation_failed", "body.context: must name a screen of this integration");
+  return parsed.data;
+}
+
 export const podSessionRoutes = new Hono<AppEnv>()
   .post("/api/pod/sessions/connectwise", async (c) => {
     const body = await readJson(c, memberSessionSchema);
     const policy = { allowInsecureLoopback: allowsInsecureOrigins(c.env) };
-    const session = await signInMember(await useDbOfPsaIntegration(c, body.integrationId, "connectwise"), policy, body.integrationId, body.auth, new Date());
+    const session = await signInMember(await useDbOfPsaIntegration(c, body.integrationId, "connectwise"), policy, body.integrationId, body.auth, new Date(), readContext(body.context, body.integrationId));
     return c.json(session, 201, { "Cache-Control": "no-store" });
   })
   .post("/api/pod/sessions/login", async (c) => {

@@ -18,6 +18,7 @@ import { findTenant } from "../../db/repos/tenants.ts";
 import { AppError } from "../../errors.ts";
 import { sha256Hex } from "../secrets.ts";
 import { verifyConnectWiseMember } from "./connectwise-member.ts";
+import { type ContextQuery, resolvePodContext } from "./context.ts";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./passwords.ts";
 import { clearPasswordSignIn, reserveAttempt, reservePasswordSignIn } from "./login-guard.ts";
 import { issueSession, type IssuedToken } from "./sessions.ts";
@@ -25,7 +26,25 @@ import type { PodSessionResponse } from "../../shared/pod-types.ts";
 
 const DENIED = "Sign-in failed";
 
-export async function signInMember(db: Db, policy: OriginPolicy, integrationId: string, auth: MemberAuth, now: Date): Promise<PodSessionResponse> {
+/**
+ * The session, and — when the pod says where it was opened — that screen's
+ * context in the same answer: one round trip less before the pod can ask for
+ * its rows. The context is the one GET /api/pod/context answers; when it has
+ * none (an agreement not synced yet, an unknown screen) the answer leaves it
+ * out and the pod asks for it as before, which then says what is wrong.
+ */
+export async function signInMember(db: Db, policy: OriginPolicy, integrationId: string, auth: MemberAuth, now: Date, openedOn?: ContextQuery): Promise<PodSessionResponse> {
+  const { tenantId, session } = await verifyMember(db, policy, integrationId, auth, now);
+  if (!openedOn) return session;
+  try {
+    return { ...session, context: await resolvePodContext(db, tenantId, openedOn) };
+  } catch (error) {
+    if (error instanceof AppError) return session;
+    throw error;
+  }
+}
+
+async function verifyMember(db: Db, policy: OriginPolicy, integrationId: string, auth: MemberAuth, now: Date): Promise<{ tenantId: string; session: PodSessionResponse }> {
   const integration = await findPsaIntegrationForPod(db, integrationId);
   if (!integration || integration.kind !== "connectwise" || integration.status === "disconnected") {
     throw new AppError("unauthorized", DENIED);
@@ -42,7 +61,7 @@ export async function signInMember(db: Db, policy: OriginPolicy, integrationId: 
   const actor = `member:${check.identifier}`;
   if (check.name) await savePersonName(db, integration.tenantId, actor, check.name, now);
   const issued = await issueSession(db, { tenantId: integration.tenantId, kind: "member", actor, integrationId: integration.id }, now);
-  return { ...issued, actor };
+  return { tenantId: integration.tenantId, session: { ...issued, actor } };
 }
 
 export interface UserSignIn {
