@@ -5,11 +5,12 @@
  * recorded in D1 and enqueued, while the queue consumer re-reads the
  * agreements from the simulator. The simulators run in their own process;
  * this one only signs, sends and times. Two windows of 10 s:
- * - right after connecting, while the tenant's first full sync (and the
- *   recompute of every company it brings) runs in the same local workerd
- *   and D1 — reported, not judged: it happens once per tenant;
- * - once that sync is done: the day-to-day state in which ConnectWise
- *   sends callbacks. Target: p99 < 50 ms.
+ * - once the tenant's first full sync is done: the day-to-day state in
+ *   which ConnectWise sends callbacks. Target: p99 < 50 ms;
+ * - while a full re-sync (and the recompute of every company it touches,
+ *   and the first window's queued re-reads) runs in the same local workerd
+ *   and D1 — reported, not judged: locally the consumer shares one process
+ *   with the acks, where deployed Queues consumers run in their own isolates.
  *
  * Run: npx node bench/webhooks.ts
  */
@@ -39,7 +40,7 @@ try {
     body: JSON.stringify({ site: cwOrigin, companyId: SIM_CW_DEFAULTS.companyId, publicKey: SIM_CW_DEFAULTS.publicKey, privateKey: SIM_CW_DEFAULTS.privateKey, clientId: SIM_CW_DEFAULTS.clientId }),
   });
   if (connected.status !== 201) throw new Error(`connect failed: ${connected.status} ${await connected.text()}`);
-  const { syncRunId } = (await connected.json()) as { syncRunId: string };
+  const { syncRunId, integrationId } = (await connected.json()) as { syncRunId: string; integrationId: string };
   const [callback] = (await (await fetch(`${cwOrigin}/_sim/callbacks`)).json()) as Array<SimCallback & { keyUrl: string }>;
   if (!callback) throw new Error("no callback registered");
 
@@ -83,16 +84,22 @@ try {
     return { line, met: p99 < TARGET_P99_MS && ok === results.length };
   }
 
-  const first = await window("during the first full sync, not judged", WARM_UP);
-  console.log(first.line);
-  for (let waited = 0; ; waited += 200) {
-    const { run } = (await (await fetch(`${base}/api/v1/psa/sync-runs/${syncRunId}`, { headers: auth })).json()) as { run: { state: string } };
-    if (run.state !== "running") break;
-    if (waited > 120_000) throw new Error("the first sync did not finish in 2 min");
-    await new Promise((r) => setTimeout(r, 200));
+  async function waitForRun(runId: string): Promise<void> {
+    for (let waited = 0; ; waited += 200) {
+      const { run } = (await (await fetch(`${base}/api/v1/psa/sync-runs/${runId}`, { headers: auth })).json()) as { run: { state: string } };
+      if (run.state !== "running") return;
+      if (waited > 120_000) throw new Error("the sync did not finish in 2 min");
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
-  const steady = await window("after it", 0);
+
+  await waitForRun(syncRunId);
+  const steady = await window("after the first sync", WARM_UP);
   console.log(`${steady.line} (target p99 < ${TARGET_P99_MS} ms: ${steady.met ? "PASS" : "FAIL"})`);
+  const resync = await fetch(`${base}/api/v1/psa/integrations/${integrationId}/sync`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ mode: "full" }) });
+  if (resync.status !== 202) throw new Error(`re-sync failed: ${resync.status} ${await resync.text()}`);
+  const during = await window("during a full re-sync, not judged", 0);
+  console.log(during.line);
   if (!steady.met) process.exitCode = 1;
 } finally {
   await stack.stop();
