@@ -9,7 +9,7 @@ export interface PodSessionResponse {
   expiresAt: string;
   /** "member:<ConnectWise identifier>" or "user:<email>". */
   actor: string;
-  /** A ConnectWise sign-in that said where the pod was opened (`openedOn`): that screen's context, when there is one. */
+  /** A ConnectWise sign-in that sent the pod's context query (`context`): that context, when there is one. */
   context?: PodContextResponse;
 }
 
