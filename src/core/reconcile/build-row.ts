@@ -17,7 +17,7 @@ import { decideStatus, findStaleSources, findSuspectSources } from "./status.ts"
 import type { ProductLines, TenantIndex } from "./tenant-index.ts";
 import type { AgreementInput, BillingCycle, LineInput, ReconRow, RowLine, RowSource, ServiceCategory } from "./types.ts";
 import { firstOfNextMonth } from "../shared/dates.ts";
-import { planWriteTiming, type WriteTiming } from "./write-timing.ts";
+import { type AgreementTimingFacts, planWriteTiming, type WriteTiming } from "./write-timing.ts";
 
 export interface RowContext {
   index: TenantIndex;
@@ -30,7 +30,7 @@ export interface RowContext {
   calendars: ReadonlyMap<string, SourceCalendar>;
   categories: ReadonlyMap<string, ServiceCategory>;
   /** Write timing of the default proposal per agreement (or cycle, for a row without one), filled as rows need it. */
-  timings: Map<AgreementInput | BillingCycle, WriteTiming>;
+  timings: Map<AgreementInput | string, WriteTiming>;
 }
 
 export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
@@ -227,12 +227,20 @@ function attachProposal(row: ReconRow, cycle: BillingCycle, agreement: Agreement
   else row.reasons.push(`No change is proposed: ${proposal.error}`);
 }
 
-/** How a change of this agreement reaches the PSA from the billing date: the same for all its rows, so planned once per run. */
+/**
+ * How a change of this agreement reaches the PSA from the billing date: the
+ * same for all its rows, and for every agreement with the same timing facts
+ * (PSA, proration, cycle; the start date only anchors Autotask periods), so
+ * planned once per run for each set of facts, not once per agreement.
+ */
 function planTiming(ctx: RowContext, cycle: BillingCycle, agreement: AgreementInput | null): WriteTiming {
   const key = agreement ?? cycle;
   let timing = ctx.timings.get(key);
   if (!timing) {
-    timing = planWriteTiming({ billingCycle: cycle, startDate: null, ...agreement }, ctx.index.billingDate, firstOfNextMonth(ctx.now));
+    const facts: AgreementTimingFacts = { billingCycle: cycle, startDate: null, ...agreement };
+    const factsKey = `${facts.psa}|${facts.prorates}|${facts.billingCycle}|${facts.psa === "autotask" ? facts.startDate : ""}`;
+    timing = ctx.timings.get(factsKey) ?? planWriteTiming(facts, ctx.index.billingDate, firstOfNextMonth(ctx.now));
+    ctx.timings.set(factsKey, timing);
     ctx.timings.set(key, timing);
   }
   return timing;

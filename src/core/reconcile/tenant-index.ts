@@ -215,14 +215,17 @@ function estimateAtPrice(price: { value: string; count: number }, atPrice: reado
 
 function mostCommon(values: readonly string[], compare: (a: string, b: string) => number): { value: string; count: number } {
   const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let bestValue: string | null = null;
   let bestCount = 0;
+  for (const v of values) {
+    const count = (counts.get(v) ?? 0) + 1;
+    counts.set(v, count);
+    if (count > bestCount) bestCount = count;
+  }
+  // Only values at the top count can win, so only they are compared (prices are mostly unique:
+  // comparing every one cost more than counting them); of equal ones the first stays.
+  let bestValue: string | null = null;
   counts.forEach((count, value) => {
-    if (bestValue === null || count > bestCount || (count === bestCount && compare(value, bestValue) < 0)) {
-      bestValue = value;
-      bestCount = count;
-    }
+    if (count === bestCount && (bestValue === null || compare(value, bestValue) < 0)) bestValue = value;
   });
   if (bestValue === null) throw new Error("mostCommon of nothing");
   return { value: bestValue, count: bestCount };
