@@ -6,6 +6,7 @@
  * otherwise says how many are still pending (`freshness`) while the queue
  * catches up. Totals are SQL over the whole filter, not the page.
  */
+import { PROPOSABLE_STATUSES } from "../core/reconcile/proposal.ts";
 import type { ReconRow, ReconStatus } from "../core/reconcile/types.ts";
 import type { Db } from "../db/client.ts";
 import { countDirtyScopes, type PageCursor, readAgreementRows, readAgreementView, readRowPage, readTotals, type RowFilter, type RowSort } from "../db/repos/recon-rows.ts";
@@ -85,7 +86,7 @@ export function totalsOf(rows: readonly ReconRow[]): ReconTotals[] {
   const byCurrency = new Map<string, ReconTotals>();
   for (const row of rows) {
     if (row.monthlyImpactMinor === null || row.currency === null || row.dismissed) continue;
-    if (row.status !== "increase" && row.status !== "decrease" && row.status !== "missing-line") continue;
+    if (!PROPOSABLE_STATUSES.has(row.status)) continue;
     const totals = byCurrency.get(row.currency) ?? { currency: row.currency, underBilledMonthlyMinor: 0, overBilledMonthlyMinor: 0 };
     if (row.monthlyImpactMinor > 0) totals.underBilledMonthlyMinor += row.monthlyImpactMinor;
     else totals.overBilledMonthlyMinor += -row.monthlyImpactMinor;

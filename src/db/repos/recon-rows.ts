@@ -5,9 +5,11 @@
  * Every query is scoped by tenant and served by an index; none reads history.
  */
 import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { PROPOSABLE_STATUSES } from "../../core/reconcile/proposal.ts";
 import type { ReconRow, ReconStatus } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";
 import { agreements, reconRows, reconScopes } from "../schema.ts";
+import { agreementQuery } from "./snapshot.ts";
 
 /** A recomputed row as stored: the row plus the columns reads filter, sort and total on. */
 export interface StoredRow {
@@ -125,8 +127,17 @@ export async function countDirtyScopes(db: Db, tenantId: string): Promise<number
 }
 
 export async function findScopeState(db: Db, tenantId: string, scope: string): Promise<ScopeState | null> {
-  const [row] = await db.select().from(reconScopes).where(and(eq(reconScopes.tenantId, tenantId), eq(reconScopes.scope, scope))).limit(1);
-  return row ? { scope, dirty: row.dirtySeq > row.computedSeq, recheckAt: row.recheckAt } : null;
+  const [row] = await scopeQuery(db, tenantId, scope);
+  return row ? toScopeState(scope, row) : null;
+}
+
+/** A scope's row, by name or by an expression naming it (readAgreementView: the agreement's company). */
+function scopeQuery(db: Db, tenantId: string, scope: string | SQL) {
+  return db.select().from(reconScopes).where(and(eq(reconScopes.tenantId, tenantId), eq(reconScopes.scope, scope))).limit(1);
+}
+
+function toScopeState(scope: string, row: typeof reconScopes.$inferSelect): ScopeState {
+  return { scope, dirty: row.dirtySeq > row.computedSeq, recheckAt: row.recheckAt };
 }
 
 /** Time passed: scopes whose rows can have changed by the clock alone become dirty. */
@@ -195,14 +206,10 @@ function agreementRowsQuery(db: Db, tenantId: string, agreementId: string, compa
  */
 export async function readAgreementView(db: Db, tenantId: string, agreementId: string, statuses?: readonly ReconStatus[]) {
   const companyOf = sql`(SELECT ${agreements.companyId} FROM ${agreements} WHERE ${agreements.tenantId} = ${tenantId} AND ${agreements.id} = ${agreementId})`;
-  const [found, states, rows] = await db.batch([
-    db.select().from(agreements).where(and(eq(agreements.tenantId, tenantId), eq(agreements.id, agreementId))).limit(1),
-    db.select().from(reconScopes).where(and(eq(reconScopes.tenantId, tenantId), eq(reconScopes.scope, companyOf))).limit(1),
-    agreementRowsQuery(db, tenantId, agreementId, companyOf, statuses),
-  ]);
+  const [found, states, rows] = await db.batch([agreementQuery(db, tenantId, agreementId), scopeQuery(db, tenantId, companyOf), agreementRowsQuery(db, tenantId, agreementId, companyOf, statuses)]);
   const agreement = found[0] ?? null;
   const [scope] = states;
-  const state: ScopeState | null = agreement && scope ? { scope: agreement.companyId, dirty: scope.dirtySeq > scope.computedSeq, recheckAt: scope.recheckAt } : null;
+  const state = agreement && scope ? toScopeState(agreement.companyId, scope) : null;
   return { agreement, state, rows: rows.map(toPersisted) };
 }
 
@@ -282,12 +289,9 @@ export async function readRowPage(db: Db, tenantId: string, f: RowFilter, after:
   return { rows: page.map(toPersisted), next };
 }
 
-/** Totals per currency and counts per status over the whole filter (not the page). */
-/** Statuses whose money counts in the totals (the engine's actionable rows), unless dismissed. */
-const MONEY_STATUSES = new Set<string>(["increase", "decrease", "missing-line"]);
-
 /**
- * Totals over the whole filter in one scan: rows per status and currency with
+ * Totals per currency and counts per status over the whole filter (not the
+ * page), in one scan: rows per status and currency with
  * their dismissed count and under-/over-billed sums, folded here into the
  * money per currency, the count per status and the dismissed count (three
  * scans before: 92,106 rows read for a 20,000-row tenant's first page).
@@ -314,7 +318,8 @@ export async function readTotals(db: Db, tenantId: string, f: RowFilter) {
   for (const g of groups) {
     counts[g.status] = (counts[g.status] ?? 0) + g.n;
     dismissed += Number(g.dismissed);
-    if (!MONEY_STATUSES.has(g.status) || g.currency === null || Number(g.priced) === 0) continue;
+    // Money counts for the rows a change can be proposed for (the same statuses as the engine's), unless dismissed.
+    if (!PROPOSABLE_STATUSES.has(g.status as ReconStatus) || g.currency === null || Number(g.priced) === 0) continue;
     const sums = money.get(g.currency) ?? { under: 0, over: 0 };
     sums.under += Number(g.under);
     sums.over += Number(g.over);
