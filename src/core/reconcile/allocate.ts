@@ -181,7 +181,7 @@ function carriesProduct(index: TenantIndex, companyId: string, productKey: strin
 }
 
 /** The one carrier of a company with a single counting agreement (most companies), found without a list. */
-function soleCarrier(book: DraftBook, index: TenantIndex, pool: Pool): RowDraft | null {
+function soleCarrier(index: TenantIndex, pool: Pool): RowDraft | null {
   const agreements = index.countingByCompany.get(pool.companyId);
   if (agreements?.length !== 1) return null;
   const draft = draftOf(index, (agreements[0] as AgreementInput).id, pool.productKey);
@@ -189,7 +189,7 @@ function soleCarrier(book: DraftBook, index: TenantIndex, pool: Pool): RowDraft 
 }
 
 /** The company's counting agreements with lines of the product in effect, that no pinned usage of the product reaches. */
-function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
+function carriersOf(index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
   const carriers: RowDraft[] = [];
   for (const agreement of index.countingByCompany.get(companyId) ?? []) {
     const draft = draftOf(index, agreement.id, productKey);
@@ -209,9 +209,9 @@ function carriersOf(book: DraftBook, index: TenantIndex, companyId: string, prod
  * Pinned usage (an account pinned to an agreement) stays outside the pool.
  */
 function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
-  const sole = soleCarrier(book, index, pool);
+  const sole = soleCarrier(index, pool);
   if (sole) return takeSources(sole, pool.sources);
-  const carriers = carriersOf(book, index, pool.companyId, pool.productKey);
+  const carriers = carriersOf(index, pool.companyId, pool.productKey);
   if (carriers.length === 0) {
     // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.
     const pinnedCarriers = (index.countingByCompany.get(pool.companyId) ?? []).flatMap((a) => draftOf(index, a.id, pool.productKey) ?? []);

@@ -29,7 +29,7 @@ export interface RowContext {
   /** Arrears calendars by integration, and service categories (calendars may apply to consumption only). */
   calendars: ReadonlyMap<string, SourceCalendar>;
   categories: ReadonlyMap<string, ServiceCategory>;
-  /** Write timing of the default proposal per agreement (or cycle, for a row without one), filled as rows need it. */
+  /** Write timing of the default proposal, by agreement (or cycle, for a row without one) and by timing facts (planTiming), filled as rows need it. */
   timings: Map<AgreementInput | string, WriteTiming>;
 }
 

@@ -41,8 +41,8 @@ export function proposeChange(row: ReconRow, opts: ProposeOptions): Result<Propo
 
 /**
  * The engine's default proposal: the target line from the billing date (the
- * 1st of next month), with the timing the engine plans once per agreement
- * and run (planWriteTiming for that date) — what proposeChange gives for it.
+ * 1st of next month), with the timing the engine plans once per run for
+ * each set of agreement timing facts (planWriteTiming for that date) — what proposeChange gives for it.
  */
 export function proposeDefault(row: ReconRow, billingDate: string, timing: WriteTiming): Result<Proposal, string> {
   if (!PROPOSABLE_STATUSES.has(row.status) || row.variance === null) return err(`No change can be proposed for a ${row.status} row.`);

@@ -232,10 +232,10 @@ function mostCommon(values: readonly string[], compare: (a: string, b: string) =
 }
 
 /**
- * Exact order of two decimal strings. Prices tie on count all the time (most
- * are unique), so this runs for nearly every price of a product: plain
- * decimals whose doubles differ are ordered by them (rounding to a double
- * never reverses an order), only equal doubles need big.js.
+ * Exact order of two decimal strings, for the values tied at the top count
+ * (mostCommon; most prices are unique, so often many): plain decimals whose
+ * doubles differ are ordered by them (rounding to a double never reverses an
+ * order), only equal doubles need big.js.
  */
 function compareDecimalStrings(a: string, b: string): number {
   if (isPlainDecimal(a) && isPlainDecimal(b)) {
