@@ -4,6 +4,7 @@
  * Vendors report a count per billing period and may re-report it; only the
  * newest figure of the newest period reflects what the customer uses now.
  */
+import { parseInstantMs } from "../shared/dates.ts";
 import { formatQuantity, isOne, parseQuantity, type Quantity } from "./quantity.ts";
 import type { ReconcileInput, RowSource, UsageCountInput, VendorAccountInput, VendorServiceInput } from "./types.ts";
 
@@ -29,7 +30,7 @@ export function selectLatestCounts(input: ReconcileInput): LatestCount[] {
     const count = input.counts[i] as UsageCountInput;
     let byService = newest.get(count.accountId);
     if (!byService) newest.set(count.accountId, (byService = new Map()));
-    const observedMs = Date.parse(count.observedAt);
+    const observedMs = parseInstantMs(count.observedAt);
     // One latest figure per measure of the service (a source may report assigned and total seats).
     const key = count.measure === undefined || count.measure === "total" ? count.serviceId : `${count.serviceId}\u0000${count.measure}`;
     const current = byService.get(key);

@@ -6,9 +6,11 @@ import {
   daysBetween,
   daysInMonth,
   firstOfNextMonth,
+  parseInstantMs,
   parseIsoDate,
   toIsoDate,
 } from "../../../src/core/shared/dates.ts";
+import fc from "fast-check";
 import type { BillingCycle } from "../../../src/core/reconcile/types.ts";
 
 describe("toIsoDate uses the UTC calendar", () => {
@@ -110,5 +112,34 @@ describe("day arithmetic", () => {
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
     expect(addHours(new Date("2026-03-28T23:00:00Z"), 2).toISOString()).toBe("2026-03-29T01:00:00.000Z");
+  });
+});
+
+describe("parseInstantMs reads an instant exactly as Date.parse does", () => {
+  it.each([
+    "2026-06-14T14:00:00.000Z",
+    "1970-01-01T00:00:00.000Z",
+    "2024-02-29T23:59:59.999Z",
+    "0001-01-01T00:00:00.000Z",
+    // Not the canonical form, or out of range: handed to Date.parse (NaN or its own reading).
+    "2026-02-29T00:00:00.000Z",
+    "2026-13-01T00:00:00.000Z",
+    "2026-06-14T24:00:00.000Z",
+    "2026-06-14T14:00:60.000Z",
+    "2026-06-14T14:00:00Z",
+    "2026-06-14T14:00:00.000+02:00",
+    "2026-06-14 14:00:00.000Z",
+    "2026-06-1xT14:00:00.000Z",
+    "not a time",
+    "",
+  ])("%s", (text) => {
+    expect(parseInstantMs(text)).toStrictEqual(Date.parse(text));
+  });
+
+  it("agrees with Date.parse on every toISOString instant and on mangled ones", () => {
+    const instants = fc.date({ min: new Date("0001-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true }).map((d) => d.toISOString());
+    fc.assert(fc.property(instants, (text) => parseInstantMs(text) === Date.parse(text)));
+    const mangled = fc.tuple(instants, fc.nat(23), fc.constantFrom("0", "9", "3", "-", ":", "x", "T", "Z", ".")).map(([t, i, c]) => t.slice(0, i) + c + t.slice(i + 1));
+    fc.assert(fc.property(mangled, (text) => Object.is(parseInstantMs(text), Date.parse(text))));
   });
 });
