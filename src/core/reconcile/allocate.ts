@@ -147,6 +147,10 @@ interface Pool {
 function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMappingInput, productKey: string, source: LatestCount): void {
   const pinned = pinnedAgreement(index, mapping);
   if (pinned) return addSource(book, index, pinned, mapping.companyId, productKey, source);
+  const counting = index.countingByCompany.get(mapping.companyId);
+  // One counting agreement (most companies): it takes the usage, on its lines of the product when it has
+  // some — what a pool with that one carrier settles to, pinned usage or not — so no pool is opened.
+  if (counting?.length === 1) return addSource(book, index, counting[0] ?? null, mapping.companyId, productKey, source);
   if (carriesProduct(index, mapping.companyId, productKey)) {
     let byProduct = book.pools.get(mapping.companyId);
     if (!byProduct) book.pools.set(mapping.companyId, (byProduct = new Map()));
@@ -157,8 +161,7 @@ function allocateSource(book: DraftBook, index: TenantIndex, mapping: AccountMap
     } else pool.sources.push(source);
     return;
   }
-  const counting = index.countingByCompany.get(mapping.companyId);
-  addSource(book, index, counting && counting.length === 1 ? (counting[0] ?? null) : null, mapping.companyId, productKey, source);
+  addSource(book, index, null, mapping.companyId, productKey, source);
 }
 
 /**

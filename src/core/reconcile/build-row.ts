@@ -200,7 +200,7 @@ function toRowLines(group: ProductLines, targetIndex: number, targetPrice: Exact
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
     unitPrice: (i === targetIndex && targetPrice ? targetPrice : exactPrice(line)).priceText,
-    lessIncluded: formatQuantity(parseQuantity(line.lessIncluded)),
+    lessIncluded: line.lessIncluded === "0" ? "0" : formatQuantity(parseQuantity(line.lessIncluded)),
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;
 }

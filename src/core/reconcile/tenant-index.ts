@@ -104,9 +104,10 @@ function groupUpcomingLines(
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as LineInput;
     if (!countingAgreements.has(line.agreementId) || !isLineBillable(line)) continue;
-    const quantity = formatQuantity(parseQuantity(line.quantity));
     const starts = line.effectiveDate !== null && dateOnly(line.effectiveDate) > billingDate ? dateOnly(line.effectiveDate) : null;
     const ends = line.cancelledDate !== null && dateOnly(line.cancelledDate) > today ? dateOnly(line.cancelledDate) : null;
+    if (starts === null && ends === null) continue;
+    const quantity = formatQuantity(parseQuantity(line.quantity));
     if (starts !== null && (ends === null || ends > starts)) add(byAgreement, line, { lineId: line.id, quantity, change: "starts", date: starts });
     if (ends !== null && (starts === null || ends > starts)) add(byAgreement, line, { lineId: line.id, quantity, change: "ends", date: ends });
   }
@@ -131,8 +132,19 @@ function add(map: Map<string, Map<string, UpcomingLine[]>>, line: LineInput, ite
  * the price's most common currency and billing cycle. Never depends on ids.
  */
 export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Map<string, CatalogEntry> {
-  // Current lines and their exact prices per product, in input order.
-  const byProduct = new Map<string, { lines: LineInput[]; prices: string[] }>();
+  const catalog = new Map<string, CatalogEntry>();
+  currentPricesByProduct(lines, today).forEach((current, productKey) => catalog.set(productKey, estimateOf(current.lines, current.prices, agreements)));
+  return catalog;
+}
+
+interface CurrentPrices {
+  lines: LineInput[];
+  prices: string[];
+}
+
+/** Current lines (billable, not cancelled as of today) and their exact prices per product, in input order. */
+function currentPricesByProduct(lines: readonly LineInput[], today: string): Map<string, CurrentPrices> {
+  const byProduct = new Map<string, CurrentPrices>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as LineInput;
     if (!isLineBillable(line) || (line.cancelledDate !== null && dateOnly(line.cancelledDate) <= today)) continue;
@@ -143,9 +155,7 @@ export function buildCatalog(lines: readonly LineInput[], agreements: ReadonlyMa
       current.prices.push(price);
     } else byProduct.set(line.productKey, { lines: [line], prices: [price] });
   }
-  const catalog = new Map<string, CatalogEntry>();
-  byProduct.forEach((current, productKey) => catalog.set(productKey, estimateOf(current.lines, current.prices, agreements)));
-  return catalog;
+  return byProduct;
 }
 
 /** chooseEstimate over lines: only the lines at the chosen price become PricePoints (a product has hundreds of lines). */
@@ -161,23 +171,15 @@ function estimateOf(lines: readonly LineInput[], prices: readonly string[], agre
   return estimateAtPrice(price, atPrice);
 }
 
-/** buildCatalog's rule, one product at a time and only for the products asked for (most rows have a line of their own). */
+/** buildCatalog's rule, estimating only the products asked for (most rows have a line of their own); lines are grouped once, on first use. */
 function lazyCatalog(lines: readonly LineInput[], agreements: ReadonlyMap<string, AgreementInput>, today: string): Pick<ReadonlyMap<string, CatalogEntry>, "get"> {
-  let byProduct: Map<string, LineInput[]> | null = null;
+  let byProduct: Map<string, CurrentPrices> | null = null;
   const done = new Map<string, CatalogEntry | undefined>();
   return {
     get(productKey: string): CatalogEntry | undefined {
       if (done.has(productKey)) return done.get(productKey);
-      if (!byProduct) {
-        byProduct = new Map();
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i] as LineInput;
-          const list = byProduct.get(line.productKey);
-          if (list) list.push(line);
-          else byProduct.set(line.productKey, [line]);
-        }
-      }
-      const entry = buildCatalog(byProduct.get(productKey) ?? [], agreements, today).get(productKey);
+      const current = (byProduct ??= currentPricesByProduct(lines, today)).get(productKey);
+      const entry = current ? estimateOf(current.lines, current.prices, agreements) : undefined;
       done.set(productKey, entry);
       return entry;
     },
