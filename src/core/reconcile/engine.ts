@@ -149,14 +149,20 @@ function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
   const a = agreements.size + 1;
   const p = products.size + 1;
   const composite = (companies.size + 1) * a * p <= Number.MAX_SAFE_INTEGER;
-  const order = new Uint32Array(rows.length);
+  // A plain array: Array sort (TimSort) takes runs already in order, which rows mostly arrive in; a typed array's doesn't.
+  const order: number[] = new Array(rows.length);
   const rank = new Float64Array(rows.length);
   const agreement = new Float64Array(composite ? 0 : rows.length);
   const product = new Float64Array(composite ? 0 : rows.length);
+  // The last company and agreement looked up, as in rankNames.
+  let lastCompany: string | null | undefined;
+  let lastAgreement: string | null | undefined;
+  let c = 0;
+  let g = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as ReconRow;
-    const c = companies.get(row.companyName) as number;
-    const g = agreements.get(row.agreementName) as number;
+    if (row.companyName !== lastCompany) c = companies.get((lastCompany = row.companyName)) as number;
+    if (row.agreementName !== lastAgreement) g = agreements.get((lastAgreement = row.agreementName)) as number;
     const r = products.get(row.productName ?? row.productKey) as number;
     order[i] = i;
     if (composite) rank[i] = (c * a + g) * p + r;
@@ -176,9 +182,12 @@ function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
 /** Name → its rank in nameSortKey order (equal keys share a rank). */
 function rankNames(rows: readonly ReconRow[], nameOf: (row: ReconRow) => string | null): Map<string | null, number> {
   const keys = new Map<string | null, string>();
+  // Rows of one company (and agreement) mostly come together: a repeat of the last name needs no lookup.
+  let last: string | null | undefined;
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as ReconRow;
-    const name = nameOf(row);
+    const name = nameOf(rows[i] as ReconRow);
+    if (name === last) continue;
+    last = name;
     if (!keys.has(name)) keys.set(name, nameSortKey(name));
   }
   const sorted = [...new Set(keys.values())].sort(compareStrings);
