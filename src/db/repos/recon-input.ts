@@ -8,7 +8,7 @@
  */
 import { and, eq, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import { exactPrice } from "../../core/reconcile/money.ts";
-import { chooseEstimate, type PricePoint } from "../../core/reconcile/tenant-index.ts";
+import { chooseEstimate, type PricePoint } from "../../core/reconcile/catalog.ts";
 import { formatDecimal } from "../../core/shared/decimal.ts";
 import type { BillingCycle, CatalogEntry, ReconcileInput } from "../../core/reconcile/types.ts";
 import type { Db } from "../client.ts";

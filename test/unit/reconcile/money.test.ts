@@ -92,6 +92,22 @@ describe("price of a row", () => {
     expect([tie.unitPriceMinor, tieRenamed.unitPriceMinor]).toEqual([2400, 2400]);
   });
 
+  // The rule counts price values: $25 given as minor units (2500 cents), as the decimal "25.00" a
+  // ConnectWise line carries, or as 25.000 KWD (3 minor digits, ISO 4217) is one price.
+  it("counts a price by its value, however the PSA gave it", () => {
+    const other = (id: string, extra: Partial<ReturnType<typeof line>>) => line({ id, agreementId: "a2", unitCostMinor: 2000, ...extra });
+    const tenant = (lines: ReturnType<typeof line>[]) =>
+      run({ companies: [company(), company("c2", "Beta")], agreements: [agreement(), agreement({ id: "a2", companyId: "c2", name: "Beta MSA" })], lines });
+    const at25 = [other("L1", { unitPriceMinor: 2500 }), other("L2", { unitPriceMinor: 2500, unitPrice: "25.00" }), other("L3", { unitPriceMinor: 25000, unitCostMinor: 20000, currency: "KWD" })];
+    const at24995 = (n: number) => Array.from({ length: n }, (_, i) => other(`M${i}`, { unitPriceMinor: 2500, unitPrice: "24.995" }));
+    // 25 three times beats 24.995 twice; the currency most common at that price is USD (2 of 3).
+    const rows = tenant([...at24995(2), ...at25]);
+    expect(rowOf(rows, "agr:a1:P1")).toMatchObject({ unitPrice: "25", currency: "USD", unitPriceMinor: 2500 });
+    expect(rowOf(rows, "agr:a1:P1").reasons[0]).toContain("(25 USD, on 3 current lines)");
+    // 24.995 three times against 25 three times: a tie, and the lower price wins.
+    expect(rowOf(tenant([...at24995(3), ...at25]), "agr:a1:P1")).toMatchObject({ unitPrice: "24.995", unitPriceMinor: 2500 });
+  });
+
   it("is unknown when no line of the product exists anywhere", () => {
     const row = rowOf(run({ lines: [] }), "agr:a1:P1");
     expect(row).toMatchObject({

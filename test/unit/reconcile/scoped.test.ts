@@ -10,7 +10,7 @@ import { reconcile } from "../../../src/core/reconcile/engine.ts";
 import { findSuspectServices, selectLatestCounts } from "../../../src/core/reconcile/latest-counts.ts";
 import { rowSortKey } from "../../../src/core/reconcile/order.ts";
 import { findRecheckAt } from "../../../src/core/reconcile/recheck.ts";
-import { buildCatalog } from "../../../src/core/reconcile/tenant-index.ts";
+import { buildCatalog } from "../../../src/core/reconcile/catalog.ts";
 import type { ReconcileInput } from "../../../src/core/reconcile/types.ts";
 import { account, accountMapping, agreement, company, count, input, line, NOW, service, serviceMapping } from "./fixtures.ts";
 
