@@ -43,9 +43,8 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   const variance = draft.vendor === null ? null : subtractQuantities(draft.vendor, psa);
   // The tenant-wide estimate is only read for a row without a line of its own.
   const estimate = target ? undefined : ctx.index.catalog.get(draft.productKey);
-  // The target's exact price is looked up once: its row price, and its entry in the line list.
-  const targetPrice = target ? exactPrice(target) : null;
-  const price = target && targetPrice ? linePriceOf(target, targetPrice) : resolvePrice(null, estimate);
+  // The target's price is looked up once: the row's price, and its entry in the line list.
+  const price = target ? linePriceOf(target) : resolvePrice(null, estimate);
   const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);
@@ -74,7 +73,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     monthlyImpactMinor: monthlyImpactOf(group, target, targetIndex, variance, price, cycle),
     unitMarginMinor: margin.unitMarginMinor,
     marginPct: margin.marginPct,
-    lines: group ? toRowLines(group, targetIndex, targetPrice) : [],
+    lines: group ? toRowLines(group, targetIndex, price.priceText) : [],
     targetLineId: target?.id ?? null,
     sources: draft.sources.map(toSource),
     asOf: oldestObservedAt(draft.sources),
@@ -194,12 +193,12 @@ function pickTargetLine(group: ProductLines): number {
   return best;
 }
 
-function toRowLines(group: ProductLines, targetIndex: number, targetPrice: ExactPrice | null): RowLine[] {
+function toRowLines(group: ProductLines, targetIndex: number, targetPriceText: string | null): RowLine[] {
   const rowLines = group.lines.map((line, i) => ({
     lineId: line.id,
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
-    unitPrice: (i === targetIndex && targetPrice ? targetPrice : exactPrice(line)).priceText,
+    unitPrice: i === targetIndex && targetPriceText !== null ? targetPriceText : exactPrice(line).priceText,
     lessIncluded: line.lessIncluded === "0" ? "0" : formatQuantity(parseQuantity(line.lessIncluded)),
   }));
   return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;
