@@ -100,7 +100,7 @@ import { firstOfNextMonth, toIsoDate } from "../shared/dates.ts";
 import { draftRows } from "./allocate.ts";
 import { buildRow, buildUnmappedRow, type RowContext } from "./build-row.ts";
 import { findSuspectServices, selectLatestCounts } from "./latest-counts.ts";
-import { compareStrings, nameSortKey } from "./order.ts";
+import { compareStrings, sortMappedRows } from "./order.ts";
 import { indexTenant } from "./tenant-index.ts";
 import type { ReconcileInput, ReconRow } from "./types.ts";
 
@@ -134,65 +134,4 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
   const mapped = drafts.rows.map((draft) => buildRow(draft, ctx));
   const unmapped = drafts.unmapped.map((draft) => buildUnmappedRow(draft, ctx));
   return [...sortMappedRows(mapped), ...unmapped.sort((a, b) => compareStrings(a.key, b.key))];
-}
-
-/**
- * Decorate once, then sort. Each distinct name is folded once and ranked
- * among its kind (a company has many rows), so the comparator compares
- * small integers and only reaches a key string when all three names tie.
- */
-function sortMappedRows(rows: readonly ReconRow[]): ReconRow[] {
-  const companies = rankNames(rows, (row) => row.companyName);
-  const agreements = rankNames(rows, (row) => row.agreementName);
-  const products = rankNames(rows, (row) => row.productName ?? row.productKey);
-  // One number per row when the three ranks fit a double exactly (always, short of ~200,000 distinct names each).
-  const a = agreements.size + 1;
-  const p = products.size + 1;
-  const composite = (companies.size + 1) * a * p <= Number.MAX_SAFE_INTEGER;
-  // A plain array: Array sort (TimSort) takes runs already in order, which rows mostly arrive in; a typed array's doesn't.
-  const order: number[] = new Array(rows.length);
-  const rank = new Float64Array(rows.length);
-  const agreement = new Float64Array(composite ? 0 : rows.length);
-  const product = new Float64Array(composite ? 0 : rows.length);
-  // The last company and agreement looked up, as in rankNames.
-  let lastCompany: string | null | undefined;
-  let lastAgreement: string | null | undefined;
-  let c = 0;
-  let g = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as ReconRow;
-    if (row.companyName !== lastCompany) c = companies.get((lastCompany = row.companyName)) as number;
-    if (row.agreementName !== lastAgreement) g = agreements.get((lastAgreement = row.agreementName)) as number;
-    const r = products.get(row.productName ?? row.productKey) as number;
-    order[i] = i;
-    if (composite) rank[i] = (c * a + g) * p + r;
-    else [rank[i], agreement[i], product[i]] = [c, g, r];
-  }
-  const byKey = (x: number, y: number) => compareStrings((rows[x] as ReconRow).key, (rows[y] as ReconRow).key) || x - y;
-  order.sort(
-    composite
-      ? (x, y) => (rank[x] as number) - (rank[y] as number) || byKey(x, y)
-      : (x, y) => (rank[x] as number) - (rank[y] as number) || (agreement[x] as number) - (agreement[y] as number) || (product[x] as number) - (product[y] as number) || byKey(x, y),
-  );
-  const sorted: ReconRow[] = new Array(rows.length);
-  for (let i = 0; i < order.length; i++) sorted[i] = rows[order[i] as number] as ReconRow;
-  return sorted;
-}
-
-/** Name → its rank in nameSortKey order (equal keys share a rank). */
-function rankNames(rows: readonly ReconRow[], nameOf: (row: ReconRow) => string | null): Map<string | null, number> {
-  const keys = new Map<string | null, string>();
-  // Rows of one company (and agreement) mostly come together: a repeat of the last name needs no lookup.
-  let last: string | null | undefined;
-  for (let i = 0; i < rows.length; i++) {
-    const name = nameOf(rows[i] as ReconRow);
-    if (name === last) continue;
-    last = name;
-    if (!keys.has(name)) keys.set(name, nameSortKey(name));
-  }
-  const sorted = [...new Set(keys.values())].sort(compareStrings);
-  const rankOfKey = new Map(sorted.map((key, rank) => [key, rank]));
-  const ranks = new Map<string | null, number>();
-  for (const [name, key] of keys) ranks.set(name, rankOfKey.get(key) as number);
-  return ranks;
 }

@@ -76,3 +76,79 @@ export function rowSortKey(row: {
   const parts = [nameSortKey(row.companyName), nameSortKey(row.agreementName), nameSortKey(row.productName ?? row.productKey), row.key];
   return { group: 0, key: parts.join("\u0000") };
 }
+
+/**
+ * Mapped rows in the engine's order (company, agreement, product, key; names
+ * folded with nameSortKey). Decorate once, then sort: one pass over the rows
+ * gives each its three name ids, each distinct name is folded and ranked once,
+ * and the comparator compares one composite number per row — it only reaches
+ * a key string when all three names tie.
+ */
+export function sortMappedRows<Row extends { key: string; companyName: string | null; agreementName: string | null; productName: string | null; productKey: string | null }>(
+  rows: readonly Row[],
+): Row[] {
+  const n = rows.length;
+  const [companies, agreements, products] = [new NameIds(), new NameIds(), new NameIds()];
+  const [c, g, p] = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as Row;
+    c[i] = companies.idOf(row.companyName);
+    g[i] = agreements.idOf(row.agreementName);
+    p[i] = products.idOf(row.productName ?? row.productKey);
+  }
+  const [cr, gr, pr] = [companies.ranks(), agreements.ranks(), products.ranks()];
+  // One number per row when the three ranks fit a double exactly (always, short of ~200,000 distinct names each).
+  const [gn, pn] = [gr.length + 1, pr.length + 1];
+  const composite = (cr.length + 1) * gn * pn <= Number.MAX_SAFE_INTEGER;
+  const rank = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    rank[i] = composite ? ((cr[c[i] as number] as number) * gn + (gr[g[i] as number] as number)) * pn + (pr[p[i] as number] as number) : (cr[c[i] as number] as number);
+  }
+  const byKey = (x: number, y: number) => compareStrings((rows[x] as Row).key, (rows[y] as Row).key) || x - y;
+  const rankOf = (ranks: Int32Array, ids: Int32Array, i: number) => ranks[ids[i] as number] as number;
+  // A plain array: Array sort (TimSort) keeps runs already in order, which rows mostly arrive in; a typed array's doesn't.
+  const order: number[] = new Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort(
+    composite
+      ? (x, y) => (rank[x] as number) - (rank[y] as number) || byKey(x, y)
+      : (x, y) => (rank[x] as number) - (rank[y] as number) || rankOf(gr, g, x) - rankOf(gr, g, y) || rankOf(pr, p, x) - rankOf(pr, p, y) || byKey(x, y),
+  );
+  const sorted: Row[] = new Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = rows[order[i] as number] as Row;
+  return sorted;
+}
+
+/** Distinct names in the order met, each with a small id; a repeat of the last name (rows of one company come together) needs no lookup. */
+class NameIds {
+  readonly #ids = new Map<string | null, number>();
+  readonly #names: (string | null)[] = [];
+  #last: string | null | undefined = undefined;
+  #lastId = -1;
+
+  idOf(name: string | null): number {
+    if (name === this.#last) return this.#lastId;
+    let id = this.#ids.get(name);
+    if (id === undefined) {
+      id = this.#names.length;
+      this.#ids.set(name, id);
+      this.#names.push(name);
+    }
+    this.#last = name;
+    this.#lastId = id;
+    return id;
+  }
+
+  /** Each id's rank in nameSortKey order; names with equal keys share a rank. */
+  ranks(): Int32Array {
+    const keys = this.#names.map(nameSortKey);
+    const order = keys.map((_, i) => i).sort((a, b) => compareStrings(keys[a] as string, keys[b] as string));
+    const ranks = new Int32Array(keys.length);
+    let rank = 0;
+    for (let k = 0; k < order.length; k++) {
+      if (k > 0 && keys[order[k] as number] !== keys[order[k - 1] as number]) rank += 1;
+      ranks[order[k] as number] = rank;
+    }
+    return ranks;
+  }
+}
