@@ -92,7 +92,7 @@ export function parseInstantMs(text: string): number {
   const ms = readDigits(text, 20, 3);
   if ((year | month | day | hour | minute | second | ms) < 0) return Date.parse(text);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return Date.parse(text);
-  return dayNumber({ year, month, day }) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  return daysSinceEpoch(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
 function hasInstantSeparators(text: string): boolean {
@@ -187,6 +187,10 @@ function calendarPeriodContaining(date: string, cycle: BillingCycle): BillingPer
  * integer arithmetic, valid for any year, no Date object and no time zone.
  */
 function dayNumber({ year, month, day }: DateParts): number {
+  return daysSinceEpoch(year, month, day);
+}
+
+function daysSinceEpoch(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;

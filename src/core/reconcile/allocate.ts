@@ -84,7 +84,10 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
       // Each mapping reads the measure its rule's basis names, takes its share and bills what its rule makes of it.
       const reading = readingOf(products, measure);
       const shares = hasSplit(reading) ? splitCount(source.source.quantity, reading.map((p) => ({ productKey: p.productKey, split: p.rule.split }))) : null;
-      for (const product of reading) allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule, shares?.get(product.productKey)));
+      for (let j = 0; j < reading.length; j++) {
+        const product = reading[j] as ProductMapping;
+        allocateSource(book, index, mapping, product.productKey, applyRule(source, product.rule, shares?.get(product.productKey)));
+      }
     }
   }
   for (const pool of book.poolList) settlePool(book, index, pool);
@@ -92,13 +95,14 @@ export function draftRows(index: TenantIndex, latest: readonly LatestCount[]): D
 }
 
 /** The mappings that read this measure; the mapping list itself when all do (the usual case: no array per source). */
+// Indexed loops: these run once per source, where for…of left an iterator result per step.
 function readingOf(products: readonly ProductMapping[], measure: string): readonly ProductMapping[] {
-  for (const p of products) if (p.rule.basis !== measure) return products.filter((q) => q.rule.basis === measure);
+  for (let i = 0; i < products.length; i++) if ((products[i] as ProductMapping).rule.basis !== measure) return products.filter((q) => q.rule.basis === measure);
   return products;
 }
 
 function hasSplit(products: readonly ProductMapping[]): boolean {
-  for (const p of products) if (p.rule.split) return true;
+  for (let i = 0; i < products.length; i++) if ((products[i] as ProductMapping).rule.split) return true;
   return false;
 }
 

@@ -194,14 +194,21 @@ function pickTargetLine(group: ProductLines): number {
 }
 
 function toRowLines(group: ProductLines, targetIndex: number, targetPriceText: string | null): RowLine[] {
-  const rowLines = group.lines.map((line, i) => ({
+  // Most groups hold one line: a literal, no callback or sort.
+  if (group.lines.length === 1) return [toRowLine(group, 0, targetIndex, targetPriceText)];
+  const rowLines = group.lines.map((_, i) => toRowLine(group, i, targetIndex, targetPriceText));
+  return rowLines.sort((a, b) => compareIds(a.lineId, b.lineId));
+}
+
+function toRowLine(group: ProductLines, i: number, targetIndex: number, targetPriceText: string | null): RowLine {
+  const line = group.lines[i] as LineInput;
+  return {
     lineId: line.id,
     quantity: formatQuantity(group.quantities[i] ?? parseQuantity(line.quantity)),
     unitPriceMinor: line.unitPriceMinor,
     unitPrice: i === targetIndex && targetPriceText !== null ? targetPriceText : exactPrice(line).priceText,
     lessIncluded: line.lessIncluded === "0" ? "0" : formatQuantity(parseQuantity(line.lessIncluded)),
-  }));
-  return rowLines.length > 1 ? rowLines.sort((a, b) => compareIds(a.lineId, b.lineId)) : rowLines;
+  };
 }
 
 function oldestObservedAt(sources: readonly LatestCount[]): string | null {
