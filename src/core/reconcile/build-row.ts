@@ -75,7 +75,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
     marginPct: margin.marginPct,
     lines: group ? toRowLines(group, targetIndex, price.priceText) : [],
     targetLineId: target?.id ?? null,
-    sources: draft.sources.map(toSource),
+    sources: draft.sources.length === 1 ? [(draft.sources[0] as LatestCount).source] : draft.sources.map(toSource),
     asOf: oldestObservedAt(draft.sources),
     billingDate: ctx.index.billingDate,
     upcoming: draft.agreement ? (ctx.index.upcoming.get(draft.agreement.id)?.get(draft.productKey) ?? []) : [],

@@ -70,8 +70,9 @@ type PriceKey = number | string;
 function priceKeyOf(line: LineInput): PriceKey {
   if (line.unitPrice === undefined) {
     // Without a decimal price the exact price is unitPriceMinor in the currency's minor units (money.ts).
-    const shift = 2 - minorDigits(line.currency);
-    const key = shift >= 0 ? line.unitPriceMinor * 10 ** shift : line.unitPriceMinor / 10 ** -shift;
+    const digits = minorDigits(line.currency);
+    // Integer factors (not 10 ** n, a double): small integer keys stay small integers, cheap to hash and count.
+    const key = digits <= 2 ? line.unitPriceMinor * (POWERS_OF_TEN[2 - digits] as number) : line.unitPriceMinor / 10 ** (digits - 2);
     if (Number.isSafeInteger(key)) return key;
   }
   const text = exactPrice(line).priceText;
@@ -79,6 +80,8 @@ function priceKeyOf(line: LineInput): PriceKey {
   const key = scaled === null ? null : scaled.units * 10 ** (2 - scaled.places);
   return key !== null && Number.isSafeInteger(key) ? key : text;
 }
+
+const POWERS_OF_TEN = [1, 10, 100];
 
 function textOfPriceKey(key: PriceKey): string {
   return typeof key === "number" ? formatMinor(key, 2) : key;
