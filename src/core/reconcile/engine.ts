@@ -97,10 +97,10 @@
  *   tenant-wide suspect services and price estimates (`input.aggregates`).
  */
 import { firstOfNextMonth, toIsoDate } from "../shared/dates.ts";
-import { draftRows } from "./allocate.ts";
+import { draftRows, type RowDraft } from "./allocate.ts";
 import { buildRow, buildUnmappedRow, type RowContext } from "./build-row.ts";
 import { findSuspectServices, selectLatestCounts } from "./latest-counts.ts";
-import { compareStrings, sortMappedRows } from "./order.ts";
+import { compareStrings, RowOrder } from "./order.ts";
 import { indexTenant } from "./tenant-index.ts";
 import type { ReconcileInput, ReconRow } from "./types.ts";
 
@@ -131,7 +131,8 @@ export function reconcile(input: ReconcileInput): ReconRow[] {
     timings: new Map(),
   };
   const drafts = draftRows(index, latest);
-  const mapped = drafts.rows.map((draft) => buildRow(draft, ctx));
+  const mapped = new RowOrder<ReconRow>(drafts.rows.length);
+  for (let i = 0; i < drafts.rows.length; i++) mapped.add(buildRow(drafts.rows[i] as RowDraft, ctx));
   const unmapped = drafts.unmapped.map((draft) => buildUnmappedRow(draft, ctx));
-  return [...sortMappedRows(mapped), ...unmapped.sort((a, b) => compareStrings(a.key, b.key))];
+  return [...mapped.sorted(), ...unmapped.sort((a, b) => compareStrings(a.key, b.key))];
 }

@@ -77,46 +77,60 @@ export function rowSortKey(row: {
   return { group: 0, key: parts.join("\u0000") };
 }
 
+type SortableRow = { key: string; companyName: string | null; agreementName: string | null; productName: string | null; productKey: string | null };
+
 /**
  * Mapped rows in the engine's order (company, agreement, product, key; names
- * folded with nameSortKey). Decorate once, then sort: one pass over the rows
- * gives each its three name ids, each distinct name is folded and ranked once,
- * and the comparator compares one composite number per row — it only reaches
- * a key string when all three names tie.
+ * folded with nameSortKey). Decorate once, then sort: each row gets its three
+ * name ids as it is added (the engine adds a row as it builds it, while it is
+ * still in cache), each distinct name is folded and ranked once, and the
+ * comparator compares one composite number per row — it only reaches a key
+ * string when all three names tie.
  */
-export function sortMappedRows<Row extends { key: string; companyName: string | null; agreementName: string | null; productName: string | null; productKey: string | null }>(
-  rows: readonly Row[],
-): Row[] {
-  const n = rows.length;
-  const [companies, agreements, products] = [new NameIds(), new NameIds(), new NameIds()];
-  const [c, g, p] = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] as Row;
-    c[i] = companies.idOf(row.companyName);
-    g[i] = agreements.idOf(row.agreementName);
-    p[i] = products.idOf(row.productName ?? row.productKey);
+export class RowOrder<Row extends SortableRow> {
+  readonly #rows: Row[] = [];
+  readonly #names = [new NameIds(), new NameIds(), new NameIds()] as const;
+  readonly #ids: [Int32Array, Int32Array, Int32Array];
+
+  constructor(capacity: number) {
+    this.#ids = [new Int32Array(capacity), new Int32Array(capacity), new Int32Array(capacity)];
   }
-  const [cr, gr, pr] = [companies.ranks(), agreements.ranks(), products.ranks()];
-  // One number per row when the three ranks fit a double exactly (always, short of ~200,000 distinct names each).
-  const [gn, pn] = [gr.length + 1, pr.length + 1];
-  const composite = (cr.length + 1) * gn * pn <= Number.MAX_SAFE_INTEGER;
-  const rank = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    rank[i] = composite ? ((cr[c[i] as number] as number) * gn + (gr[g[i] as number] as number)) * pn + (pr[p[i] as number] as number) : (cr[c[i] as number] as number);
+
+  add(row: Row): void {
+    const i = this.#rows.length;
+    if (i === this.#ids[0].length) throw new Error("RowOrder: more rows than its capacity");
+    this.#rows.push(row);
+    this.#ids[0][i] = this.#names[0].idOf(row.companyName);
+    this.#ids[1][i] = this.#names[1].idOf(row.agreementName);
+    this.#ids[2][i] = this.#names[2].idOf(row.productName ?? row.productKey);
   }
-  const byKey = (x: number, y: number) => compareStrings((rows[x] as Row).key, (rows[y] as Row).key) || x - y;
-  const rankOf = (ranks: Int32Array, ids: Int32Array, i: number) => ranks[ids[i] as number] as number;
-  // A plain array: Array sort (TimSort) keeps runs already in order, which rows mostly arrive in; a typed array's doesn't.
-  const order: number[] = new Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort(
-    composite
-      ? (x, y) => (rank[x] as number) - (rank[y] as number) || byKey(x, y)
-      : (x, y) => (rank[x] as number) - (rank[y] as number) || rankOf(gr, g, x) - rankOf(gr, g, y) || rankOf(pr, p, x) - rankOf(pr, p, y) || byKey(x, y),
-  );
-  const sorted: Row[] = new Array(n);
-  for (let i = 0; i < n; i++) sorted[i] = rows[order[i] as number] as Row;
-  return sorted;
+
+  sorted(): Row[] {
+    const rows = this.#rows;
+    const n = rows.length;
+    const [c, g, p] = this.#ids;
+    const [cr, gr, pr] = [this.#names[0].ranks(), this.#names[1].ranks(), this.#names[2].ranks()];
+    // One number per row when the three ranks fit a double exactly (always, short of ~200,000 distinct names each).
+    const [gn, pn] = [gr.length + 1, pr.length + 1];
+    const composite = (cr.length + 1) * gn * pn <= Number.MAX_SAFE_INTEGER;
+    const rank = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      rank[i] = composite ? ((cr[c[i] as number] as number) * gn + (gr[g[i] as number] as number)) * pn + (pr[p[i] as number] as number) : (cr[c[i] as number] as number);
+    }
+    const byKey = (x: number, y: number) => compareStrings((rows[x] as Row).key, (rows[y] as Row).key) || x - y;
+    const rankOf = (ranks: Int32Array, ids: Int32Array, i: number) => ranks[ids[i] as number] as number;
+    // A plain array: Array sort (TimSort) keeps runs already in order, which rows mostly arrive in; a typed array's doesn't.
+    const order: number[] = new Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort(
+      composite
+        ? (x, y) => (rank[x] as number) - (rank[y] as number) || byKey(x, y)
+        : (x, y) => (rank[x] as number) - (rank[y] as number) || rankOf(gr, g, x) - rankOf(gr, g, y) || rankOf(pr, p, x) - rankOf(pr, p, y) || byKey(x, y),
+    );
+    const sorted: Row[] = new Array(n);
+    for (let i = 0; i < n; i++) sorted[i] = rows[order[i] as number] as Row;
+    return sorted;
+  }
 }
 
 /** Distinct names in the order met, each with a small id; a repeat of the last name (rows of one company come together) needs no lookup. */
