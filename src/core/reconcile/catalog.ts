@@ -28,7 +28,7 @@ interface CurrentPrices {
   prices: PriceKey[];
 }
 
-/** Current lines (billable, not cancelled as of today) and their exact prices per product, in input order. */
+/** Current lines (billable, not cancelled as of today) and their price keys per product, in input order. */
 function currentPricesByProduct(lines: readonly LineInput[], today: string): Map<string, CurrentPrices> {
   const byProduct = new Map<string, CurrentPrices>();
   for (let i = 0; i < lines.length; i++) {
@@ -77,7 +77,7 @@ function priceKeyOf(line: LineInput): PriceKey {
   }
   const text = exactPrice(line).priceText;
   const scaled = scaledIntegerOfText(text, 2);
-  const key = scaled === null ? null : scaled.units * 10 ** (2 - scaled.places);
+  const key = scaled === null ? null : scaled.units * (POWERS_OF_TEN[2 - scaled.places] as number);
   return key !== null && Number.isSafeInteger(key) ? key : text;
 }
 
