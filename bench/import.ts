@@ -95,7 +95,7 @@ async function importOnce(dev: DevWorker, apiKey: string, file: string): Promise
   const started = performance.now();
   const res = await fetch(`${dev.base}/api/v1/imports?profile=partner-center-usage`, {
     method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": file.endsWith(".gz") ? "application/gzip" : "text/csv", "content-length": String(statSync(file).size) },
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/gzip", "content-length": String(statSync(file).size) },
     body: Readable.toWeb(createReadStream(file, { highWaterMark: 256 * 1024 })) as ReadableStream,
     duplex: "half",
   } as RequestInit);
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const files = new Map<number, string>();
   const uploads = new Map<number, string>();
   for (const rows of SIZES) files.set(rows, await generate(rows));
-  for (const rows of SIZES) uploads.set(rows, process.env.PLAIN ? (files.get(rows) as string) : await gzipped(files.get(rows) as string));
+  for (const rows of SIZES) uploads.set(rows, await gzipped(files.get(rows) as string));
   const bare = new Map<number, Awaited<ReturnType<typeof bareParse>>>();
   for (const rows of SIZES) bare.set(rows, await bareParse(files.get(rows) as string));
   const dev = await startDevWorker(PORT, path.join(ROOT, ".wrangler", "bench-state"));
