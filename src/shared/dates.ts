@@ -11,7 +11,7 @@
 /** How often an agreement bills; unit prices are per cycle. */
 export type BillingCycle = "monthly" | "quarterly" | "semiannual" | "annual" | "none";
 
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 const MS_PER_HOUR = 3_600_000;
 const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 

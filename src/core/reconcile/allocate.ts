@@ -187,14 +187,6 @@ function carriesProduct(index: TenantIndex, companyId: string, productKey: strin
   return false;
 }
 
-/** The one carrier of a company with a single counting agreement (most companies), found without a list. */
-function soleCarrier(index: TenantIndex, pool: Pool): RowDraft | null {
-  const agreements = index.countingByCompany.get(pool.companyId);
-  if (agreements?.length !== 1) return null;
-  const draft = draftOf(index, (agreements[0] as AgreementInput).id, pool.productKey);
-  return draft?.group && draft.group.lines.length > 0 && draft.sources.length === 0 ? draft : null;
-}
-
 /** The company's counting agreements with lines of the product in effect, that no pinned usage of the product reaches. */
 function carriersOf(index: TenantIndex, companyId: string, productKey: string): RowDraft[] {
   const carriers: RowDraft[] = [];
@@ -216,8 +208,7 @@ function carriersOf(index: TenantIndex, companyId: string, productKey: string): 
  * Pinned usage (an account pinned to an agreement) stays outside the pool.
  */
 function settlePool(book: DraftBook, index: TenantIndex, pool: Pool): void {
-  const sole = soleCarrier(index, pool);
-  if (sole) return takeSources(sole, pool.sources);
+  // Pools are only opened for companies with several counting agreements (allocateSource).
   const carriers = carriersOf(index, pool.companyId, pool.productKey);
   if (carriers.length === 0) {
     // Every carrier received pinned usage: the unpinned usage goes to the one with the largest line.

@@ -8,7 +8,7 @@ import type { RowDraft, UnmappedDraft } from "./allocate.ts";
 import { describeWaiting, findWaitingSources, type SourceCalendar, type Waiting } from "./calendar.ts";
 import { findDismissal } from "./dismissal.ts";
 import type { LatestCount } from "./latest-counts.ts";
-import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, linePriceOf, oneLineImpact, resolvePrice, type RowPrice } from "./money.ts";
+import { billedUnits, type BilledChange, computeMargin, computeMonthlyImpact, displayMinor, exactPrice, type ExactPrice, oneLineImpact, resolvePrice, type RowPrice } from "./money.ts";
 import { compareIds } from "./order.ts";
 import { PROPOSABLE_STATUSES, proposeDefault } from "./proposal.ts";
 import { compareQuantities, formatQuantity, parseQuantity, subtractQuantities, type Quantity } from "./quantity.ts";
@@ -44,7 +44,7 @@ export function buildRow(draft: RowDraft, ctx: RowContext): ReconRow {
   // The tenant-wide estimate is only read for a row without a line of its own.
   const estimate = target ? undefined : ctx.index.catalog.get(draft.productKey);
   // The target's price is looked up once: the row's price, and its entry in the line list.
-  const price = target ? linePriceOf(target) : resolvePrice(null, estimate);
+  const price = resolvePrice(target, estimate);
   const cycle = draft.agreement ? draft.agreement.billingCycle : (estimate?.billingCycle ?? "monthly");
   const suspectSources = findSuspectSources(draft.sources, ctx.suspect);
   const staleSources = findStaleSources(draft.sources, ctx.nowMs, ctx.staleAfterHours);

@@ -3,7 +3,7 @@
  * by the pod) plus what only the core needs: the part that speaks its Result
  * type, and the fast instant reader (kept out of the pod's byte budget).
  */
-import { dayNumber, daysInMonth, parseDateParts } from "../../shared/dates.ts";
+import { dayNumber, daysInMonth, MS_PER_DAY, parseDateParts } from "../../shared/dates.ts";
 import { err, ok, type Result } from "./result.ts";
 
 export * from "../../shared/dates.ts";
@@ -13,8 +13,6 @@ export function parseIsoDate(text: string): Result<string, string> {
   const parts = parseDateParts(text);
   return parts ? ok(text) : err(`Not a valid date (YYYY-MM-DD): "${text}"`);
 }
-
-const MS_PER_DAY = 86_400_000;
 
 /**
  * Date.parse for an instant, with the canonical form toISOString writes
